@@ -1,0 +1,33 @@
+import { ConflictError, type Department, type DepartmentFilter, type DepartmentInsert, type DepartmentRepository } from "@epca/core";
+import type { MemoryDatabase } from "./database.js";
+import { entityRepository } from "./entity-repository.js";
+import { copy, type TransactionContext } from "./table.js";
+
+/** Departments of the transaction's tenant; names are unique per tenant (exact match). */
+export function memoryDepartmentRepository(tx: TransactionContext, db: MemoryDatabase): DepartmentRepository {
+  const table = db.departments;
+  const base = entityRepository<Department, DepartmentInsert, DepartmentFilter>(tx, {
+    table,
+    columns: (v) => ({ name: v.name, budget: v.budget, description: v.description ?? null }),
+    checkUnique(candidate, id) {
+      const clash = table.find(tx.tenantId, (d) => d.name === candidate.name && d.id !== id);
+      if (clash !== undefined) throw new ConflictError(`A department named "${candidate.name}" already exists`);
+    },
+    matcher: (filter) => (d) => filter.name === undefined || d.name === filter.name,
+  });
+  return {
+    ...base,
+    async findByName(name) {
+      tx.assertOpen();
+      const found = table.find(tx.tenantId, (d) => d.name === name);
+      return found === undefined ? null : copy(found);
+    },
+    async countDependents(id) {
+      tx.assertOpen();
+      return {
+        employees: db.employees.count(tx.tenantId, (e) => e.department_id === id),
+        projects: db.projects.count(tx.tenantId, (p) => p.department_id === id),
+      };
+    },
+  };
+}

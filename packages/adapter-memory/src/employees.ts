@@ -1,0 +1,47 @@
+import { ConflictError, type Employee, type EmployeeFilter, type EmployeeInsert, type EmployeeRepository } from "@epca/core";
+import type { MemoryDatabase } from "./database.js";
+import { entityRepository } from "./entity-repository.js";
+import { copy, type TransactionContext } from "./table.js";
+
+/** Employees of the transaction's tenant; emails, when not null, are unique per tenant (case-insensitive). */
+export function memoryEmployeeRepository(tx: TransactionContext, db: MemoryDatabase): EmployeeRepository {
+  const table = db.employees;
+  const withEmail = (email: string) => (e: Employee) => e.email !== null && e.email.toLowerCase() === email.toLowerCase();
+  const base = entityRepository<Employee, EmployeeInsert, EmployeeFilter>(tx, {
+    table,
+    columns: (v) => ({
+      name: v.name,
+      email: v.email ?? null,
+      department_id: v.department_id,
+      salary: v.salary,
+      revenue_generated: v.revenue_generated,
+      hire_date: v.hire_date ?? null,
+      skills: v.skills ?? [],
+      is_active: v.is_active,
+    }),
+    checkUnique(candidate, id) {
+      if (candidate.email === null) return;
+      const sameEmail = withEmail(candidate.email);
+      const clash = table.find(tx.tenantId, (e) => sameEmail(e) && e.id !== id);
+      if (clash !== undefined) throw new ConflictError(`An employee with email "${candidate.email}" already exists`);
+    },
+    matcher: (filter) => (e) =>
+      (filter.department_id === undefined || e.department_id === filter.department_id) &&
+      (filter.is_active === undefined || e.is_active === filter.is_active),
+  });
+  return {
+    ...base,
+    async findByEmail(email) {
+      tx.assertOpen();
+      const found = table.find(tx.tenantId, withEmail(email));
+      return found === undefined ? null : copy(found);
+    },
+    async countDependents(id) {
+      tx.assertOpen();
+      return {
+        timesheets: db.timesheets.count(tx.tenantId, (t) => t.employee_id === id),
+        allocations: db.allocations.count(tx.tenantId, (a) => a.employee_id === id),
+      };
+    },
+  };
+}

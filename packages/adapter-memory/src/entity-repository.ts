@@ -1,0 +1,71 @@
+import type { EntityRepository, Page, PageResult } from "@epca/core";
+import { copy, definedFields, pageOf, type TenantTable, type TransactionContext } from "./table.js";
+
+/** A stored entity: an id and its two timestamps. */
+interface StoredEntity {
+  readonly id: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** How one entity is stored: the columns of the `EntityRepository` operations shared by every entity. */
+export interface EntitySpec<T extends StoredEntity, Insert, Filter> {
+  readonly table: TenantTable<T>;
+  /** The stored columns of `values`: known fields only, missing nullable ones as `null`. */
+  columns(values: Insert): Insert;
+  /** Throws `ConflictError` when `candidate` (new, or row `id` updated) breaks a uniqueness rule. */
+  checkUnique?(candidate: Insert, id: number | null): void;
+  /** The predicate of a list filter, built once per call. */
+  matcher(filter: Filter): (row: T) => boolean;
+}
+
+/** Stores a new entity and returns the stored row (not a copy: callers copy what they hand out). */
+export function insertEntity<T extends StoredEntity, Insert, Filter>(
+  tx: TransactionContext,
+  spec: EntitySpec<T, Insert, Filter>,
+  values: Insert,
+): T {
+  const columns = copy(spec.columns(values));
+  spec.checkUnique?.(columns, null);
+  const now = tx.now();
+  const row = { id: spec.table.nextId(), ...columns, created_at: now, updated_at: now } as unknown as T;
+  spec.table.insert(tx, row);
+  return row;
+}
+
+/** The insert, find, update, delete and list operations of one entity in one transaction. */
+export function entityRepository<T extends StoredEntity, Insert, Filter>(
+  tx: TransactionContext,
+  spec: EntitySpec<T, Insert, Filter>,
+): EntityRepository<T, Insert, Filter> {
+  return {
+    async insert(values: Insert): Promise<T> {
+      tx.assertOpen();
+      return copy(insertEntity(tx, spec, values));
+    },
+    async findById(id: number): Promise<T | null> {
+      tx.assertOpen();
+      const row = spec.table.get(tx.tenantId, id);
+      return row === undefined ? null : copy(row);
+    },
+    async update(id: number, patch: Partial<Insert>): Promise<T | null> {
+      tx.assertOpen();
+      const current = spec.table.get(tx.tenantId, id);
+      if (current === undefined) return null;
+      const columns = copy(spec.columns({ ...current, ...definedFields(patch) } as unknown as Insert));
+      spec.checkUnique?.(columns, id);
+      const row = { id, ...columns, created_at: current.created_at, updated_at: tx.now() } as unknown as T;
+      spec.table.replace(tx, row);
+      return copy(row);
+    },
+    async delete(id: number): Promise<T | null> {
+      tx.assertOpen();
+      const removed = spec.table.remove(tx, id);
+      return removed === undefined ? null : copy(removed);
+    },
+    async list(filter: Filter, page: Page): Promise<PageResult<T>> {
+      tx.assertOpen();
+      return pageOf(spec.table.select(tx.tenantId, spec.matcher(filter ?? ({} as Filter))), page ?? {});
+    },
+  };
+}

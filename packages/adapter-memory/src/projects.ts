@@ -1,0 +1,36 @@
+import type { Project, ProjectFilter, ProjectInsert, ProjectRepository } from "@epca/core";
+import type { MemoryDatabase } from "./database.js";
+import { entityRepository } from "./entity-repository.js";
+import type { TransactionContext } from "./table.js";
+
+/** Projects of the transaction's tenant. */
+export function memoryProjectRepository(tx: TransactionContext, db: MemoryDatabase): ProjectRepository {
+  const base = entityRepository<Project, ProjectInsert, ProjectFilter>(tx, {
+    table: db.projects,
+    columns: (v) => ({
+      name: v.name,
+      department_id: v.department_id,
+      cost: v.cost,
+      revenue: v.revenue,
+      status: v.status,
+      completion_percentage: v.completion_percentage,
+      start_date: v.start_date ?? null,
+      end_date: v.end_date ?? null,
+      estimated_end_date: v.estimated_end_date ?? null,
+      description: v.description ?? null,
+    }),
+    matcher: (filter) => (p) =>
+      (filter.department_id === undefined || p.department_id === filter.department_id) &&
+      (filter.status === undefined || p.status === filter.status),
+  });
+  return {
+    ...base,
+    async countDependents(id) {
+      tx.assertOpen();
+      return {
+        timesheets: db.timesheets.count(tx.tenantId, (t) => t.project_id === id),
+        allocations: db.allocations.count(tx.tenantId, (a) => a.project_id === id),
+      };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { ProjectStatus } from "../schemas/project.js";
+
+/** An employee with the hours they logged (every status but `rejected`). */
+export interface EmployeeAggregate {
+  readonly employee_id: number;
+  readonly name: string;
+  readonly department_id: number;
+  readonly salary: number;
+  readonly revenue_generated: number;
+  readonly is_active: boolean;
+  /** Σ hours_worked of the employee. */
+  readonly total_hours: number;
+}
+
+/** A project with the hours logged on it and their salary weight. */
+export interface ProjectAggregate {
+  readonly project_id: number;
+  readonly name: string;
+  readonly department_id: number;
+  readonly status: ProjectStatus;
+  readonly cost: number;
+  readonly revenue: number;
+  readonly completion_percentage: number;
+  /** Σ hours_worked on the project. */
+  readonly total_hours: number;
+  /** Σ hours_worked × the annual salary of the employee who logged them (labour cost × standard annual hours). */
+  readonly salary_hours: number;
+}
+
+/** Sums over one department: its members and its projects. */
+export interface DepartmentAggregate {
+  readonly department_id: number;
+  readonly name: string;
+  readonly budget: number;
+  readonly employee_count: number;
+  readonly project_count: number;
+  /** Σ salary of the department's employees. */
+  readonly salary_total: number;
+  /** Σ cost of the department's projects. */
+  readonly project_cost_total: number;
+  /** Σ revenue of the department's projects. */
+  readonly project_revenue_total: number;
+  /** Σ hours logged by the department's employees. */
+  readonly total_hours: number;
+}
+
+/** Sums over the whole tenant. */
+export interface CompanyAggregate {
+  readonly department_count: number;
+  readonly employee_count: number;
+  readonly project_count: number;
+  readonly salary_total: number;
+  readonly project_cost_total: number;
+  readonly project_revenue_total: number;
+  readonly total_hours: number;
+}
+
+/** Metrics employees can be ranked by. */
+export type EmployeeRankingMetric = "productivity_index" | "roi" | "revenue_generated";
+/** Metrics projects can be ranked by. */
+export type ProjectRankingMetric = "roi" | "profit" | "productivity_index";
+
+/**
+ * Aggregates for the analytics formulas, computed where the data lives (SQL aggregates on
+ * PostgreSQL): an adapter MUST NOT answer by loading every row of a table into the process.
+ * Hours of `rejected` timesheets never count.
+ */
+export interface AnalyticsStore {
+  /** The employee's aggregate, or `null` when the employee does not exist. */
+  employee(employeeId: number): Promise<EmployeeAggregate | null>;
+  /** The project's aggregate, or `null` when the project does not exist. */
+  project(projectId: number): Promise<ProjectAggregate | null>;
+  /** The department's aggregate, or `null` when the department does not exist. */
+  department(departmentId: number): Promise<DepartmentAggregate | null>;
+  /** The tenant's totals. */
+  company(): Promise<CompanyAggregate>;
+  /**
+   * The top `limit` employees by `metric` (see core `metrics/`), highest first, ties by id
+   * ascending; employees whose metric is `null` (no hours, for productivity) are left out.
+   */
+  rankEmployees(metric: EmployeeRankingMetric, limit: number): Promise<EmployeeAggregate[]>;
+  /**
+   * The top `limit` projects by `metric` with labour cost = salary_hours / `standardAnnualHours`,
+   * highest first, ties by id ascending; projects whose metric is `null` are left out.
+   */
+  rankProjects(metric: ProjectRankingMetric, limit: number, standardAnnualHours: number): Promise<ProjectAggregate[]>;
+}

@@ -1,0 +1,43 @@
+export type {
+  AnalyticsStore,
+  CompanyAggregate,
+  DepartmentAggregate,
+  EmployeeAggregate,
+  EmployeeRankingMetric,
+  ProjectAggregate,
+  ProjectRankingMetric,
+} from "./analytics-store.js";
+export type { AuditLog } from "./audit-log.js";
+export { fixedClock, systemClock, type Clock } from "./clock.js";
+export type { PasswordHasher } from "./password-hasher.js";
+export type {
+  AllocationFilter,
+  AllocationInsert,
+  DepartmentFilter,
+  DepartmentInsert,
+  EmployeeFilter,
+  EmployeeInsert,
+  ProjectFilter,
+  ProjectInsert,
+  TimesheetFilter,
+  TimesheetInsert,
+  UserFilter,
+} from "./records.js";
+export type {
+  AllocationRepository,
+  DepartmentRepository,
+  EmployeeRepository,
+  EntityRepository,
+  ProjectRepository,
+  TimesheetRepository,
+} from "./repositories.js";
+export type { EpcaStore, TenantScope, UnitOfWork } from "./store.js";
+export type { TenantRepository } from "./tenants.js";
+export type {
+  RefreshTokenConsumption,
+  RefreshTokenRecord,
+  RefreshTokenRepository,
+  RoleInsert,
+  RoleRepository,
+  UserRepository,
+} from "./users.js";

@@ -1,0 +1,15 @@
+import type { Tenant, TenantInsert, TenantLimits, TenantPlan } from "../schemas/tenant.js";
+
+/** Tenants: the one repository that is not scoped to a tenant (platform administration). */
+export interface TenantRepository {
+  /** Stores a tenant; MUST throw `ConflictError` when the id or subdomain is taken. */
+  insert(values: TenantInsert): Promise<Tenant>;
+  /** The tenant with this id, or `null`. */
+  findById(id: string): Promise<Tenant | null>;
+  /** The tenant with this subdomain, or `null`. */
+  findBySubdomain(subdomain: string): Promise<Tenant | null>;
+  /** Every tenant, ordered by creation. */
+  list(): Promise<Tenant[]>;
+  /** Applies the patch and returns the tenant, or `null`. */
+  update(id: string, patch: { is_active?: boolean; plan?: TenantPlan; limits?: TenantLimits; name?: string }): Promise<Tenant | null>;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
+
+const percentage = z.number().min(0).max(100);
+function datesInOrder(a: { start_date?: string | undefined; end_date?: string | undefined }): boolean {
+  return !a.start_date || !a.end_date || a.start_date <= a.end_date;
+}
+const datesMessage = { message: "end_date must not be before start_date", path: ["end_date"] };
+
+/** Input of `createAllocation`: an employee's share of time on a project over a period. */
+export const allocationCreateSchema = z
+  .object({
+    employee_id: idSchema,
+    project_id: idSchema,
+    allocation_percentage: percentage,
+    allocated_hours: amountSchema.min(0).default(0),
+    start_date: isoDateSchema,
+    end_date: isoDateSchema,
+  })
+  .refine(datesInOrder, datesMessage);
+export type AllocationCreate = z.input<typeof allocationCreateSchema>;
+
+/** Input of `updateAllocation`. */
+export const allocationUpdateSchema = z
+  .object({
+    employee_id: idSchema.optional(),
+    project_id: idSchema.optional(),
+    allocation_percentage: percentage.optional(),
+    allocated_hours: amountSchema.min(0).optional(),
+    start_date: isoDateSchema.optional(),
+    end_date: isoDateSchema.optional(),
+  })
+  .refine(datesInOrder, datesMessage);
+export type AllocationUpdate = z.input<typeof allocationUpdateSchema>;
+
+/** A stored allocation. */
+export const allocationSchema = z.object({
+  ...storedFields,
+  employee_id: idSchema,
+  project_id: idSchema,
+  allocation_percentage: z.number(),
+  allocated_hours: z.number(),
+  start_date: z.string(),
+  end_date: z.string(),
+});
+export type Allocation = z.infer<typeof allocationSchema>;

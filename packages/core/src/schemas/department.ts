@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { amountSchema, storedFields } from "./common.js";
+
+const name = z.string().trim().min(2).max(100);
+
+/** Input of `createDepartment`: name unique per tenant. */
+export const departmentCreateSchema = z.object({
+  name,
+  budget: amountSchema.min(0).default(0),
+  description: z.string().max(2000).nullish(),
+});
+export type DepartmentCreate = z.input<typeof departmentCreateSchema>;
+export type DepartmentCreateParsed = z.output<typeof departmentCreateSchema>;
+
+/** Input of `updateDepartment`: any subset of the create fields. */
+export const departmentUpdateSchema = z.object({
+  name: name.optional(),
+  budget: amountSchema.min(0).optional(),
+  description: z.string().max(2000).nullish(),
+});
+export type DepartmentUpdate = z.input<typeof departmentUpdateSchema>;
+
+/** A stored department. */
+export const departmentSchema = z.object({
+  ...storedFields,
+  name: z.string(),
+  budget: z.number(),
+  description: z.string().nullable(),
+});
+export type Department = z.infer<typeof departmentSchema>;

@@ -1,0 +1,95 @@
+import { ConflictError, ValidationError } from "../errors.js";
+import type { Actor } from "../policy/actor.js";
+import { authorize } from "../policy/policy.js";
+import type { AllocationFilter } from "../ports/records.js";
+import type { TenantScope } from "../ports/store.js";
+import {
+  allocationCreateSchema,
+  allocationUpdateSchema,
+  type Allocation,
+  type AllocationCreate,
+  type AllocationUpdate,
+} from "../schemas/allocation.js";
+import { validateAllocation } from "../validation/allocation.js";
+import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import type { CrudUseCases } from "./types.js";
+
+const RESOURCE = "allocation";
+
+/** Allocations: an employee's overlapping allocations never sum above 100% (409). */
+export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation, AllocationCreate, AllocationUpdate, AllocationFilter> {
+  /** Checks the employee, the project, the actor's scope and the 100% rule for the allocation as it would be stored. */
+  async function check(
+    scope: TenantScope,
+    actor: Actor,
+    action: "create" | "update",
+    candidate: Pick<Allocation, "employee_id" | "project_id" | "allocation_percentage" | "start_date" | "end_date">,
+    excludeId?: number,
+  ): Promise<void> {
+    const employee = found(await scope.employees.findById(candidate.employee_id), "employee", candidate.employee_id);
+    found(await scope.projects.findById(candidate.project_id), "project", candidate.project_id);
+    authorize(actor, action, "allocations", { departmentIds: [employee.department_id] });
+    const overlapping = await scope.allocations.findOverlappingForUpdate(
+      candidate.employee_id,
+      candidate.start_date,
+      candidate.end_date,
+      excludeId,
+    );
+    const issues = validateAllocation(candidate, overlapping);
+    const exceeded = issues.find((issue) => issue.code === "allocation_exceeded");
+    if (exceeded) throw new ConflictError(exceeded.message);
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  return {
+    async list(actor, filter: AllocationFilter = {}, page) {
+      authorize(actor, "read", "allocations");
+      const paging = parsePage(page);
+      return inTenant(ctx, actor, (scope) => scope.allocations.list(filter, paging));
+    },
+
+    async get(actor, id) {
+      authorize(actor, "read", "allocations");
+      return inTenant(ctx, actor, async (scope) => found(await scope.allocations.findById(id), RESOURCE, id));
+    },
+
+    async create(actor, input) {
+      gate(actor, "create", "allocations");
+      const values = parseInput(allocationCreateSchema, input);
+      return inTenant(ctx, actor, async (scope) => {
+        await check(scope, actor, "create", values);
+        const created = await scope.allocations.insert(values);
+        await recordChange(scope, actor, { action: "create", resourceType: RESOURCE, resourceId: created.id, before: null, after: created });
+        return created;
+      });
+    },
+
+    async update(actor, id, input) {
+      gate(actor, "update", "allocations");
+      const patch = definedOnly(parseInput(allocationUpdateSchema, input));
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.allocations.findById(id), RESOURCE, id);
+        const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
+        authorize(actor, "update", "allocations", { departmentIds: [owner.department_id] });
+        const merged = { ...before, ...patch };
+        if (merged.end_date < merged.start_date) parseInput(allocationUpdateSchema, merged);
+        await check(scope, actor, "update", merged, id);
+        const after = found(await scope.allocations.update(id, patch), RESOURCE, id);
+        await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before, after });
+        return after;
+      });
+    },
+
+    async delete(actor, id) {
+      gate(actor, "delete", "allocations");
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.allocations.findById(id), RESOURCE, id);
+        const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
+        authorize(actor, "delete", "allocations", { departmentIds: [owner.department_id] });
+        const deleted = found(await scope.allocations.delete(id), RESOURCE, id);
+        await recordChange(scope, actor, { action: "delete", resourceType: RESOURCE, resourceId: id, before, after: null });
+        return deleted;
+      });
+    },
+  };
+}

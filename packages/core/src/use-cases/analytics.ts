@@ -1,0 +1,66 @@
+import { authorize } from "../policy/policy.js";
+import { companyAnalytics } from "../metrics/company.js";
+import { departmentAnalytics } from "../metrics/department.js";
+import { employeeAnalytics } from "../metrics/employee.js";
+import { projectAnalytics } from "../metrics/project.js";
+import { rankEmployees, rankProjects } from "../metrics/rankings.js";
+import { z } from "zod";
+import { found, inTenant, parseInput, type UseCaseContext } from "./context.js";
+import type { AnalyticsUseCases } from "./types.js";
+
+const employeeRankingQuery = z.object({
+  metric: z.enum(["productivity_index", "roi", "revenue_generated"]).default("productivity_index"),
+  limit: z.number().int().min(1).max(100).default(10),
+});
+const projectRankingQuery = z.object({
+  metric: z.enum(["roi", "profit", "productivity_index"]).default("roi"),
+  limit: z.number().int().min(1).max(100).default(10),
+});
+
+/** Analytics: the store aggregates where the data lives, core's formulas turn sums into figures. */
+export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
+  const options = { standardAnnualHours: ctx.standardAnnualHours };
+  return {
+    async company(actor) {
+      authorize(actor, "read", "company_analytics");
+      return inTenant(ctx, actor, async (scope) => companyAnalytics(await scope.analytics.company()));
+    },
+
+    async department(actor, departmentId) {
+      authorize(actor, "read", "analytics");
+      return inTenant(ctx, actor, async (scope) =>
+        departmentAnalytics(found(await scope.analytics.department(departmentId), "department", departmentId)),
+      );
+    },
+
+    async employee(actor, employeeId) {
+      authorize(actor, "read", "analytics");
+      return inTenant(ctx, actor, async (scope) =>
+        employeeAnalytics(found(await scope.analytics.employee(employeeId), "employee", employeeId), options),
+      );
+    },
+
+    async project(actor, projectId) {
+      authorize(actor, "read", "analytics");
+      return inTenant(ctx, actor, async (scope) =>
+        projectAnalytics(found(await scope.analytics.project(projectId), "project", projectId), options),
+      );
+    },
+
+    async topPerformers(actor, query) {
+      authorize(actor, "read", "company_analytics");
+      const { metric, limit } = parseInput(employeeRankingQuery, query ?? {});
+      return inTenant(ctx, actor, async (scope) =>
+        rankEmployees(await scope.analytics.rankEmployees(metric, limit), metric, limit, options),
+      );
+    },
+
+    async topProjects(actor, query) {
+      authorize(actor, "read", "company_analytics");
+      const { metric, limit } = parseInput(projectRankingQuery, query ?? {});
+      return inTenant(ctx, actor, async (scope) =>
+        rankProjects(await scope.analytics.rankProjects(metric, limit, ctx.standardAnnualHours), metric, limit, options),
+      );
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { ConflictError } from "../errors.js";
+import { authorize } from "../policy/policy.js";
+import type { ProjectFilter } from "../ports/records.js";
+import { projectCreateSchema, projectUpdateSchema, type Project, type ProjectCreate, type ProjectUpdate } from "../schemas/project.js";
+import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import type { CrudUseCases } from "./types.js";
+
+const RESOURCE = "project";
+
+/** Projects: department heads create and change them only inside their department. */
+export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, ProjectCreate, ProjectUpdate, ProjectFilter> {
+  return {
+    async list(actor, filter: ProjectFilter = {}, page) {
+      authorize(actor, "read", "projects");
+      const paging = parsePage(page);
+      return inTenant(ctx, actor, (scope) => scope.projects.list(filter, paging));
+    },
+
+    async get(actor, id) {
+      authorize(actor, "read", "projects");
+      return inTenant(ctx, actor, async (scope) => found(await scope.projects.findById(id), RESOURCE, id));
+    },
+
+    async create(actor, input) {
+      gate(actor, "create", "projects");
+      const values = parseInput(projectCreateSchema, input);
+      return inTenant(ctx, actor, async (scope) => {
+        found(await scope.departments.findById(values.department_id), "department", values.department_id);
+        authorize(actor, "create", "projects", { departmentIds: [values.department_id] });
+        const created = await scope.projects.insert({
+          ...values,
+          start_date: values.start_date ?? null,
+          end_date: values.end_date ?? null,
+          estimated_end_date: values.estimated_end_date ?? null,
+          description: values.description ?? null,
+        });
+        await recordChange(scope, actor, { action: "create", resourceType: RESOURCE, resourceId: created.id, before: null, after: created });
+        return created;
+      });
+    },
+
+    async update(actor, id, input) {
+      gate(actor, "update", "projects");
+      const patch = definedOnly(parseInput(projectUpdateSchema, input));
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.projects.findById(id), RESOURCE, id);
+        const departmentIds = [before.department_id];
+        if (patch.department_id !== undefined && patch.department_id !== before.department_id) {
+          found(await scope.departments.findById(patch.department_id), "department", patch.department_id);
+          departmentIds.push(patch.department_id);
+        }
+        authorize(actor, "update", "projects", { departmentIds });
+        const start = patch.start_date === undefined ? before.start_date : patch.start_date;
+        const end = patch.end_date === undefined ? before.end_date : patch.end_date;
+        if (start && end && end < start) {
+          parseInput(projectUpdateSchema, { start_date: start, end_date: end });
+        }
+        const after = found(await scope.projects.update(id, patch), RESOURCE, id);
+        await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before, after });
+        return after;
+      });
+    },
+
+    async delete(actor, id) {
+      authorize(actor, "delete", "projects");
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.projects.findById(id), RESOURCE, id);
+        const { timesheets, allocations } = await scope.projects.countDependents(id);
+        if (timesheets > 0 || allocations > 0) {
+          throw new ConflictError(
+            `Project ${id} has ${timesheets} timesheet(s) and ${allocations} allocation(s); set its status to cancelled instead of deleting`,
+          );
+        }
+        const deleted = found(await scope.projects.delete(id), RESOURCE, id);
+        await recordChange(scope, actor, { action: "delete", resourceType: RESOURCE, resourceId: id, before, after: null });
+        return deleted;
+      });
+    },
+  };
+}

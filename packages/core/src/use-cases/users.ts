@@ -1,0 +1,179 @@
+import type { z } from "zod";
+import { ConflictError, ForbiddenError } from "../errors.js";
+import type { Actor, RequestMetadata } from "../policy/actor.js";
+import { authorize } from "../policy/policy.js";
+import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { UserFilter } from "../ports/records.js";
+import type { TenantScope } from "../ports/store.js";
+import type { TenantId } from "../schemas/common.js";
+import {
+  toPublicUser,
+  userCreateSchema,
+  userUpdateSchema,
+  type User,
+  type UserCreate,
+  type UserPatch,
+  type UserRecord,
+} from "../schemas/user.js";
+import { definedOnly, found, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import type { UserUseCases } from "./types.js";
+
+const RESOURCE = "user";
+/** Fields only an admin may change, on anyone, themselves included. */
+const PRIVILEGED_FIELDS = ["role", "is_active", "department_id", "employee_id"] as const;
+
+/** Users: admins manage everyone; a user reads and edits their own profile. */
+export function userUseCases(ctx: UseCaseContext): UserUseCases {
+  function hasher(): PasswordHasher {
+    if (!ctx.passwordHasher) throw new Error("createEpca needs a passwordHasher for user accounts");
+    return ctx.passwordHasher;
+  }
+
+  // A hash to verify against when the email is unknown, so that both answers cost the same.
+  let decoyHash: Promise<string> | undefined;
+  function decoy(): Promise<string> {
+    decoyHash ??= hasher().hash("decoy-password-never-matches");
+    return decoyHash;
+  }
+
+  async function checkLinks(scope: TenantScope, links: { department_id?: number | null; employee_id?: number | null }) {
+    if (links.department_id != null) found(await scope.departments.findById(links.department_id), "department", links.department_id);
+    if (links.employee_id != null) found(await scope.employees.findById(links.employee_id), "employee", links.employee_id);
+  }
+
+  async function insertUser(scope: TenantScope, source: Pick<Actor, "userId" | "request">, values: z.output<typeof userCreateSchema>): Promise<User> {
+    if (await scope.users.findByEmail(values.email)) throw new ConflictError(`A user with email ${values.email} already exists`);
+    await checkLinks(scope, values);
+    const created = await scope.users.insert({
+      email: values.email,
+      password_hash: await hasher().hash(values.password),
+      full_name: values.full_name,
+      role: values.role,
+      is_active: values.is_active,
+      department_id: values.department_id ?? null,
+      employee_id: values.employee_id ?? null,
+    });
+    const user = toPublicUser(created);
+    await recordChange(scope, source, { action: "create", resourceType: RESOURCE, resourceId: user.id, before: null, after: user });
+    return user;
+  }
+
+  return {
+    async list(actor, filter: UserFilter = {}, page) {
+      authorize(actor, "read", "users");
+      const paging = parsePage(page);
+      return inTenant(ctx, actor, async (scope) => {
+        const result = await scope.users.list(filter, paging);
+        return { items: result.items.map(toPublicUser), total: result.total };
+      });
+    },
+
+    async get(actor, id) {
+      authorize(actor, "read", "users", { userId: id });
+      return inTenant(ctx, actor, async (scope) => toPublicUser(found(await scope.users.findById(id), RESOURCE, id)));
+    },
+
+    async create(actor, input) {
+      authorize(actor, "create", "users");
+      const values = parseInput(userCreateSchema, input);
+      return inTenant(ctx, actor, (scope) => insertUser(scope, actor, values));
+    },
+
+    async register(tenantId: TenantId, input: UserCreate, actor?: Actor | null, request?: RequestMetadata) {
+      const values = parseInput(userCreateSchema, input);
+      if (actor) {
+        authorize(actor, "create", "users");
+      } else if (values.role !== "read_only" || values.department_id != null || values.employee_id != null || !values.is_active) {
+        throw new ForbiddenError("Self-registration creates read_only users only");
+      }
+      const source = actor ?? { userId: null, ...(request ? { request } : {}) };
+      return ctx.store.transaction(tenantId, (scope) => insertUser(scope, source, values));
+    },
+
+    async update(actor, id, input) {
+      authorize(actor, "update", "users", { userId: id });
+      const values = definedOnly(parseInput(userUpdateSchema, input));
+      if (PRIVILEGED_FIELDS.some((field) => values[field] !== undefined)) {
+        authorize(actor, "manage", "users", { userId: id });
+      }
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.users.findById(id), RESOURCE, id);
+        if (values.email !== undefined && values.email !== before.email && (await scope.users.findByEmail(values.email))) {
+          throw new ConflictError(`A user with email ${values.email} already exists`);
+        }
+        await checkLinks(scope, values);
+        const { password, ...rest } = values;
+        const patch: UserPatch = { ...rest };
+        if (password !== undefined) patch.password_hash = await hasher().hash(password);
+        const after = found(await scope.users.update(id, patch), RESOURCE, id);
+        // A new password or a deactivation ends every session of the user.
+        if (password !== undefined || (values.is_active === false && before.is_active)) {
+          await scope.refreshTokens.revokeAllForUser(id, ctx.clock.now());
+        }
+        const publicAfter = toPublicUser(after);
+        await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before: toPublicUser(before), after: publicAfter });
+        return publicAfter;
+      });
+    },
+
+    async delete(actor, id) {
+      authorize(actor, "delete", "users");
+      if (actor.userId === id) throw new ConflictError("You cannot delete your own account");
+      return inTenant(ctx, actor, async (scope) => {
+        const deleted = toPublicUser(found(await scope.users.delete(id), RESOURCE, id));
+        await recordChange(scope, actor, { action: "delete", resourceType: RESOURCE, resourceId: id, before: deleted, after: null });
+        return deleted;
+      });
+    },
+
+    async setRoles(actor, id, roleIds) {
+      authorize(actor, "manage", "users");
+      return inTenant(ctx, actor, async (scope) => {
+        const before = found(await scope.users.findById(id), RESOURCE, id);
+        const unique = [...new Set(roleIds)].sort((a, b) => a - b);
+        const roles = await scope.roles.findByIds(unique);
+        const missing = unique.find((roleId) => !roles.some((role) => role.id === roleId));
+        if (missing !== undefined) found(null, "role", missing);
+        await scope.users.setRoleIds(id, unique);
+        await recordChange(scope, actor, {
+          action: "set_roles",
+          resourceType: RESOURCE,
+          resourceId: id,
+          before: { role_ids: before.role_ids },
+          after: { role_ids: unique },
+        });
+        return { ...toPublicUser(before), role_ids: unique };
+      });
+    },
+
+    async authenticate(tenantId, email, password) {
+      const user: UserRecord | null = await ctx.store.transaction(tenantId, (scope) => scope.users.findByEmail(email.toLowerCase()));
+      if (!user) {
+        await hasher().verify(password, await decoy());
+        return null;
+      }
+      const valid = await hasher().verify(password, user.password_hash);
+      return valid && user.is_active ? user : null;
+    },
+
+    async actorFor(tenantId, userId, request) {
+      return ctx.store.transaction(tenantId, async (scope) => {
+        const user = await scope.users.findById(userId);
+        if (!user || !user.is_active) return null;
+        const customRoles = user.role_ids.length > 0 ? await scope.roles.findByIds(user.role_ids) : [];
+        const actor: Actor = {
+          userId: user.id,
+          tenantId,
+          role: user.role,
+          departmentId: user.department_id,
+          employeeId: user.employee_id,
+          ...(customRoles.length > 0
+            ? { customRoles: customRoles.map((role) => ({ name: role.name, permissions: role.permissions })) }
+            : {}),
+          ...(request ? { request } : {}),
+        };
+        return actor;
+      });
+    },
+  };
+}

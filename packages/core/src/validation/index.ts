@@ -1,0 +1,8 @@
+export { MAX_ALLOCATION_PERCENTAGE, validateAllocation } from "./allocation.js";
+export { MAX_DAILY_HOURS, validateTimesheetEntry, type TimesheetRuleContext } from "./timesheet.js";
+export {
+  isTimesheetLocked,
+  nextTimesheetStatus,
+  timesheetLockIssue,
+  type TimesheetTransition,
+} from "./timesheet-workflow.js";

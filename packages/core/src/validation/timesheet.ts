@@ -1,0 +1,92 @@
+import type { ValidationIssue } from "../errors.js";
+import type { Employee } from "../schemas/employee.js";
+import type { Project } from "../schemas/project.js";
+
+/** Most hours one employee may log on one date, across all their entries. */
+export const MAX_DAILY_HOURS = 24;
+
+/** What a timesheet entry is checked against, loaded by the caller. */
+export interface TimesheetRuleContext {
+  /** Today's date, `YYYY-MM-DD` in UTC. */
+  readonly today: string;
+  /** The employee the entry is for. */
+  readonly employee: Pick<Employee, "id" | "is_active">;
+  /** The project the entry is logged on. */
+  readonly project: Pick<Project, "id" | "status" | "start_date" | "end_date">;
+  /** Hours of the employee's other entries on the entry's date (not counting the entry itself). */
+  readonly hoursAlreadyOnDate: number;
+}
+
+/** Formats hours for a message without rounding them away (0.1 + 0.2 shows as 0.3). */
+function formatHours(hours: number): string {
+  return String(Number(hours.toPrecision(12)));
+}
+
+/** True when the project takes no hours on `date`: completed or cancelled, and `date` is after its end (or it has none). */
+function isProjectClosedOn(project: TimesheetRuleContext["project"], date: string): boolean {
+  if (project.status !== "completed" && project.status !== "cancelled") return false;
+  return !project.end_date || date > project.end_date;
+}
+
+/**
+ * Every rule a timesheet entry breaks, each with its field: hours in (0, 24], date not after
+ * today, employee active, project open on that date, and at most 24 hours per employee per date.
+ * An empty list means the entry may be stored.
+ */
+export function validateTimesheetEntry(
+  entry: { hours_worked: number; date: string },
+  context: TimesheetRuleContext,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const hours = entry.hours_worked;
+
+  if (!(hours > 0)) {
+    issues.push({ path: ["hours_worked"], code: "too_small", message: "Hours worked must be more than 0." });
+  } else if (hours > MAX_DAILY_HOURS) {
+    issues.push({
+      path: ["hours_worked"],
+      code: "too_big",
+      message: `Hours worked must be at most ${MAX_DAILY_HOURS}; got ${formatHours(hours)}.`,
+    });
+  }
+
+  if (entry.date > context.today) {
+    issues.push({
+      path: ["date"],
+      code: "future_date",
+      message: `The date ${entry.date} is in the future; log hours on or before ${context.today}.`,
+    });
+  }
+
+  if (!context.employee.is_active) {
+    issues.push({
+      path: ["employee_id"],
+      code: "employee_inactive",
+      message: `Employee ${context.employee.id} is inactive; reactivate them before logging hours.`,
+    });
+  }
+
+  if (isProjectClosedOn(context.project, entry.date)) {
+    const until = context.project.end_date ? ` after its end date ${context.project.end_date}` : "";
+    issues.push({
+      path: ["project_id"],
+      code: "project_closed",
+      message: `Project ${context.project.id} is ${context.project.status} and takes no hours on ${entry.date}${until}; choose an open project.`,
+    });
+  }
+
+  // Only when other entries exist: with none, the per-entry limit above already says it.
+  const already = context.hoursAlreadyOnDate;
+  if (already > 0 && hours > 0 && already + hours > MAX_DAILY_HOURS) {
+    const left = Math.max(0, MAX_DAILY_HOURS - already);
+    issues.push({
+      path: ["hours_worked"],
+      code: "daily_hours_exceeded",
+      message:
+        `${formatHours(already)} hours are already logged on ${entry.date}; adding ${formatHours(hours)} would make ` +
+        `${formatHours(already + hours)}, above the ${MAX_DAILY_HOURS}-hour daily limit, so log at most ${formatHours(left)} more.`,
+    });
+  }
+
+  return issues;
+}
