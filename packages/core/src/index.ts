@@ -172,6 +172,7 @@ export {
   type KnownAction,
   type KnownResource,
   type PolicyTarget,
+  type ReadonlyPermission,
   type RequestMetadata,
   type Resource,
 } from "./policy/index.js";
@@ -185,6 +186,7 @@ export {
   timesheetLockIssue,
   validateAllocation,
   validateTimesheetEntry,
+  type AllocationPeriod,
   type TimesheetRuleContext,
   type TimesheetTransition,
 } from "./validation/index.js";

@@ -7,7 +7,8 @@ export const MAX_ALLOCATION_PERCENTAGE = 100;
 // Sums of decimal percentages (33.3 + 33.3 + 33.4) may land a hair above 100 in binary floating point.
 const TOLERANCE = 1e-9;
 
-type AllocationPeriod = Pick<Allocation, "allocation_percentage" | "start_date" | "end_date">;
+/** The part of an allocation the 100 % rule looks at. */
+export type AllocationPeriod = Pick<Allocation, "allocation_percentage" | "start_date" | "end_date">;
 
 /** Formats a percentage for a message, hiding floating-point noise. */
 function formatPercent(value: number): string {

@@ -1,4 +1,4 @@
-export { MAX_ALLOCATION_PERCENTAGE, validateAllocation } from "./allocation.js";
+export { MAX_ALLOCATION_PERCENTAGE, validateAllocation, type AllocationPeriod } from "./allocation.js";
 export { MAX_DAILY_HOURS, validateTimesheetEntry, type TimesheetRuleContext } from "./timesheet.js";
 export {
   isTimesheetLocked,
