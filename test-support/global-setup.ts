@@ -9,6 +9,9 @@ export default async function setup(): Promise<() => void> {
   if (process.env.EPCA_TEST_DATABASE_URL) return () => undefined;
   const cluster = await startThrowawayCluster();
   if (!cluster) {
+    if (process.env.EPCA_REQUIRE_POSTGRES) {
+      throw new Error("EPCA_REQUIRE_POSTGRES is set but no initdb was found: install PostgreSQL or set EPCA_TEST_DATABASE_URL");
+    }
     console.warn("\n[epca] PostgreSQL server tests SKIPPED: no initdb found (set EPCA_TEST_DATABASE_URL to run them)\n");
     return () => undefined;
   }

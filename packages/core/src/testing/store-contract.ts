@@ -328,6 +328,12 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
           ConflictError,
           "duplicate employee email",
         );
+        await checkRejects(
+          run(tenant, (s) => s.employees.insert(employeeValues(dept.id, { email: "DUP@example.com", name: "Upper" }))),
+          ConflictError,
+          "emails collide without regard to case",
+        );
+        check((await run(tenant, (s) => s.employees.findByEmail("Dup@Example.COM"))) !== null, "findByEmail ignores case");
       });
 
       it("filters employees by department and activity, projects by department and status", async () => {
@@ -463,6 +469,8 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         const user = await run(tenant, (s) => s.users.insert(userValues("u@example.com")));
         checkEqual({ email: user.email, role: user.role, role_ids: user.role_ids, hash: user.password_hash }, { email: "u@example.com", role: "analyst", role_ids: [], hash: "scrypt$hash" }, "user fields");
         await checkRejects(run(tenant, (s) => s.users.insert(userValues("u@example.com"))), ConflictError, "duplicate user email");
+        await checkRejects(run(tenant, (s) => s.users.insert(userValues("U@Example.com"))), ConflictError, "user emails collide without regard to case");
+        checkEqual((await run(tenant, (s) => s.users.findByEmail("U@EXAMPLE.COM")))?.id, user.id, "user findByEmail ignores case");
         const updated = await run(tenant, (s) => s.users.update(user.id, { role: "admin", is_active: false }));
         checkEqual({ role: updated?.role, is_active: updated?.is_active }, { role: "admin", is_active: false }, "user update");
         checkEqual(await run(tenant, (s) => s.users.count()), 1, "count");
@@ -498,6 +506,7 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         checkEqual((await run(tenant, (s) => s.refreshTokens.consume("nope", now))).outcome, "unknown", "unknown");
         checkEqual(await run(tenant, (s) => s.refreshTokens.revokeFamily("fam-1", now)), 1, "one live token revoked");
         checkEqual((await run(tenant, (s) => s.refreshTokens.consume("hash-2", now))).outcome, "revoked", "revoked");
+        checkEqual((await run(tenant, (s) => s.refreshTokens.consume("hash-1", now))).outcome, "revoked", "revoked is told before reused");
         const other = await newTenant();
         checkEqual((await run(other, (s) => s.refreshTokens.consume("hash-2", now))).outcome, "unknown", "tokens are per tenant");
       });

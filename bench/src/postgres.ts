@@ -1,0 +1,212 @@
+/**
+ * PostgreSQL benchmark of @epca/adapter-postgres, side by side with hand-written SQL:
+ *  (a) company analytics through the adapter vs. one hand-written statement (same role, tenant);
+ *  (b) importing the timesheets through `insertMany` (one transaction) vs. a raw COPY.
+ *
+ * Server: EPCA_BENCH_DATABASE_URL (a superuser URL; a database is created on it), else a
+ * throwaway cluster when initdb is found. Scale: EPCA_BENCH_SCALE (default 1 = 1,000,000 timesheets).
+ */
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
+import type { TimesheetInsert } from "@epca/core";
+import { startThrowawayCluster } from "../../test-support/postgres-cluster.js";
+import { batches, generateCompany, generateTimesheets, scaleOf, type CompanyScale } from "./generator.js";
+
+const scaleFactor = Number(process.env.EPCA_BENCH_SCALE ?? "1");
+if (!Number.isFinite(scaleFactor) || scaleFactor <= 0) throw new Error(`EPCA_BENCH_SCALE must be a positive number, got ${process.env.EPCA_BENCH_SCALE}`);
+const repetitions = Number(process.env.EPCA_BENCH_REPETITIONS ?? "7");
+const scale = scaleOf(scaleFactor);
+const company = generateCompany(scale);
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Creates the tenant with the master data through the adapter; returns the ids by index. */
+async function seedTenant(store: PostgresStore, tenantId: string) {
+  await store.tenants.insert({
+    id: tenantId,
+    name: `Bench ${tenantId}`,
+    subdomain: tenantId,
+    plan: "enterprise",
+    is_active: true,
+    limits: { max_users: 10_000, max_projects: 50_000, max_storage_gb: 1_000, ml_training_hours: 1_000 },
+  });
+  return store.transaction(tenantId, async (s) => {
+    const departmentIds: number[] = [];
+    for (const d of company.departments) departmentIds.push((await s.departments.insert({ ...d, description: null })).id);
+    const employeeIds: number[] = [];
+    for (const e of company.employees) {
+      const { department, ...rest } = e;
+      employeeIds.push((await s.employees.insert({ ...rest, department_id: departmentIds[department]!, skills: [], is_active: true })).id);
+    }
+    const projectIds: number[] = [];
+    for (const p of company.projects) {
+      const { department, ...rest } = p;
+      projectIds.push(
+        (await s.projects.insert({ ...rest, department_id: departmentIds[department]!, end_date: null, estimated_end_date: null, description: null })).id,
+      );
+    }
+    return { employeeIds, projectIds };
+  });
+}
+
+/** (b1) every timesheet through the adapter, in one transaction. */
+async function importThroughAdapter(store: PostgresStore, tenantId: string, ids: { employeeIds: number[]; projectIds: number[] }, s: CompanyScale) {
+  const start = process.hrtime.bigint();
+  const stored = await store.transaction(tenantId, async (scope) => {
+    let count = 0;
+    for (const batch of batches(generateTimesheets(s), 50_000)) {
+      const rows: TimesheetInsert[] = batch.map((t) => ({
+        employee_id: ids.employeeIds[t.employee]!,
+        project_id: ids.projectIds[t.project]!,
+        hours_worked: t.hours_worked,
+        date: t.date,
+        description: null,
+        status: t.status,
+        reviewed_by: null,
+        reviewed_at: null,
+        review_note: null,
+      }));
+      count += await scope.timesheets.insertMany(rows);
+    }
+    return count;
+  });
+  return { rows: stored, ms: ms(start) };
+}
+
+/** (b2) the same rows by a raw COPY as the table owner (a superuser: COPY FROM is refused under forced RLS otherwise). */
+async function importByCopy(url: string, tenantId: string, ids: { employeeIds: number[]; projectIds: number[] }, s: CompanyScale) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const start = process.hrtime.bigint();
+    await client.query("BEGIN");
+    const copy = client.query(
+      copyStreams.from("COPY timesheets (tenant_id, employee_id, project_id, hours_worked, date, description, status) FROM STDIN"),
+    );
+    const lines = (function* () {
+      for (const batch of batches(generateTimesheets(s), 10_000)) {
+        let chunk = "";
+        for (const t of batch) {
+          chunk += `${tenantId}\t${ids.employeeIds[t.employee]}\t${ids.projectIds[t.project]}\t${t.hours_worked}\t${t.date}\t\\N\t${t.status}\n`;
+        }
+        yield chunk;
+      }
+    })();
+    await pipeline(Readable.from(lines), copy);
+    await client.query("COMMIT");
+    return { rows: Number(copy.rowCount), ms: ms(start) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The figures of company analytics by one hand-written statement. */
+const HAND_WRITTEN_COMPANY_SQL = `
+SELECT (SELECT count(*) FROM departments)::int AS department_count,
+       (SELECT count(*) FROM employees)::int AS employee_count,
+       (SELECT sum(salary) FROM employees) AS salary_total,
+       (SELECT count(*) FROM projects)::int AS project_count,
+       (SELECT sum(cost) FROM projects) AS project_cost_total,
+       (SELECT sum(revenue) FROM projects) AS project_revenue_total,
+       (SELECT sum(hours_worked) FROM timesheets WHERE status <> 'rejected') AS total_hours`;
+
+async function main() {
+  const cluster = process.env.EPCA_BENCH_DATABASE_URL
+    ? null
+    : await startThrowawayCluster({ extraSettings: ["-c shared_buffers=1GB", "-c max_wal_size=8GB", "-c work_mem=64MB"] });
+  const serverUrl = process.env.EPCA_BENCH_DATABASE_URL ?? cluster?.url;
+  if (!serverUrl) throw new Error("No PostgreSQL: set EPCA_BENCH_DATABASE_URL or install PostgreSQL (initdb)");
+  const dbName = `epca_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  const store = await createPostgresStore({ connectionString: dbUrl, migrate: true, poolSize: 4 });
+  try {
+    const version = (await admin.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+    console.log(`[epca bench] PostgreSQL ${version}; scale ${scaleFactor}: ${fmt(scale.departments)} departments, ${fmt(scale.employees)} employees, ${fmt(scale.projects)} projects, ${fmt(scale.timesheets)} timesheets`);
+
+    let t0 = process.hrtime.bigint();
+    const copyIds = await seedTenant(store, "bench-copy");
+    const adapterIds = await seedTenant(store, "bench-adapter");
+    console.log(`[epca bench] master data of two tenants stored through the adapter in ${fmt(ms(t0))} ms`);
+
+    // (b) Import: COPY first, so the adapter loads into the larger table (any bias is against it).
+    const copied = await importByCopy(dbUrl, "bench-copy", copyIds, scale);
+    console.log(`[epca bench] raw COPY: ${fmt(copied.rows)} rows in ${fmt(copied.ms)} ms`);
+    const imported = await importThroughAdapter(store, "bench-adapter", adapterIds, scale);
+    console.log(`[epca bench] adapter insertMany: ${fmt(imported.rows)} rows in ${fmt(imported.ms)} ms`);
+
+    t0 = process.hrtime.bigint();
+    await admin.end();
+    const maintenance = new pg.Client({ connectionString: dbUrl });
+    await maintenance.connect();
+    await maintenance.query("VACUUM ANALYZE");
+    console.log(`[epca bench] VACUUM ANALYZE in ${fmt(ms(t0))} ms`);
+
+    // (a) Company analytics of one tenant (the table holds both tenants' rows).
+    const tenant = "bench-adapter";
+    const adapterTimes: number[] = [];
+    let adapterResult: unknown;
+    for (let i = 0; i < repetitions + 1; i++) {
+      const start = process.hrtime.bigint();
+      adapterResult = await store.transaction(tenant, (s) => s.analytics.company());
+      if (i > 0) adapterTimes.push(ms(start)); // the first run warms the cache
+    }
+    const rawTimes: number[] = [];
+    let rawResult: Record<string, unknown> = {};
+    await maintenance.query("BEGIN");
+    await maintenance.query("SELECT set_config('app.tenant_id', $1, true)", [tenant]);
+    await maintenance.query("SET LOCAL ROLE epca_app");
+    for (let i = 0; i < repetitions + 1; i++) {
+      const start = process.hrtime.bigint();
+      rawResult = (await maintenance.query(HAND_WRITTEN_COMPANY_SQL)).rows[0];
+      if (i > 0) rawTimes.push(ms(start));
+    }
+    await maintenance.query("COMMIT");
+    await maintenance.end();
+    const a = adapterResult as Record<string, number>;
+    const same = Object.keys(a).every((k) => Math.abs(Number(rawResult[k] ?? 0) - a[k]!) <= 1e-6 * Math.max(1, Math.abs(a[k]!)));
+    if (!same) throw new Error(`Analytics differ: adapter ${JSON.stringify(a)} vs SQL ${JSON.stringify(rawResult)}`);
+
+    const adapterMs = median(adapterTimes);
+    const rawMs = median(rawTimes);
+    const adapterRate = imported.rows / (imported.ms / 1000);
+    const copyRate = copied.rows / (copied.ms / 1000);
+    console.log("");
+    console.log("| measurement | adapter | hand-written / raw | ratio | goal |");
+    console.log("| --- | ---: | ---: | ---: | --- |");
+    console.log(
+      `| company analytics, median of ${repetitions} (ms) | ${fmt(adapterMs, 1)} | ${fmt(rawMs, 1)} | ${fmt(adapterMs / rawMs, 2)}× | ≤ 1.3× ${adapterMs / rawMs <= 1.3 ? "✓" : "✗"} |`,
+    );
+    console.log(
+      `| import ${fmt(scale.timesheets)} timesheets (rows/s) | ${fmt(adapterRate)} | ${fmt(copyRate)} | ${fmt(adapterRate / copyRate, 2)} | ≥ 0.5 ${adapterRate / copyRate >= 0.5 ? "✓" : "✗"} |`,
+    );
+    console.log("");
+    console.log(`[epca bench] company figures: ${JSON.stringify(a)}`);
+  } finally {
+    await store.close();
+    const cleanup = new pg.Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await cleanup.end();
+    cluster?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,66 @@
+import type pg from "pg";
+import { applyMigrations, type MigrationResult } from "./migrations.js";
+import { createPgDriver } from "./pg-driver.js";
+import { createStoreOnDriver, type PostgresStore } from "./store.js";
+
+/** Options of `createPostgresStore`: a connection string or a pool the host owns. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`; ignored when `pool` is given. */
+  connectionString?: string;
+  /** A pool the host created (and closes): the store never ends it. */
+  pool?: pg.Pool;
+  /** Connections of the pool the store creates (default 10). */
+  poolSize?: number;
+  /** Apply pending migrations before resolving (default false). */
+  migrate?: boolean;
+  /** Where the migration files are (default: this package's `migrations/`). */
+  migrationsDirectory?: string;
+}
+
+type PgModule = typeof pg;
+
+// Loaded on first use: `pg` is an optional peer dependency (PGlite users need not install it).
+async function loadPg(): Promise<PgModule> {
+  const module = (await import("pg")) as PgModule & { default?: PgModule };
+  return module.default ?? module;
+}
+
+function poolFor(pgModule: PgModule, options: PostgresStoreOptions): { pool: pg.Pool; owns: boolean } {
+  if (options.pool) return { pool: options.pool, owns: false };
+  if (!options.connectionString) throw new TypeError("createPostgresStore: give `connectionString` or `pool`");
+  const size = options.poolSize ?? 10;
+  if (!Number.isInteger(size) || size < 1) throw new TypeError(`createPostgresStore: \`poolSize\` must be a positive integer, got ${size}`);
+  const pool = new pgModule.Pool({ connectionString: options.connectionString, max: size });
+  // An idle client that loses its connection (server restart, terminated backend) is dropped by
+  // the pool; without a listener its error would crash the process.
+  pool.on("error", () => undefined);
+  return { pool, owns: true };
+}
+
+/**
+ * An `EpcaStore` on a PostgreSQL server through node-postgres.
+ * @example
+ * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, migrate: true });
+ * const company = await store.transaction("default", (s) => s.analytics.company());
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const pgModule = await loadPg();
+  const { pool, owns } = poolFor(pgModule, options);
+  const driver = createPgDriver(pool, pgModule.types, owns);
+  return createStoreOnDriver(driver, options);
+}
+
+/**
+ * Applies pending migrations to a PostgreSQL database and closes what it opened (the
+ * `epca migrate` command).
+ */
+export async function migrate(options: Pick<PostgresStoreOptions, "connectionString" | "pool" | "migrationsDirectory">): Promise<MigrationResult> {
+  const pgModule = await loadPg();
+  const { pool, owns } = poolFor(pgModule, { ...options, poolSize: 1 });
+  const driver = createPgDriver(pool, pgModule.types, owns);
+  try {
+    return await applyMigrations(driver, options.migrationsDirectory);
+  } finally {
+    await driver.close();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * @epca/adapter-postgres — the @epca/core ports on PostgreSQL (node-postgres) and on embedded
+ * PGlite, with versioned migrations and tenant isolation by row-level security.
+ *
+ * @packageDocumentation
+ */
+export { createPostgresStore, migrate, type PostgresStoreOptions } from "./create-postgres-store.js";
+export { createPGliteStore, type PGliteStoreOptions } from "./create-pglite-store.js";
+export { APP_ROLE, type PostgresStore } from "./store.js";
+export {
+  defaultMigrationsDirectory,
+  MigrationChecksumError,
+  migrationChecksum,
+  readMigrations,
+  type MigrationFile,
+  type MigrationResult,
+} from "./migrations.js";
+export type { SqlExecutor, SqlResult } from "./sql-executor.js";
+export { COMPANY_AGGREGATE_SQL } from "./repositories/analytics.js";

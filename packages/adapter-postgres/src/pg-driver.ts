@@ -1,0 +1,89 @@
+import type { Pool, PoolClient, CustomTypesConfig } from "pg";
+import { guardExecutor, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+
+const INT8 = 20;
+const DATE = 1082;
+const INT8_ARRAY = 1016;
+
+type TypeParser = (value: string) => unknown;
+
+/**
+ * Type parsing per query, so that a pool handed in by the host keeps its own global settings:
+ * bigints (ids, counts) become numbers and dates stay `YYYY-MM-DD` strings instead of local-time Dates.
+ */
+function typesFor(pgTypes: { getTypeParser: (oid: number, format?: "text" | "binary") => unknown }): CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: "text" | "binary") => {
+      if (oid === INT8) return (value: string) => Number(value);
+      if (oid === DATE) return (value: string) => value;
+      if (oid === INT8_ARRAY) {
+        const parseArray = pgTypes.getTypeParser(oid, format) as TypeParser;
+        return (value: string) => (parseArray(value) as (string | null)[]).map((v) => (v === null ? null : Number(v)));
+      }
+      return pgTypes.getTypeParser(oid, format);
+    }) as CustomTypesConfig["getTypeParser"],
+  };
+}
+
+function clientExecutor(client: PoolClient, types: CustomTypesConfig): SqlExecutor {
+  return {
+    async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+      const result = await client.query({ text, values: params ? [...params] : [], types });
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    },
+    async exec(script: string): Promise<void> {
+      await client.query(script);
+    },
+  };
+}
+
+/** A driver over a node-postgres pool; every transaction checks out one client. */
+export function createPgDriver(
+  pool: Pool,
+  pgTypes: { getTypeParser: (oid: number, format?: "text" | "binary") => unknown },
+  ownsPool: boolean,
+): SqlDriver {
+  const types = typesFor(pgTypes);
+  return {
+    kind: "pg",
+    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const guarded = guardExecutor(clientExecutor(client, types));
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        let result: T;
+        try {
+          result = await work(guarded.sql);
+        } catch (error) {
+          guarded.end();
+          try {
+            await client.query("ROLLBACK");
+          } catch (rollbackError) {
+            broken = rollbackError as Error;
+          }
+          throw error;
+        }
+        guarded.end();
+        try {
+          await client.query("COMMIT");
+        } catch (commitError) {
+          broken = commitError as Error;
+          throw commitError;
+        }
+        return result;
+      } finally {
+        guarded.end();
+        // A client whose transaction could not end cleanly is destroyed, never reused.
+        client.release(broken);
+      }
+    },
+    async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+      const result = await pool.query({ text, values: params ? [...params] : [], types });
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    },
+    async close(): Promise<void> {
+      if (ownsPool) await pool.end();
+    },
+  };
+}

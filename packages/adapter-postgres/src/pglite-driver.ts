@@ -1,0 +1,49 @@
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { guardExecutor, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+
+const INT8 = 20;
+const DATE = 1082;
+
+// Same conventions as the pg driver: bigints as numbers, dates as `YYYY-MM-DD` strings.
+const parsers = {
+  [INT8]: (value: string) => Number(value),
+  [DATE]: (value: string) => value,
+};
+
+type Queryable = Pick<Transaction, "query" | "exec">;
+
+function executor(target: Queryable): SqlExecutor {
+  return {
+    async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+      const result = await target.query<T>(text, params ? [...params] : [], { parsers });
+      return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) };
+    },
+    async exec(script: string): Promise<void> {
+      await target.exec(script);
+    },
+  };
+}
+
+/**
+ * A driver over one PGlite instance. PGlite is a single connection: its `transaction` holds a
+ * mutex, so transactions run one after another and a plain query waits for the open transaction.
+ */
+export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
+  return {
+    kind: "pglite",
+    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) => {
+        const guarded = guardExecutor(executor(tx));
+        try {
+          return await work(guarded.sql);
+        } finally {
+          guarded.end();
+        }
+      });
+    },
+    query: (text, params) => executor(db).query(text, params),
+    async close(): Promise<void> {
+      if (ownsDb && !db.closed) await db.close();
+    },
+  };
+}

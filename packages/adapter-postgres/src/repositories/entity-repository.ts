@@ -1,0 +1,141 @@
+import type { EntityRepository, Page, PageResult } from "@epca/core";
+import { guardedWrite } from "../database-errors.js";
+import type { SqlExecutor } from "../sql-executor.js";
+import { jsonParam, orNull } from "../values.js";
+
+/** How a column's parameter is cast in SQL. */
+export type ColumnCast = "text" | "float8" | "bool" | "date" | "int8" | "text[]" | "jsonb" | "timestamptz";
+
+/** `$n::cast`, with jsonb sent as text so that no driver re-encodes it. */
+export function castParam(index: number, cast: ColumnCast): string {
+  return cast === "jsonb" ? `$${index}::text::jsonb` : `$${index}::${cast}`;
+}
+
+/** A parameter value for a column of this cast. */
+export function paramValue(value: unknown, cast: ColumnCast): unknown {
+  if (cast === "jsonb") return value === undefined ? null : jsonParam(value);
+  return orNull(value);
+}
+
+/** Collects WHERE conditions and their parameters. */
+export class Conditions {
+  readonly parts: string[] = [];
+  readonly params: unknown[];
+
+  constructor(params: unknown[] = []) {
+    this.params = params;
+  }
+
+  /** Adds a condition; `?` in `sql` stands for the next parameter. */
+  add(sql: string, value: unknown): this {
+    this.params.push(value);
+    this.parts.push(sql.replace("?", `$${this.params.length}`));
+    return this;
+  }
+
+  /** Adds a condition when `value` is defined. */
+  when(value: unknown, sql: string): this {
+    return value === undefined ? this : this.add(sql, value);
+  }
+
+  get where(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(" AND ")}` : "";
+  }
+}
+
+/** Counts the matching rows and reads one page ordered by id. */
+export async function listPage<T>(
+  sql: SqlExecutor,
+  from: string,
+  select: string,
+  conditions: Conditions,
+  page: Page,
+  map: (row: Record<string, unknown>) => T,
+): Promise<PageResult<T>> {
+  const count = await sql.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${conditions.where}`, conditions.params);
+  const total = Number(count.rows[0]?.total ?? 0);
+  if (total === 0) return { items: [], total };
+  const params = [...conditions.params, page.limit, page.skip];
+  const rows = await sql.query(
+    `SELECT ${select} FROM ${from} ${conditions.where} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { items: rows.rows.map(map), total };
+}
+
+/** What a table-backed repository needs to know about its table. */
+export interface TableDefinition<T, Insert, Filter> {
+  readonly table: string;
+  /** Writable columns and their casts. */
+  readonly columns: Readonly<Record<string, ColumnCast>>;
+  /** Whether the table has `updated_at`. */
+  readonly hasUpdatedAt: boolean;
+  readonly map: (row: Record<string, unknown>) => T;
+  readonly filter: (filter: Filter, conditions: Conditions) => void;
+  /** Marker for the insert type (unused at run time). */
+  readonly _insert?: Insert;
+}
+
+/** Insert, read, update, delete and list written once for every entity table. */
+export function createEntityRepository<T, Insert extends object, Filter>(
+  sql: SqlExecutor,
+  definition: TableDefinition<T, Insert, Filter>,
+): EntityRepository<T, Insert, Filter> {
+  const { table, columns, map } = definition;
+  const columnNames = Object.keys(columns);
+
+  return {
+    async insert(values) {
+      const record = values as Record<string, unknown>;
+      const params = columnNames.map((name) => paramValue(record[name], columns[name]!));
+      const placeholders = columnNames.map((name, i) => castParam(i + 1, columns[name]!));
+      // A column left undefined takes its database default (skills, status, …).
+      const present = columnNames.map((name) => record[name] !== undefined);
+      const names = columnNames.filter((_, i) => present[i]);
+      const bound = placeholders.filter((_, i) => present[i]);
+      const boundParams = params.filter((_, i) => present[i]);
+      const renumbered = bound.map((p, i) => p.replace(/^\$\d+/, `$${i + 1}`));
+      const result = await guardedWrite(
+        sql,
+        () => sql.query(`INSERT INTO ${table} (${names.join(", ")}) VALUES (${renumbered.join(", ")}) RETURNING *`, boundParams),
+        record,
+      );
+      return map(result.rows[0]!);
+    },
+
+    async findById(id) {
+      const result = await sql.query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+      return result.rows[0] ? map(result.rows[0]) : null;
+    },
+
+    async update(id, patch) {
+      const record = patch as Record<string, unknown>;
+      const params: unknown[] = [id];
+      const sets: string[] = [];
+      for (const name of columnNames) {
+        if (!(name in record) || record[name] === undefined) continue;
+        params.push(paramValue(record[name], columns[name]!));
+        sets.push(`${name} = ${castParam(params.length, columns[name]!)}`);
+      }
+      if (definition.hasUpdatedAt) sets.push("updated_at = clock_timestamp()");
+      if (sets.length === 0) return this.findById(id);
+      const result = await guardedWrite(
+        sql,
+        () => sql.query(`UPDATE ${table} SET ${sets.join(", ")} WHERE id = $1 RETURNING *`, params),
+        record,
+      );
+      return result.rows[0] ? map(result.rows[0]) : null;
+    },
+
+    async delete(id) {
+      const result = await guardedWrite(sql, () => sql.query(`DELETE FROM ${table} WHERE id = $1 RETURNING *`, [id]));
+      return result.rows[0] ? map(result.rows[0]) : null;
+    },
+
+    async list(filter, page) {
+      const conditions = new Conditions();
+      definition.filter(filter ?? ({} as Filter), conditions);
+      return listPage(sql, table, "*", conditions, page, map);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type {
+  AllocationFilter,
+  AllocationInsert,
+  AllocationRepository,
+  Department,
+  DepartmentFilter,
+  DepartmentInsert,
+  DepartmentRepository,
+  EmployeeFilter,
+  EmployeeInsert,
+  EmployeeRepository,
+  ProjectFilter,
+  ProjectInsert,
+  ProjectRepository,
+  Employee,
+  Project,
+  Allocation,
+} from "@epca/core";
+import type { SqlExecutor } from "../sql-executor.js";
+import { createEntityRepository } from "./entity-repository.js";
+import { mapRow } from "./rows.js";
+
+/** Departments of the transaction's tenant. */
+export function departmentRepository(sql: SqlExecutor): DepartmentRepository {
+  const base = createEntityRepository<Department, DepartmentInsert, DepartmentFilter>(sql, {
+    table: "departments",
+    columns: { name: "text", budget: "float8", description: "text" },
+    hasUpdatedAt: true,
+    map: mapRow.department,
+    filter: (f, c) => {
+      c.when(f.name, "name = ?");
+    },
+  });
+  return {
+    ...base,
+    async findByName(name) {
+      const result = await sql.query("SELECT * FROM departments WHERE name = $1", [name]);
+      return result.rows[0] ? mapRow.department(result.rows[0]) : null;
+    },
+    async countDependents(id) {
+      const result = await sql.query<{ employees: number; projects: number }>(
+        `SELECT (SELECT count(*) FROM employees WHERE department_id = $1) AS employees,
+                (SELECT count(*) FROM projects WHERE department_id = $1) AS projects`,
+        [id],
+      );
+      const row = result.rows[0]!;
+      return { employees: Number(row.employees), projects: Number(row.projects) };
+    },
+  };
+}
+
+/** Employees of the transaction's tenant. */
+export function employeeRepository(sql: SqlExecutor): EmployeeRepository {
+  const base = createEntityRepository<Employee, EmployeeInsert, EmployeeFilter>(sql, {
+    table: "employees",
+    columns: {
+      name: "text",
+      email: "text",
+      department_id: "int8",
+      salary: "float8",
+      revenue_generated: "float8",
+      hire_date: "date",
+      skills: "text[]",
+      is_active: "bool",
+    },
+    hasUpdatedAt: true,
+    map: mapRow.employee,
+    filter: (f, c) => {
+      c.when(f.department_id, "department_id = ?").when(f.is_active, "is_active = ?");
+    },
+  });
+  return {
+    ...base,
+    async findByEmail(email) {
+      const result = await sql.query("SELECT * FROM employees WHERE lower(email) = lower($1)", [email]);
+      return result.rows[0] ? mapRow.employee(result.rows[0]) : null;
+    },
+    async countDependents(id) {
+      const result = await sql.query<{ timesheets: number; allocations: number }>(
+        `SELECT (SELECT count(*) FROM timesheets WHERE employee_id = $1) AS timesheets,
+                (SELECT count(*) FROM allocations WHERE employee_id = $1) AS allocations`,
+        [id],
+      );
+      const row = result.rows[0]!;
+      return { timesheets: Number(row.timesheets), allocations: Number(row.allocations) };
+    },
+  };
+}
+
+/** Projects of the transaction's tenant. */
+export function projectRepository(sql: SqlExecutor): ProjectRepository {
+  const base = createEntityRepository<Project, ProjectInsert, ProjectFilter>(sql, {
+    table: "projects",
+    columns: {
+      name: "text",
+      department_id: "int8",
+      cost: "float8",
+      revenue: "float8",
+      status: "text",
+      completion_percentage: "float8",
+      start_date: "date",
+      end_date: "date",
+      estimated_end_date: "date",
+      description: "text",
+    },
+    hasUpdatedAt: true,
+    map: mapRow.project,
+    filter: (f, c) => {
+      c.when(f.department_id, "department_id = ?").when(f.status, "status = ?");
+    },
+  });
+  return {
+    ...base,
+    async countDependents(id) {
+      const result = await sql.query<{ timesheets: number; allocations: number }>(
+        `SELECT (SELECT count(*) FROM timesheets WHERE project_id = $1) AS timesheets,
+                (SELECT count(*) FROM allocations WHERE project_id = $1) AS allocations`,
+        [id],
+      );
+      const row = result.rows[0]!;
+      return { timesheets: Number(row.timesheets), allocations: Number(row.allocations) };
+    },
+  };
+}
+
+/** Allocations of the transaction's tenant. */
+export function allocationRepository(sql: SqlExecutor): AllocationRepository {
+  const base = createEntityRepository<Allocation, AllocationInsert, AllocationFilter>(sql, {
+    table: "allocations",
+    columns: {
+      employee_id: "int8",
+      project_id: "int8",
+      allocation_percentage: "float8",
+      allocated_hours: "float8",
+      start_date: "date",
+      end_date: "date",
+    },
+    hasUpdatedAt: true,
+    map: mapRow.allocation,
+    filter: (f, c) => {
+      c.when(f.employee_id, "employee_id = ?")
+        .when(f.project_id, "project_id = ?")
+        .when(f.from, "end_date >= ?::date")
+        .when(f.to, "start_date <= ?::date");
+    },
+  });
+  return {
+    ...base,
+    async findOverlappingForUpdate(employeeId, start, end, excludeId) {
+      // One lock per (tenant, employee) for the rest of the transaction: a second writer for the
+      // same employee waits here, then reads what the first one committed.
+      await sql.query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('epca:allocations:' || current_setting('app.tenant_id', true) || ':' || $1::text, 0))",
+        [String(employeeId)],
+      );
+      const result = await sql.query(
+        `SELECT * FROM allocations
+          WHERE employee_id = $1 AND start_date <= $3::date AND end_date >= $2::date
+            AND ($4::bigint IS NULL OR id <> $4::bigint)
+          ORDER BY id`,
+        [employeeId, start, end, excludeId ?? null],
+      );
+      return result.rows.map(mapRow.allocation);
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { NotFoundError, type RefreshTokenRepository, type RoleRepository, type UserRepository } from "@epca/core";
+import { guardedWrite } from "../database-errors.js";
+import type { SqlExecutor } from "../sql-executor.js";
+import { castParam, Conditions, listPage, paramValue, type ColumnCast } from "./entity-repository.js";
+import { mapRow } from "./rows.js";
+
+const USER_SELECT = `u.*, ARRAY(SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id ORDER BY ur.role_id) AS role_ids`;
+
+const USER_COLUMNS: Readonly<Record<string, ColumnCast>> = {
+  email: "text",
+  password_hash: "text",
+  full_name: "text",
+  role: "text",
+  is_active: "bool",
+  department_id: "int8",
+  employee_id: "int8",
+};
+
+const ROLE_COLUMNS: Readonly<Record<string, ColumnCast>> = { name: "text", description: "text", permissions: "jsonb" };
+
+/** SET clauses and parameters (after `$1` = id) for the defined keys of a patch. */
+function assignments(columns: Readonly<Record<string, ColumnCast>>, patch: Record<string, unknown>): { sets: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const sets: string[] = [];
+  for (const [name, cast] of Object.entries(columns)) {
+    if (patch[name] === undefined) continue;
+    params.push(paramValue(patch[name], cast));
+    sets.push(`${name} = ${castParam(params.length + 1, cast)}`);
+  }
+  return { sets, params };
+}
+
+/** Users of the transaction's tenant, with the custom role ids granted to them. */
+export function userRepository(sql: SqlExecutor): UserRepository {
+  async function findById(id: number) {
+    const result = await sql.query(`SELECT ${USER_SELECT} FROM users u WHERE u.id = $1`, [id]);
+    return result.rows[0] ? mapRow.user(result.rows[0]) : null;
+  }
+  return {
+    async insert(values) {
+      const names = Object.keys(USER_COLUMNS);
+      const result = await guardedWrite(sql, () =>
+        sql.query(
+          `INSERT INTO users (${names.join(", ")}) VALUES (${names.map((n, i) => castParam(i + 1, USER_COLUMNS[n]!)).join(", ")})
+           RETURNING *, '{}'::bigint[] AS role_ids`,
+          names.map((n) => paramValue((values as unknown as Record<string, unknown>)[n], USER_COLUMNS[n]!)),
+        ),
+        values as unknown as Record<string, unknown>,
+      );
+      return mapRow.user(result.rows[0]!);
+    },
+    findById,
+    async findByEmail(email) {
+      const result = await sql.query(`SELECT ${USER_SELECT} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
+      return result.rows[0] ? mapRow.user(result.rows[0]) : null;
+    },
+    async update(id, patch) {
+      const { sets, params } = assignments(USER_COLUMNS, patch as Record<string, unknown>);
+      sets.push("updated_at = clock_timestamp()");
+      const result = await guardedWrite(
+        sql,
+        () => sql.query(`UPDATE users u SET ${sets.join(", ")} WHERE u.id = $1 RETURNING ${USER_SELECT}`, [id, ...params]),
+        patch as Record<string, unknown>,
+      );
+      return result.rows[0] ? mapRow.user(result.rows[0]) : null;
+    },
+    async delete(id) {
+      // Grants and refresh tokens go with the user (ON DELETE CASCADE); RETURNING sees the grants as they were.
+      const result = await sql.query(`DELETE FROM users u WHERE u.id = $1 RETURNING ${USER_SELECT}`, [id]);
+      return result.rows[0] ? mapRow.user(result.rows[0]) : null;
+    },
+    async list(filter, page) {
+      const conditions = new Conditions();
+      conditions
+        .when(filter?.role, "role = ?")
+        .when(filter?.department_id, "department_id = ?")
+        .when(filter?.is_active, "is_active = ?");
+      return listPage(sql, "users u", USER_SELECT, conditions, page, mapRow.user);
+    },
+    async setRoleIds(userId, roleIds) {
+      const user = await sql.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [userId]);
+      if (user.rowCount === 0) throw new NotFoundError("user", userId);
+      if (roleIds.length > 0) {
+        const found = await sql.query<{ id: number }>("SELECT id FROM roles WHERE id = ANY($1::bigint[])", [[...roleIds]]);
+        const known = new Set(found.rows.map((r) => Number(r.id)));
+        const missing = roleIds.find((id) => !known.has(id));
+        if (missing !== undefined) throw new NotFoundError("role", missing);
+      }
+      await sql.query("DELETE FROM user_roles WHERE user_id = $1", [userId]);
+      if (roleIds.length === 0) return;
+      // A role deleted concurrently still fails the foreign key check (NotFoundError).
+      await guardedWrite(sql, () =>
+        sql.query("INSERT INTO user_roles (user_id, role_id) SELECT $1, r FROM unnest($2::bigint[]) AS r GROUP BY r", [userId, [...roleIds]]),
+      );
+    },
+    async count() {
+      const result = await sql.query<{ n: number }>("SELECT count(*) AS n FROM users");
+      return Number(result.rows[0]?.n ?? 0);
+    },
+  };
+}
+
+/** Custom roles of the transaction's tenant. */
+export function roleRepository(sql: SqlExecutor): RoleRepository {
+  return {
+    async insert(values) {
+      const result = await guardedWrite(sql, () =>
+        sql.query("INSERT INTO roles (name, description, permissions) VALUES ($1, $2, $3::text::jsonb) RETURNING *", [
+          values.name,
+          values.description ?? null,
+          JSON.stringify(values.permissions ?? []),
+        ]),
+      );
+      return mapRow.role(result.rows[0]!);
+    },
+    async findById(id) {
+      const result = await sql.query("SELECT * FROM roles WHERE id = $1", [id]);
+      return result.rows[0] ? mapRow.role(result.rows[0]) : null;
+    },
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const result = await sql.query("SELECT * FROM roles WHERE id = ANY($1::bigint[]) ORDER BY id", [[...ids]]);
+      return result.rows.map(mapRow.role);
+    },
+    async update(id, patch) {
+      const { sets, params } = assignments(ROLE_COLUMNS, patch as Record<string, unknown>);
+      sets.push("updated_at = clock_timestamp()");
+      const result = await guardedWrite(sql, () =>
+        sql.query(`UPDATE roles SET ${sets.join(", ")} WHERE id = $1 RETURNING *`, [id, ...params]),
+      );
+      return result.rows[0] ? mapRow.role(result.rows[0]) : null;
+    },
+    async delete(id) {
+      const result = await sql.query("DELETE FROM roles WHERE id = $1 RETURNING *", [id]);
+      return result.rows[0] ? mapRow.role(result.rows[0]) : null;
+    },
+    async list() {
+      const result = await sql.query("SELECT * FROM roles ORDER BY id");
+      return result.rows.map(mapRow.role);
+    },
+  };
+}
+
+/** Refresh-token families of the transaction's tenant. */
+export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository {
+  return {
+    async insert(values) {
+      const result = await guardedWrite(sql, () =>
+        sql.query(
+          "INSERT INTO refresh_tokens (family_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4::timestamptz) RETURNING *",
+          [values.family_id, values.token_hash, values.user_id, values.expires_at],
+        ),
+        values,
+      );
+      return mapRow.refreshToken(result.rows[0]!);
+    },
+    async consume(tokenHash, now) {
+      const at = now.toISOString();
+      // One conditional UPDATE: of concurrent callers exactly one matches `used_at IS NULL`; the
+      // others wait for its row lock, re-check the condition and match nothing.
+      const rotated = await sql.query(
+        `UPDATE refresh_tokens SET used_at = $2::timestamptz
+          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2::timestamptz
+          RETURNING *`,
+        [tokenHash, at],
+      );
+      if (rotated.rows[0]) return { outcome: "rotated", token: mapRow.refreshToken(rotated.rows[0]) };
+      const found = await sql.query("SELECT * FROM refresh_tokens WHERE token_hash = $1", [tokenHash]);
+      if (!found.rows[0]) return { outcome: "unknown" };
+      const token = mapRow.refreshToken(found.rows[0]);
+      if (token.revoked_at !== null) return { outcome: "revoked", token };
+      if (token.used_at !== null) return { outcome: "reused", token };
+      return { outcome: "expired", token };
+    },
+    async revokeFamily(familyId, now) {
+      const result = await sql.query(
+        `UPDATE refresh_tokens SET revoked_at = $2::timestamptz
+          WHERE family_id = $1 AND revoked_at IS NULL AND used_at IS NULL AND expires_at > $2::timestamptz`,
+        [familyId, now.toISOString()],
+      );
+      // Used and expired tokens are revoked too, but only live ones are counted.
+      await sql.query("UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE family_id = $1 AND revoked_at IS NULL", [
+        familyId,
+        now.toISOString(),
+      ]);
+      return result.rowCount;
+    },
+    async revokeAllForUser(userId, now) {
+      const result = await sql.query(
+        `UPDATE refresh_tokens SET revoked_at = $2::timestamptz
+          WHERE user_id = $1 AND revoked_at IS NULL AND used_at IS NULL AND expires_at > $2::timestamptz`,
+        [userId, now.toISOString()],
+      );
+      await sql.query("UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE user_id = $1 AND revoked_at IS NULL", [
+        userId,
+        now.toISOString(),
+      ]);
+      return result.rowCount;
+    },
+  };
+}

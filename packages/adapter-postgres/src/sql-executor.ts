@@ -1,0 +1,54 @@
+/** Rows and count of one statement. */
+export interface SqlResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/**
+ * One connection inside one transaction, whichever driver holds it: every repository's SQL is
+ * written once against this.
+ */
+export interface SqlExecutor {
+  /** Runs one parameterized statement. */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+/** What a store needs from a driver: transactions on one connection, and autocommit statements. */
+export interface SqlDriver {
+  /** `"pg"` for node-postgres, `"pglite"` for the embedded engine. */
+  readonly kind: "pg" | "pglite";
+  /**
+   * Runs `work` between BEGIN and COMMIT on one connection (ROLLBACK when it rejects, rethrowing
+   * the error unchanged). The executor refuses every call once `work` has settled.
+   */
+  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs one statement in its own (implicit) transaction. */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /** Releases the connections the driver opened itself. */
+  close(): Promise<void>;
+}
+
+/** Wraps an executor so that it refuses calls after its transaction ended. */
+export function guardExecutor(inner: SqlExecutor): { sql: SqlExecutor; end(): void } {
+  let ended = false;
+  const check = () => {
+    if (ended) throw new Error("This transaction has ended: a TenantScope must not be used after its work settled");
+  };
+  return {
+    sql: {
+      query: (text, params) => {
+        check();
+        return inner.query(text, params);
+      },
+      exec: (script) => {
+        check();
+        return inner.exec(script);
+      },
+    },
+    end: () => {
+      ended = true;
+    },
+  };
+}
