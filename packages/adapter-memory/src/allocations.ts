@@ -28,6 +28,10 @@ export function memoryAllocationRepository(tx: TransactionContext, db: MemoryDat
       (filter.employee_id === undefined || a.employee_id === filter.employee_id) &&
       (filter.project_id === undefined || a.project_id === filter.project_id) &&
       overlaps(a, filter.from, filter.to),
+    references: (v) => [
+      { entity: "employee", table: db.employees, id: v.employee_id },
+      { entity: "project", table: db.projects, id: v.project_id },
+    ],
   });
   return {
     ...base,

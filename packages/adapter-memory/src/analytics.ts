@@ -4,6 +4,7 @@ import {
   aggregateEmployee,
   aggregateProject,
   buildAnalyticsIndex,
+  compareRanked,
   employeeMetricValue,
   projectMetricValue,
   type AnalyticsStore,
@@ -22,7 +23,7 @@ function topByValue<T>(items: readonly T[], id: (item: T) => number, value: (ite
     const v = value(item);
     if (v !== null && !Number.isNaN(v)) scored.push({ item, id: id(item), value: v });
   }
-  scored.sort((a, b) => (a.value !== b.value ? (a.value > b.value ? -1 : 1) : a.id - b.id));
+  scored.sort(compareRanked);
   return scored.slice(0, Math.max(0, Math.floor(limit))).map((s) => s.item);
 }
 

@@ -9,6 +9,21 @@ function asJson(value: unknown): unknown {
   return text === undefined ? null : JSON.parse(text);
 }
 
+/** A bare calendar date, `YYYY-MM-DD`. */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A `from` / `to` bound of the audit filter as epoch milliseconds: an ISO instant as written, a bare
+ * date read in UTC (as `from` its first millisecond, as `to` its last); `undefined` when unset.
+ */
+function boundOf(value: string | undefined, side: "from" | "to"): number | undefined {
+  if (value === undefined) return undefined;
+  const instant = DATE_ONLY.test(value) ? `${value}T${side === "from" ? "00:00:00.000" : "23:59:59.999"}Z` : value;
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new RangeError(`audit filter: "${side}" is neither an ISO instant nor a YYYY-MM-DD date: ${value}`);
+  return ms;
+}
+
 /** The append-only audit log of the transaction's tenant; entries roll back with the transaction. */
 export function memoryAuditLog(tx: TransactionContext, db: MemoryDatabase): AuditLog {
   const table = db.audit;
@@ -33,7 +48,9 @@ export function memoryAuditLog(tx: TransactionContext, db: MemoryDatabase): Audi
     async list(filter, page) {
       tx.assertOpen();
       const f = filter ?? {};
-      // `from` / `to` are dates, compared with the date part of `created_at` (UTC).
+      // Inclusive bounds on `created_at`, compared as instants.
+      const from = boundOf(f.from, "from");
+      const to = boundOf(f.to, "to");
       const rows = table.select(
         tx.tenantId,
         (e) =>
@@ -41,8 +58,8 @@ export function memoryAuditLog(tx: TransactionContext, db: MemoryDatabase): Audi
           (f.resource_id === undefined || e.resource_id === f.resource_id) &&
           (f.user_id === undefined || e.user_id === f.user_id) &&
           (f.action === undefined || e.action === f.action) &&
-          (f.from === undefined || e.created_at.slice(0, 10) >= f.from) &&
-          (f.to === undefined || e.created_at.slice(0, 10) <= f.to),
+          (from === undefined || Date.parse(e.created_at) >= from) &&
+          (to === undefined || Date.parse(e.created_at) <= to),
       );
       return pageOf(rows, page ?? {});
     },

@@ -2,8 +2,12 @@ import { ConflictError, type Department, type DepartmentFilter, type DepartmentI
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
 import { copy, type TransactionContext } from "./table.js";
+import { unlinkUsers } from "./users.js";
 
-/** Departments of the transaction's tenant; names are unique per tenant (exact match). */
+/**
+ * Departments of the transaction's tenant; names are unique per tenant (exact match). A department
+ * cannot be deleted while employees or projects belong to it; users linked to it are unlinked.
+ */
 export function memoryDepartmentRepository(tx: TransactionContext, db: MemoryDatabase): DepartmentRepository {
   const table = db.departments;
   const base = entityRepository<Department, DepartmentInsert, DepartmentFilter>(tx, {
@@ -14,6 +18,14 @@ export function memoryDepartmentRepository(tx: TransactionContext, db: MemoryDat
       if (clash !== undefined) throw new ConflictError(`A department named "${candidate.name}" already exists`);
     },
     matcher: (filter) => (d) => filter.name === undefined || d.name === filter.name,
+    beforeDelete(id) {
+      const employees = db.employees.count(tx.tenantId, (e) => e.department_id === id);
+      const projects = db.projects.count(tx.tenantId, (p) => p.department_id === id);
+      if (employees > 0 || projects > 0) {
+        throw new ConflictError(`Department ${id} still has ${employees} employee(s) and ${projects} project(s)`);
+      }
+      unlinkUsers(tx, db, "department_id", id);
+    },
   });
   return {
     ...base,

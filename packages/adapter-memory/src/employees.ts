@@ -2,8 +2,13 @@ import { ConflictError, type Employee, type EmployeeFilter, type EmployeeInsert,
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
 import { copy, type TransactionContext } from "./table.js";
+import { unlinkUsers } from "./users.js";
 
-/** Employees of the transaction's tenant; emails, when not null, are unique per tenant (case-insensitive). */
+/**
+ * Employees of the transaction's tenant; emails, when not null, are unique per tenant
+ * (case-insensitive). The department must exist in the tenant; an employee cannot be deleted while
+ * timesheets or allocations refer to it, and users linked to it are unlinked.
+ */
 export function memoryEmployeeRepository(tx: TransactionContext, db: MemoryDatabase): EmployeeRepository {
   const table = db.employees;
   const withEmail = (email: string) => (e: Employee) => e.email !== null && e.email.toLowerCase() === email.toLowerCase();
@@ -28,6 +33,15 @@ export function memoryEmployeeRepository(tx: TransactionContext, db: MemoryDatab
     matcher: (filter) => (e) =>
       (filter.department_id === undefined || e.department_id === filter.department_id) &&
       (filter.is_active === undefined || e.is_active === filter.is_active),
+    references: (v) => [{ entity: "department", table: db.departments, id: v.department_id }],
+    beforeDelete(id) {
+      const timesheets = db.timesheets.count(tx.tenantId, (t) => t.employee_id === id);
+      const allocations = db.allocations.count(tx.tenantId, (a) => a.employee_id === id);
+      if (timesheets > 0 || allocations > 0) {
+        throw new ConflictError(`Employee ${id} still has ${timesheets} timesheet(s) and ${allocations} allocation(s)`);
+      }
+      unlinkUsers(tx, db, "employee_id", id);
+    },
   });
   return {
     ...base,

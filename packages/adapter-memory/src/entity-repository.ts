@@ -1,5 +1,5 @@
-import type { EntityRepository, Page, PageResult } from "@epca/core";
-import { copy, definedFields, pageOf, type TenantTable, type TransactionContext } from "./table.js";
+import { NotFoundError, type EntityRepository, type Page, type PageResult } from "@epca/core";
+import { copy, definedFields, pageOf, type Row, type TenantTable, type TransactionContext } from "./table.js";
 
 /** A stored entity: an id and its two timestamps. */
 interface StoredEntity {
@@ -17,6 +17,32 @@ export interface EntitySpec<T extends StoredEntity, Insert, Filter> {
   checkUnique?(candidate: Insert, id: number | null): void;
   /** The predicate of a list filter, built once per call. */
   matcher(filter: Filter): (row: T) => boolean;
+  /** The records `values` refers to (a foreign key each); `null` ids refer to nothing. */
+  references?(values: Insert): readonly Reference[];
+  /**
+   * Runs before the row with this id is deleted: throws `ConflictError` while rows refer to it
+   * (ON DELETE RESTRICT), then unlinks the rows that merely point at it (ON DELETE SET NULL).
+   */
+  beforeDelete?(id: number): void;
+}
+
+/** A foreign key: the referenced table, its entity name for `NotFoundError`, and the id. */
+export interface Reference {
+  readonly entity: string;
+  readonly table: TenantTable<Row>;
+  readonly id: number | null;
+}
+
+/**
+ * Throws `NotFoundError` for the first reference whose record does not exist in the transaction's
+ * tenant (another tenant's record counts as missing). With `previous`, only references whose id
+ * changed are checked, as a database checks a foreign key only when its column changes.
+ */
+export function checkReferences(tx: TransactionContext, references: readonly Reference[], previous?: readonly Reference[]): void {
+  references.forEach((ref, i) => {
+    if (ref.id === null || previous?.[i]?.id === ref.id) return;
+    if (ref.table.get(tx.tenantId, ref.id) === undefined) throw new NotFoundError(ref.entity, ref.id);
+  });
 }
 
 /** Stores a new entity and returns the stored row (not a copy: callers copy what they hand out). */
@@ -26,6 +52,7 @@ export function insertEntity<T extends StoredEntity, Insert, Filter>(
   values: Insert,
 ): T {
   const columns = copy(spec.columns(values));
+  if (spec.references) checkReferences(tx, spec.references(columns));
   spec.checkUnique?.(columns, null);
   const now = tx.now();
   const row = { id: spec.table.nextId(), ...columns, created_at: now, updated_at: now } as unknown as T;
@@ -53,6 +80,9 @@ export function entityRepository<T extends StoredEntity, Insert, Filter>(
       const current = spec.table.get(tx.tenantId, id);
       if (current === undefined) return null;
       const columns = copy(spec.columns({ ...current, ...definedFields(patch) } as unknown as Insert));
+      if (spec.references) {
+        checkReferences(tx, spec.references(columns), spec.references(current as unknown as Insert));
+      }
       spec.checkUnique?.(columns, id);
       const row = { id, ...columns, created_at: current.created_at, updated_at: tx.now() } as unknown as T;
       spec.table.replace(tx, row);
@@ -60,6 +90,8 @@ export function entityRepository<T extends StoredEntity, Insert, Filter>(
     },
     async delete(id: number): Promise<T | null> {
       tx.assertOpen();
+      if (spec.table.get(tx.tenantId, id) === undefined) return null;
+      spec.beforeDelete?.(id);
       const removed = spec.table.remove(tx, id);
       return removed === undefined ? null : copy(removed);
     },

@@ -1,9 +1,12 @@
-import type { Project, ProjectFilter, ProjectInsert, ProjectRepository } from "@epca/core";
+import { ConflictError, type Project, type ProjectFilter, type ProjectInsert, type ProjectRepository } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
 import type { TransactionContext } from "./table.js";
 
-/** Projects of the transaction's tenant. */
+/**
+ * Projects of the transaction's tenant. The department must exist in the tenant; a project cannot
+ * be deleted while timesheets or allocations refer to it.
+ */
 export function memoryProjectRepository(tx: TransactionContext, db: MemoryDatabase): ProjectRepository {
   const base = entityRepository<Project, ProjectInsert, ProjectFilter>(tx, {
     table: db.projects,
@@ -22,6 +25,14 @@ export function memoryProjectRepository(tx: TransactionContext, db: MemoryDataba
     matcher: (filter) => (p) =>
       (filter.department_id === undefined || p.department_id === filter.department_id) &&
       (filter.status === undefined || p.status === filter.status),
+    references: (v) => [{ entity: "department", table: db.departments, id: v.department_id }],
+    beforeDelete(id) {
+      const timesheets = db.timesheets.count(tx.tenantId, (t) => t.project_id === id);
+      const allocations = db.allocations.count(tx.tenantId, (a) => a.project_id === id);
+      if (timesheets > 0 || allocations > 0) {
+        throw new ConflictError(`Project ${id} still has ${timesheets} timesheet(s) and ${allocations} allocation(s)`);
+      }
+    },
   });
   return {
     ...base,

@@ -4,8 +4,9 @@ import { entityRepository, insertEntity, type EntitySpec } from "./entity-reposi
 import type { TransactionContext } from "./table.js";
 
 /**
- * Timesheet entries of the transaction's tenant. Transactions of a memory store run one at a time,
- * so the `ForUpdate` reads hold their lock simply by being inside one.
+ * Timesheet entries of the transaction's tenant; the employee and the project must exist in the
+ * tenant. Transactions of a memory store run one at a time, so the `ForUpdate` reads hold their
+ * lock simply by being inside one.
  */
 export function memoryTimesheetRepository(tx: TransactionContext, db: MemoryDatabase): TimesheetRepository {
   const table = db.timesheets;
@@ -36,9 +37,18 @@ export function memoryTimesheetRepository(tx: TransactionContext, db: MemoryData
         (filter.from === undefined || t.date >= filter.from) &&
         (filter.to === undefined || t.date <= filter.to);
     },
+    references: (v) => [
+      { entity: "employee", table: db.employees, id: v.employee_id },
+      { entity: "project", table: db.projects, id: v.project_id },
+    ],
   };
+  const base = entityRepository(tx, spec);
   return {
-    ...entityRepository(tx, spec),
+    ...base,
+    async findByIdForUpdate(id) {
+      // The transaction holds the store's only lock, so reading is locking.
+      return base.findById(id);
+    },
     async sumHoursOnDateForUpdate(employeeId, date, excludeId) {
       tx.assertOpen();
       let sum = 0;

@@ -8,6 +8,7 @@ import {
   type UserRepository,
 } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
+import { checkReferences, type Reference } from "./entity-repository.js";
 import { copy, definedFields, pageOf, type TransactionContext } from "./table.js";
 
 /** The stored columns of a user insert or patch: known fields only. */
@@ -23,9 +24,28 @@ function userColumns(v: UserInsert): UserInsert {
   };
 }
 
+/** The department and employee a user is linked to, each optional. */
+function userReferences(db: MemoryDatabase, v: Pick<UserInsert, "department_id" | "employee_id">): Reference[] {
+  return [
+    { entity: "department", table: db.departments, id: v.department_id ?? null },
+    { entity: "employee", table: db.employees, id: v.employee_id ?? null },
+  ];
+}
+
 /**
- * Users of the transaction's tenant; emails are unique per tenant (case-insensitive). Custom role
- * grants are kept on the user row (`role_ids`, ascending) and go with it when it is deleted.
+ * Sets `department_id` or `employee_id` to `null` on the tenant's users linked to the record `id`
+ * that is being deleted (ON DELETE SET NULL); `updated_at` is left alone, as a database would.
+ */
+export function unlinkUsers(tx: TransactionContext, db: MemoryDatabase, column: "department_id" | "employee_id", id: number): void {
+  for (const user of db.users.select(tx.tenantId, (u) => u[column] === id)) {
+    db.users.replace(tx, { ...user, [column]: null });
+  }
+}
+
+/**
+ * Users of the transaction's tenant; emails are unique per tenant (case-insensitive). The linked
+ * department and employee, when not null, must exist in the tenant. Custom role grants are kept on
+ * the user row (`role_ids`, ascending) and go with it when it is deleted.
  */
 export function memoryUserRepository(tx: TransactionContext, db: MemoryDatabase): UserRepository {
   const table = db.users;
@@ -41,6 +61,7 @@ export function memoryUserRepository(tx: TransactionContext, db: MemoryDatabase)
     async insert(values) {
       tx.assertOpen();
       const columns = userColumns(values);
+      checkReferences(tx, userReferences(db, columns));
       checkUnique(columns.email, null);
       const now = tx.now();
       const row: UserRecord = { id: table.nextId(), ...columns, role_ids: [], created_at: now, updated_at: now };
@@ -62,6 +83,7 @@ export function memoryUserRepository(tx: TransactionContext, db: MemoryDatabase)
       const current = table.get(tx.tenantId, id);
       if (current === undefined) return null;
       const columns = userColumns({ ...current, ...definedFields(patch) });
+      checkReferences(tx, userReferences(db, columns), userReferences(db, current));
       checkUnique(columns.email, id);
       const row: UserRecord = { ...current, ...columns, updated_at: tx.now() };
       table.replace(tx, row);

@@ -287,6 +287,93 @@ describe("lists", () => {
   });
 });
 
+describe("references", () => {
+  it("checks references on insert, and on update only when they change", async () => {
+    const store = createMemoryStore();
+    await inDefault(store, async (s) => {
+      const d = await s.departments.insert(department("Eng"));
+      const e = await s.employees.insert(employee(d.id, null));
+      const p = await s.projects.insert(project(d.id));
+      await expect(s.employees.update(e.id, { department_id: 999 })).rejects.toMatchObject({ resource: "department", id: 999 });
+      await expect(s.projects.update(p.id, { department_id: 999 })).rejects.toBeInstanceOf(NotFoundError);
+      expect(await s.employees.update(e.id, { name: "Grace" })).toMatchObject({ name: "Grace", department_id: d.id });
+      await expect(s.allocations.insert({ employee_id: 999, project_id: p.id, allocation_percentage: 10, allocated_hours: 0, start_date: "2024-01-01", end_date: "2024-01-31" })).rejects.toMatchObject({ resource: "employee", id: 999 });
+      const t = await s.timesheets.insert(timesheet(e.id, p.id, "2024-01-01", 1));
+      await expect(s.timesheets.update(t.id, { project_id: 999 })).rejects.toMatchObject({ resource: "project", id: 999 });
+      await expect(s.users.insert({ ...user("u@example.com"), department_id: 999 })).rejects.toMatchObject({ resource: "department", id: 999 });
+      const u = await s.users.insert({ ...user("v@example.com"), employee_id: e.id });
+      await expect(s.users.update(u.id, { employee_id: 999 })).rejects.toMatchObject({ resource: "employee", id: 999 });
+      expect(await s.users.update(u.id, { department_id: d.id })).toMatchObject({ department_id: d.id, employee_id: e.id });
+    });
+  });
+
+  it("stores no entry of a bulk insert with one bad reference, even when the caller catches it", async () => {
+    const store = createMemoryStore();
+    const count = await inDefault(store, async (s) => {
+      const d = await s.departments.insert(department("Eng"));
+      const e = await s.employees.insert(employee(d.id, null));
+      const p = await s.projects.insert(project(d.id));
+      const good = timesheet(e.id, p.id, "2024-01-01", 1);
+      await expect(s.timesheets.insertMany([good, good, timesheet(999, p.id, "2024-01-01", 1)])).rejects.toBeInstanceOf(NotFoundError);
+      return (await s.timesheets.list({}, { skip: 0, limit: 10 })).total;
+    });
+    expect(count).toBe(0);
+  });
+
+  it("refuses deletes of records still referred to, and undoes the unlinking of users with the transaction", async () => {
+    const store = createMemoryStore();
+    const { d, e, p, u } = await inDefault(store, async (s) => {
+      const d = await s.departments.insert(department("Eng"));
+      const e = await s.employees.insert(employee(d.id, null));
+      const p = await s.projects.insert(project(d.id));
+      const u = await s.users.insert({ ...user("u@example.com"), department_id: d.id, employee_id: e.id });
+      await s.allocations.insert({ employee_id: e.id, project_id: p.id, allocation_percentage: 10, allocated_hours: 0, start_date: "2024-01-01", end_date: "2024-01-31" });
+      return { d, e, p, u };
+    });
+    await inDefault(store, async (s) => {
+      await expect(s.employees.delete(e.id)).rejects.toBeInstanceOf(ConflictError);
+      await expect(s.projects.delete(p.id)).rejects.toBeInstanceOf(ConflictError);
+      await expect(s.departments.delete(d.id)).rejects.toBeInstanceOf(ConflictError);
+      expect(await s.users.findById(u.id)).toEqual(u);
+    });
+    await expect(
+      inDefault(store, async (s) => {
+        const [allocation] = (await s.allocations.list({}, { skip: 0, limit: 1 })).items;
+        await s.allocations.delete(allocation!.id);
+        await s.employees.delete(e.id);
+        await s.projects.delete(p.id);
+        await s.departments.delete(d.id);
+        expect(await s.users.findById(u.id)).toMatchObject({ department_id: null, employee_id: null, updated_at: u.updated_at });
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect(await inDefault(store, (s) => s.users.findById(u.id))).toEqual(u);
+    expect(await inDefault(store, (s) => s.departments.delete(12345))).toBeNull();
+  });
+});
+
+describe("audit log", () => {
+  it("bounds created_at inclusively by instants or by whole UTC days", async () => {
+    const clock = { now: () => new Date(instant) };
+    let instant = "2024-03-01T23:59:59.999Z";
+    const store = createMemoryStore({ clock });
+    const entry = { user_id: null, action: "x", resource_type: "department", resource_id: null, changes: { before: null, after: null }, ip_address: null, user_agent: null, request_id: null };
+    await inDefault(store, async (s) => {
+      await s.audit.append(entry);
+      instant = "2024-03-02T00:00:00.000Z";
+      await s.audit.append(entry);
+    });
+    const total = (filter: { from?: string; to?: string }) => inDefault(store, async (s) => (await s.audit.list(filter, { skip: 0, limit: 10 })).total);
+    expect(await total({ from: "2024-03-01", to: "2024-03-01" })).toBe(1);
+    expect(await total({ from: "2024-03-02" })).toBe(1);
+    expect(await total({ to: "2024-03-02" })).toBe(2);
+    expect(await total({ from: "2024-03-01T23:59:59.999Z", to: "2024-03-02T00:00:00Z" })).toBe(2);
+    expect(await total({ from: "2024-03-02T01:00:00+01:00" })).toBe(1);
+    expect(await total({ to: "2024-03-01T23:59:59.998Z" })).toBe(0);
+    await expect(total({ from: "yesterday" })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
 describe("copies", () => {
   it("never shares objects with storage", async () => {
     const store = createMemoryStore();

@@ -95,23 +95,31 @@ export async function translated<T>(operation: () => Promise<T>, values?: Record
 }
 
 /**
- * Runs a write that may violate a constraint inside a savepoint: on failure the transaction is
- * rolled back to it and stays usable (as with the memory adapter), and the error is translated.
+ * Runs statements that may fail on their input (a constraint violation, a malformed date) inside a
+ * savepoint: on failure the transaction is rolled back to it and stays usable (as with the memory
+ * adapter, where a caught error undoes nothing else), and the error is translated. Locks taken
+ * inside are kept once the savepoint is released.
  */
-export async function guardedWrite<T>(sql: SqlExecutor, operation: () => Promise<T>, values?: Record<string, unknown>): Promise<T> {
-  await sql.query("SAVEPOINT epca_write");
+export async function inSavepoint<T>(sql: SqlExecutor, operation: () => Promise<T>, values?: Record<string, unknown>): Promise<T> {
+  await sql.query("SAVEPOINT epca_guard");
   let result: T;
   try {
     result = await operation();
   } catch (error) {
     try {
-      await sql.query("ROLLBACK TO SAVEPOINT epca_write");
-      await sql.query("RELEASE SAVEPOINT epca_write");
+      await sql.query("ROLLBACK TO SAVEPOINT epca_guard");
+      await sql.query("RELEASE SAVEPOINT epca_guard");
     } catch {
       // The connection itself failed: the original error says more than this one.
     }
     throw translateDatabaseError(error, values);
   }
-  await sql.query("RELEASE SAVEPOINT epca_write");
+  await sql.query("RELEASE SAVEPOINT epca_guard");
   return result;
 }
+
+/** A write that may violate a constraint, in a savepoint (see `inSavepoint`). */
+export const guardedWrite = inSavepoint;
+
+/** A read whose parameters are cast from caller strings (dates, instants), in a savepoint (see `inSavepoint`). */
+export const guardedRead = inSavepoint;

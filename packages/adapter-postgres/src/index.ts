@@ -15,5 +15,5 @@ export {
   type MigrationFile,
   type MigrationResult,
 } from "./migrations.js";
-export type { SqlExecutor, SqlResult } from "./sql-executor.js";
+export { TransactionRolledBackError, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 export { COMPANY_AGGREGATE_SQL } from "./repositories/analytics.js";

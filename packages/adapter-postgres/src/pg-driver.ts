@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, CustomTypesConfig } from "pg";
-import { guardExecutor, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -65,12 +65,17 @@ export function createPgDriver(
           throw error;
         }
         guarded.end();
+        let commit: { command?: string };
         try {
-          await client.query("COMMIT");
+          commit = await client.query("COMMIT");
         } catch (commitError) {
           broken = commitError as Error;
           throw commitError;
         }
+        // PostgreSQL answers COMMIT of an aborted transaction (a statement failed and `work`
+        // caught the error) with ROLLBACK and no error: nothing was saved, so resolving would lose
+        // the writes silently.
+        if (commit.command === "ROLLBACK") throw new TransactionRolledBackError();
         return result;
       } finally {
         guarded.end();

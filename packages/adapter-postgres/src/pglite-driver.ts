@@ -1,5 +1,5 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { guardExecutor, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -32,14 +32,26 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
   return {
     kind: "pglite",
     async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-      return db.transaction(async (tx) => {
-        const guarded = guardExecutor(executor(tx));
-        try {
-          return await work(guarded.sql);
-        } finally {
-          guarded.end();
+      let workResolved = false;
+      try {
+        return await db.transaction(async (tx) => {
+          const guarded = guardExecutor(executor(tx));
+          try {
+            const result = await work(guarded.sql);
+            workResolved = true;
+            return result;
+          } finally {
+            guarded.end();
+          }
+        });
+      } catch (error) {
+        // PGlite refuses to resolve when COMMIT answers ROLLBACK (a statement failed and `work`
+        // caught its error); report it as the pg driver does.
+        if (workResolved && (error as { code?: unknown }).code === "25P02") {
+          throw new TransactionRolledBackError({ cause: error });
         }
-      });
+        throw error;
+      }
     },
     query: (text, params) => executor(db).query(text, params),
     async close(): Promise<void> {

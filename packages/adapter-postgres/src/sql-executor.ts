@@ -21,7 +21,10 @@ export interface SqlDriver {
   readonly kind: "pg" | "pglite";
   /**
    * Runs `work` between BEGIN and COMMIT on one connection (ROLLBACK when it rejects, rethrowing
-   * the error unchanged). The executor refuses every call once `work` has settled.
+   * the error unchanged). When `work` resolves but a statement inside it failed (its error was
+   * caught), PostgreSQL turns COMMIT into ROLLBACK: this then rejects with
+   * `TransactionRolledBackError` rather than resolving with nothing saved. The executor refuses
+   * every call once `work` has settled.
    */
   transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
@@ -51,4 +54,19 @@ export function guardExecutor(inner: SqlExecutor): { sql: SqlExecutor; end(): vo
       ended = true;
     },
   };
+}
+
+/**
+ * The transaction could not commit because a statement inside it failed and `work` caught the
+ * error instead of letting it reject: PostgreSQL rolled everything back, none of the writes of
+ * the unit of work were saved.
+ */
+export class TransactionRolledBackError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "The transaction was rolled back instead of committed: a statement inside it failed and its error was caught, so none of its writes were saved",
+      options,
+    );
+    this.name = "TransactionRolledBackError";
+  }
 }

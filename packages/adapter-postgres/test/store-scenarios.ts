@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, type TenantScope } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresStore } from "../src/index.js";
+import { createTenantScope } from "../src/store.js";
 
 let counter = 0;
 /** A fresh tenant per test, so tests share one store without seeing each other. */
@@ -276,6 +277,47 @@ export function runStoreScenarios(name: string, createStore: () => Promise<Postg
         expect(deleted?.id).toBe(user.id);
         expect(await s.refreshTokens.consume("h3", now)).toEqual({ outcome: "unknown" });
       });
+    });
+
+    it("emails collide without regard to case, and the conflict names the field", async () => {
+      const tenant = await newTenant(store);
+      await store.transaction(tenant, seedBasics);
+      await expect(
+        store.transaction(tenant, async (s) => {
+          const department = (await s.departments.findByName("Engineering"))!;
+          return s.employees.insert({ name: "A2", email: "ALICE@Example.com", department_id: department.id, salary: 1, revenue_generated: 0, hire_date: null, skills: [], is_active: true });
+        }),
+      ).rejects.toThrow(/^An employee with this email already exists$/);
+      await store.transaction(tenant, (s) => s.users.insert({ email: "Case@Example.com", password_hash: "h", full_name: "C", role: "analyst", is_active: true, department_id: null, employee_id: null }));
+      await expect(
+        store.transaction(tenant, (s) => s.users.insert({ email: "case@example.COM", password_hash: "h", full_name: "C", role: "analyst", is_active: true, department_id: null, employee_id: null })),
+      ).rejects.toThrow(/^A user with this email already exists$/);
+      expect((await store.transaction(tenant, (s) => s.users.findByEmail("CASE@EXAMPLE.COM")))?.email).toBe("Case@Example.com");
+      expect((await store.transaction(tenant, (s) => s.employees.findByEmail("Alice@EXAMPLE.com")))?.name).toBe("Alice");
+    });
+
+    it("reads bare audit dates in UTC whatever the session time zone", async () => {
+      const tenant = await newTenant(store);
+      for (const zone of ["Pacific/Pago_Pago", "Pacific/Kiritimati"]) {
+        await store.withTenantSql(tenant, async (sql) => {
+          await sql.query(`SET LOCAL TimeZone = '${zone}'`);
+          const s = createTenantScope(tenant, sql);
+          const before = (await s.audit.list({}, { skip: 0, limit: 1 })).total;
+          if (before === 0) {
+            await sql.query(
+              `INSERT INTO audit_logs (action, resource_type, changes, created_at)
+               VALUES ('create', 'zone', '{"before":null,"after":null}', '2024-03-10T00:30:00Z'),
+                      ('create', 'zone', '{"before":null,"after":null}', '2024-03-10T23:30:00Z')`,
+            );
+          }
+          const count = async (filter: { from?: string; to?: string }) => (await s.audit.list({ resource_type: "zone", ...filter }, { skip: 0, limit: 10 })).total;
+          expect(await count({ from: "2024-03-10", to: "2024-03-10" }), zone).toBe(2);
+          expect(await count({ from: "2024-03-11" }), zone).toBe(0);
+          expect(await count({ to: "2024-03-09" }), zone).toBe(0);
+          expect(await count({ from: "2024-03-10T12:00:00Z" }), zone).toBe(1);
+          expect(await count({ from: "2024-03-10T12:00:00+14:00", to: "2024-03-10T12:00:00Z" }), zone).toBe(1);
+        });
+      }
     });
 
     it("migrating again is a no-op", async () => {

@@ -133,6 +133,34 @@ describe("timesheets", () => {
   });
 });
 
+describe("timesheet rules on resubmission", () => {
+  it("checks a rejected entry again when it is resubmitted: its hours count again", async () => {
+    const { epca, admin, ada, engine, head } = await organisation();
+    const owner = actorOf("read_only", { userId: 7, employeeId: ada.id });
+    const first = await epca.timesheets.create(owner, { employee_id: ada.id, project_id: engine.id, hours_worked: 10, date: "2024-06-10" });
+    await epca.timesheets.submit(owner, first.id);
+    await epca.timesheets.reject(head, first.id);
+    // Rejected hours do not count, so 20 more hours fit that day…
+    await epca.timesheets.create(owner, { employee_id: ada.id, project_id: engine.id, hours_worked: 20, date: "2024-06-10" });
+    // …and the rejected 10 hours cannot come back on top of them.
+    const error = await epca.timesheets.submit(owner, first.id).catch((e: unknown) => e);
+    expect((error as ValidationError).issues).toEqual([expect.objectContaining({ code: "daily_hours_exceeded" })]);
+    expect((await epca.timesheets.get(admin, first.id)).status).toBe("rejected");
+  });
+});
+
+describe("ids", () => {
+  it("answers not found for ids no record can have, on every store", async () => {
+    const { epca, admin } = await organisation();
+    for (const id of [0, -1, 1.5, 2 ** 63, Number.NaN]) {
+      await expect(epca.employees.get(admin, id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(epca.timesheets.approve(admin, id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(epca.analytics.department(admin, id)).rejects.toBeInstanceOf(NotFoundError);
+    }
+    await expect(epca.users.setRoles(admin, 1, [1.5])).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe("allocations", () => {
   it("refuses overlapping allocations above 100% with a conflict", async () => {
     const { epca, admin, ada, engine, closed } = await organisation();
@@ -176,6 +204,25 @@ describe("users", () => {
     await expect(epca.users.update(self, user.id, { role: "admin" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(epca.users.get(self, user.id + 1)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(epca.users.list(self)).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("never lets a custom role change its holder's own role, whatever it grants on themself", async () => {
+    const { epca, admin } = setup();
+    const user = await epca.users.create(admin, { email: "self@example.com", password: "password1", full_name: "Self" });
+    const selfAll = await epca.roles.create(admin, { name: "self_service", permissions: [{ resource: "self", actions: ["*"] }] });
+    await epca.users.setRoles(admin, user.id, [selfAll.id]);
+    const actor = await epca.users.actorFor("default", user.id);
+    expect((await epca.users.update(actor!, user.id, { full_name: "Still me" })).full_name).toBe("Still me");
+    await expect(epca.users.update(actor!, user.id, { role: "admin" })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await epca.users.get(admin, user.id)).role).toBe("read_only");
+  });
+
+  it("lets an admin register users in their own tenant only", async () => {
+    const { store, epca, admin } = setup();
+    await store.tenants.insert({ id: "other", name: "Other", subdomain: "other", plan: "starter", is_active: true, limits: { max_users: 10, max_projects: 50, max_storage_gb: 10, ml_training_hours: 10 } });
+    await expect(
+      epca.users.register("other", { email: "x@example.com", password: "password1", full_name: "X", role: "admin" }, admin),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it("grants what a custom role allows, and stops when the role is taken away", async () => {

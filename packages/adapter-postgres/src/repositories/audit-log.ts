@@ -31,9 +31,13 @@ export function auditLog(sql: SqlExecutor): AuditLog {
         .when(filter?.resource_type, "resource_type = ?")
         .when(filter?.resource_id, "resource_id = ?")
         .when(filter?.user_id, "user_id = ?")
-        .when(filter?.action, "action = ?")
-        .when(filter?.from, "created_at >= ?::timestamptz");
-      // A bare date as `to` includes that whole day (UTC).
+        .when(filter?.action, "action = ?");
+      // A bare date is read in UTC, whatever the session's TimeZone: as `from` its first instant,
+      // as `to` the whole day. An ISO instant carries its own offset.
+      if (filter?.from !== undefined) {
+        if (DATE_ONLY.test(filter.from)) conditions.add("created_at >= ?::date::timestamp AT TIME ZONE 'UTC'", filter.from);
+        else conditions.add("created_at >= ?::timestamptz", filter.from);
+      }
       if (filter?.to !== undefined) {
         if (DATE_ONLY.test(filter.to)) conditions.add("created_at < (?::date + 1)::timestamp AT TIME ZONE 'UTC'", filter.to);
         else conditions.add("created_at <= ?::timestamptz", filter.to);

@@ -1,5 +1,5 @@
 import type { EntityRepository, Page, PageResult } from "@epca/core";
-import { guardedWrite } from "../database-errors.js";
+import { guardedRead, guardedWrite } from "../database-errors.js";
 import type { SqlExecutor } from "../sql-executor.js";
 import { jsonParam, orNull } from "../values.js";
 
@@ -17,10 +17,34 @@ export function paramValue(value: unknown, cast: ColumnCast): unknown {
   return orNull(value);
 }
 
+/**
+ * SET clauses for the defined keys of a patch, with their parameters numbered after the
+ * `reserved` leading ones (`$1` = id by default). Keys missing or `undefined` are left out.
+ */
+export function assignments(
+  columns: Readonly<Record<string, ColumnCast>>,
+  patch: Record<string, unknown>,
+  reserved = 1,
+): { sets: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const sets: string[] = [];
+  for (const [name, cast] of Object.entries(columns)) {
+    if (patch[name] === undefined) continue;
+    params.push(paramValue(patch[name], cast));
+    sets.push(`${name} = ${castParam(params.length + reserved, cast)}`);
+  }
+  return { sets, params };
+}
+
+/** Casts of caller strings that PostgreSQL may refuse (`2024-02-30`, `yesterday-ish`). */
+const FALLIBLE_CAST = /::(date|timestamptz|timestamp)\b/;
+
 /** Collects WHERE conditions and their parameters. */
 export class Conditions {
   readonly parts: string[] = [];
   readonly params: unknown[];
+  /** Whether a condition casts a parameter in a way that can fail on bad input. */
+  fallible = false;
 
   constructor(params: unknown[] = []) {
     this.params = params;
@@ -29,6 +53,7 @@ export class Conditions {
   /** Adds a condition; `?` in `sql` stands for the next parameter. */
   add(sql: string, value: unknown): this {
     this.params.push(value);
+    if (FALLIBLE_CAST.test(sql)) this.fallible = true;
     this.parts.push(sql.replace("?", `$${this.params.length}`));
     return this;
   }
@@ -43,8 +68,23 @@ export class Conditions {
   }
 }
 
-/** Counts the matching rows and reads one page ordered by id. */
+/**
+ * Counts the matching rows and reads one page ordered by id; in a savepoint when a condition may
+ * fail on its input, so that a caught error leaves the transaction usable.
+ */
 export async function listPage<T>(
+  sql: SqlExecutor,
+  from: string,
+  select: string,
+  conditions: Conditions,
+  page: Page,
+  map: (row: Record<string, unknown>) => T,
+): Promise<PageResult<T>> {
+  const read = () => readPage(sql, from, select, conditions, page, map);
+  return conditions.fallible ? guardedRead(sql, read) : read();
+}
+
+async function readPage<T>(
   sql: SqlExecutor,
   from: string,
   select: string,
@@ -110,13 +150,8 @@ export function createEntityRepository<T, Insert extends object, Filter>(
 
     async update(id, patch) {
       const record = patch as Record<string, unknown>;
-      const params: unknown[] = [id];
-      const sets: string[] = [];
-      for (const name of columnNames) {
-        if (!(name in record) || record[name] === undefined) continue;
-        params.push(paramValue(record[name], columns[name]!));
-        sets.push(`${name} = ${castParam(params.length, columns[name]!)}`);
-      }
+      const { sets, params: values } = assignments(columns, record);
+      const params: unknown[] = [id, ...values];
       if (definition.hasUpdatedAt) sets.push("updated_at = clock_timestamp()");
       if (sets.length === 0) return this.findById(id);
       const result = await guardedWrite(

@@ -16,6 +16,7 @@ import type {
   Project,
   Allocation,
 } from "@epca/core";
+import { guardedRead } from "../database-errors.js";
 import type { SqlExecutor } from "../sql-executor.js";
 import { createEntityRepository } from "./entity-repository.js";
 import { mapRow } from "./rows.js";
@@ -148,19 +149,22 @@ export function allocationRepository(sql: SqlExecutor): AllocationRepository {
     ...base,
     async findOverlappingForUpdate(employeeId, start, end, excludeId) {
       // One lock per (tenant, employee) for the rest of the transaction: a second writer for the
-      // same employee waits here, then reads what the first one committed.
-      await sql.query(
-        "SELECT pg_advisory_xact_lock(hashtextextended('epca:allocations:' || current_setting('app.tenant_id', true) || ':' || $1::text, 0))",
-        [String(employeeId)],
-      );
-      const result = await sql.query(
-        `SELECT * FROM allocations
-          WHERE employee_id = $1 AND start_date <= $3::date AND end_date >= $2::date
-            AND ($4::bigint IS NULL OR id <> $4::bigint)
-          ORDER BY id`,
-        [employeeId, start, end, excludeId ?? null],
-      );
-      return result.rows.map(mapRow.allocation);
+      // same employee waits here, then reads what the first one committed. In a savepoint, so that
+      // a malformed date leaves the transaction usable (the lock is kept on release).
+      return guardedRead(sql, async () => {
+        await sql.query(
+          "SELECT pg_advisory_xact_lock(hashtextextended('epca:allocations:' || current_setting('app.tenant_id', true) || ':' || $1::text, 0))",
+          [String(employeeId)],
+        );
+        const result = await sql.query(
+          `SELECT * FROM allocations
+            WHERE employee_id = $1 AND start_date <= $3::date AND end_date >= $2::date
+              AND ($4::bigint IS NULL OR id <> $4::bigint)
+            ORDER BY id`,
+          [employeeId, start, end, excludeId ?? null],
+        );
+        return result.rows.map(mapRow.allocation);
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { Timesheet, TimesheetFilter, TimesheetInsert, TimesheetRepository } from "@epca/core";
-import { translated } from "../database-errors.js";
+import { NotFoundError, type Timesheet, type TimesheetFilter, type TimesheetInsert, type TimesheetRepository } from "@epca/core";
+import { guardedRead, guardedWrite } from "../database-errors.js";
 import type { SqlExecutor } from "../sql-executor.js";
 import { createEntityRepository } from "./entity-repository.js";
 import { mapRow } from "./rows.js";
@@ -39,41 +39,78 @@ export function timesheetRepository(sql: SqlExecutor): TimesheetRepository {
   });
   return {
     ...base,
+    async findByIdForUpdate(id) {
+      // The row lock lasts until the transaction ends; a concurrent FOR UPDATE of the same row
+      // waits, then (READ COMMITTED) reads the row as the other transaction committed it.
+      const result = await sql.query("SELECT * FROM timesheets WHERE id = $1 FOR UPDATE", [id]);
+      return result.rows[0] ? mapRow.timesheet(result.rows[0]) : null;
+    },
     async sumHoursOnDateForUpdate(employeeId, date, excludeId) {
-      // The lock comes first, in its own statement: under READ COMMITTED the sum's snapshot is
-      // then taken after a concurrent holder of the same lock committed.
-      await sql.query(
-        "SELECT pg_advisory_xact_lock(hashtextextended('epca:timesheets:' || current_setting('app.tenant_id', true) || ':' || $1 || ':' || $2, 0))",
-        [String(employeeId), date],
-      );
-      const result = await sql.query<{ total: number }>(
-        `SELECT COALESCE(sum(hours_worked), 0)::float8 AS total FROM timesheets
-          WHERE employee_id = $1 AND date = $2::date AND status <> 'rejected'
-            AND ($3::bigint IS NULL OR id <> $3::bigint)`,
-        [employeeId, date, excludeId ?? null],
-      );
-      return Number(result.rows[0]?.total ?? 0);
+      // In a savepoint, so that a malformed date leaves the transaction usable; the lock is kept
+      // when the savepoint is released. The key uses the date as PostgreSQL reads it, so that two
+      // spellings of one day share the lock.
+      return guardedRead(sql, async () => {
+        // The lock comes first, in its own statement: under READ COMMITTED the sum's snapshot is
+        // then taken after a concurrent holder of the same lock committed.
+        await sql.query(
+          "SELECT pg_advisory_xact_lock(hashtextextended('epca:timesheets:' || current_setting('app.tenant_id', true) || ':' || $1 || ':' || $2::date::text, 0))",
+          [String(employeeId), date],
+        );
+        const result = await sql.query<{ total: number }>(
+          `SELECT COALESCE(sum(hours_worked), 0)::float8 AS total FROM timesheets
+            WHERE employee_id = $1 AND date = $2::date AND status <> 'rejected'
+              AND ($3::bigint IS NULL OR id <> $3::bigint)`,
+          [employeeId, date, excludeId ?? null],
+        );
+        return Number(result.rows[0]?.total ?? 0);
+      });
     },
     async insertMany(values) {
-      let stored = 0;
-      for (let start = 0; start < values.length; start += INSERT_MANY_CHUNK) {
-        const chunk = values.slice(start, start + INSERT_MANY_CHUNK);
-        const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
-        for (const t of chunk) {
-          columns[0]!.push(t.employee_id);
-          columns[1]!.push(t.project_id);
-          columns[2]!.push(t.hours_worked);
-          columns[3]!.push(t.date);
-          columns[4]!.push(t.description ?? null);
-          columns[5]!.push(t.status ?? "draft");
-          columns[6]!.push(t.reviewed_by ?? null);
-          columns[7]!.push(t.reviewed_at ?? null);
-          columns[8]!.push(t.review_note ?? null);
-        }
-        const result = await translated(() => sql.query(INSERT_MANY_SQL, columns));
-        stored += result.rowCount;
+      // One savepoint around every chunk: a refused entry undoes the whole call (and only it), the
+      // transaction stays usable and the error is translated (NotFoundError, ValidationError, …).
+      try {
+        return await guardedWrite(sql, () => insertChunks(sql, values));
+      } catch (error) {
+        // Row-level security keeps the key out of the error detail: name the missing id here.
+        if (error instanceof NotFoundError && error.id === "unknown") throw await missingReference(sql, values, error);
+        throw error;
       }
-      return stored;
     },
   };
+}
+
+/** Inserts the entries in chunks of INSERT_MANY_CHUNK rows; returns how many were stored. */
+async function insertChunks(sql: SqlExecutor, values: readonly TimesheetInsert[]): Promise<number> {
+  let stored = 0;
+  for (let start = 0; start < values.length; start += INSERT_MANY_CHUNK) {
+    const chunk = values.slice(start, start + INSERT_MANY_CHUNK);
+    const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
+    for (const t of chunk) {
+      columns[0]!.push(t.employee_id);
+      columns[1]!.push(t.project_id);
+      columns[2]!.push(t.hours_worked);
+      columns[3]!.push(t.date);
+      columns[4]!.push(t.description ?? null);
+      columns[5]!.push(t.status ?? "draft");
+      columns[6]!.push(t.reviewed_by ?? null);
+      columns[7]!.push(t.reviewed_at ?? null);
+      columns[8]!.push(t.review_note ?? null);
+    }
+    const result = await sql.query(INSERT_MANY_SQL, columns);
+    stored += result.rowCount;
+  }
+  return stored;
+}
+
+/** The first employee or project id of the entries that does not exist in this tenant, as a NotFoundError. */
+async function missingReference(sql: SqlExecutor, values: readonly TimesheetInsert[], error: NotFoundError): Promise<NotFoundError> {
+  const table = error.resource === "employee" ? "employees" : error.resource === "project" ? "projects" : null;
+  if (table === null) return error;
+  const ids = [...new Set(values.map((t) => (table === "employees" ? t.employee_id : t.project_id)))];
+  const result = await sql.query<{ id: number }>(
+    `SELECT r.id FROM unnest($1::bigint[]) WITH ORDINALITY AS r(id, n) WHERE NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.id = r.id) ORDER BY r.n LIMIT 1`,
+    [ids],
+  );
+  const id = result.rows[0]?.id;
+  return id === undefined ? error : new NotFoundError(error.resource, Number(id), { cause: error.cause });
 }

@@ -1,7 +1,7 @@
 import { NotFoundError, type RefreshTokenRepository, type RoleRepository, type UserRepository } from "@epca/core";
 import { guardedWrite } from "../database-errors.js";
 import type { SqlExecutor } from "../sql-executor.js";
-import { castParam, Conditions, listPage, paramValue, type ColumnCast } from "./entity-repository.js";
+import { assignments, castParam, Conditions, listPage, paramValue, type ColumnCast } from "./entity-repository.js";
 import { mapRow } from "./rows.js";
 
 const USER_SELECT = `u.*, ARRAY(SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id ORDER BY ur.role_id) AS role_ids`;
@@ -17,18 +17,6 @@ const USER_COLUMNS: Readonly<Record<string, ColumnCast>> = {
 };
 
 const ROLE_COLUMNS: Readonly<Record<string, ColumnCast>> = { name: "text", description: "text", permissions: "jsonb" };
-
-/** SET clauses and parameters (after `$1` = id) for the defined keys of a patch. */
-function assignments(columns: Readonly<Record<string, ColumnCast>>, patch: Record<string, unknown>): { sets: string[]; params: unknown[] } {
-  const params: unknown[] = [];
-  const sets: string[] = [];
-  for (const [name, cast] of Object.entries(columns)) {
-    if (patch[name] === undefined) continue;
-    params.push(paramValue(patch[name], cast));
-    sets.push(`${name} = ${castParam(params.length + 1, cast)}`);
-  }
-  return { sets, params };
-}
 
 /** Users of the transaction's tenant, with the custom role ids granted to them. */
 export function userRepository(sql: SqlExecutor): UserRepository {

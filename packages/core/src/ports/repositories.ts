@@ -22,7 +22,11 @@ import type {
  * work that handed the repository out and MUST NOT read or write another tenant's rows.
  */
 export interface EntityRepository<T, Insert, Filter> {
-  /** Stores a new record and returns it with its id and timestamps; MUST throw `ConflictError` on a uniqueness violation. */
+  /**
+   * Stores a new record and returns it with its id and timestamps; MUST throw `ConflictError` on a
+   * uniqueness violation and `NotFoundError` when a referenced id (department_id, employee_id,
+   * project_id) does not exist in this tenant.
+   */
   insert(values: Insert): Promise<T>;
   /** The record with this id, or `null` when it does not exist in this tenant. */
   findById(id: number): Promise<T | null>;
@@ -34,7 +38,10 @@ export interface EntityRepository<T, Insert, Filter> {
   list(filter: Filter, page: Page): Promise<PageResult<T>>;
 }
 
-/** Departments; names are unique per tenant. */
+/**
+ * Departments; names are unique per tenant. `delete` MUST throw `ConflictError` while employees or
+ * projects belong to it, and MUST set `department_id` of users linked to it to `null`.
+ */
 export interface DepartmentRepository extends EntityRepository<Department, DepartmentInsert, DepartmentFilter> {
   /** The department with exactly this name, or `null`. */
   findByName(name: string): Promise<Department | null>;
@@ -42,7 +49,11 @@ export interface DepartmentRepository extends EntityRepository<Department, Depar
   countDependents(id: number): Promise<{ employees: number; projects: number }>;
 }
 
-/** Employees; emails, when given, are unique per tenant, compared without regard to case. */
+/**
+ * Employees; emails, when given, are unique per tenant, compared without regard to case. `delete`
+ * MUST throw `ConflictError` while timesheets or allocations refer to the employee, and MUST set
+ * `employee_id` of users linked to it to `null`.
+ */
 export interface EmployeeRepository extends EntityRepository<Employee, EmployeeInsert, EmployeeFilter> {
   /** The employee with this email (case-insensitive), or `null`. */
   findByEmail(email: string): Promise<Employee | null>;
@@ -50,7 +61,7 @@ export interface EmployeeRepository extends EntityRepository<Employee, EmployeeI
   countDependents(id: number): Promise<{ timesheets: number; allocations: number }>;
 }
 
-/** Projects. */
+/** Projects; `delete` MUST throw `ConflictError` while timesheets or allocations refer to it. */
 export interface ProjectRepository extends EntityRepository<Project, ProjectInsert, ProjectFilter> {
   /** How many timesheets and allocations refer to the project. */
   countDependents(id: number): Promise<{ timesheets: number; allocations: number }>;
@@ -58,6 +69,11 @@ export interface ProjectRepository extends EntityRepository<Project, ProjectInse
 
 /** Timesheet entries. */
 export interface TimesheetRepository extends EntityRepository<Timesheet, TimesheetInsert, TimesheetFilter> {
+  /**
+   * The entry, or `null`; MUST lock it until the unit of work ends, so that a concurrent unit of
+   * work reading it for update waits (an edit cannot slip past an approval that is committing).
+   */
+  findByIdForUpdate(id: number): Promise<Timesheet | null>;
   /**
    * Sum of the employee's hours on a date (every status but `rejected`), leaving out `excludeId`.
    * MUST hold a lock on (employee, date) until the unit of work ends, so that a concurrent unit of

@@ -17,7 +17,10 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AuditEntryInsert = Omit<AuditEntry, "id" | "created_at">;
 
-/** Filters of the audit log listing. */
+/**
+ * Filters of the audit log listing. `from` and `to` bound `created_at` inclusively; each is an
+ * ISO instant or a bare `YYYY-MM-DD` read in UTC (as `from`: that day's start; as `to`: its end).
+ */
 export interface AuditFilter {
   resource_type?: string;
   resource_id?: string;

@@ -178,17 +178,14 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
       it("rolls back a bulk insert with the unit of work", async () => {
         const tenant = await newTenant();
         const { employee, project } = await run(tenant, basics);
-        await checkRejects(
-          run(tenant, async (s) => {
-            const stored = await s.timesheets.insertMany(
-              Array.from({ length: 50 }, (_, i) => timesheetValues(employee.id, project.id, { hours_worked: 1 + (i % 4) })),
-            );
-            checkEqual(stored, 50, "insertMany answers how many it stored");
-            throw ROLLBACK;
-          }),
-          Error,
-          "the failing work rejects",
-        );
+        const thrown = await run(tenant, async (s) => {
+          const stored = await s.timesheets.insertMany(
+            Array.from({ length: 50 }, (_, i) => timesheetValues(employee.id, project.id, { hours_worked: 1 + (i % 4) })),
+          );
+          checkEqual(stored, 50, "insertMany answers how many it stored");
+          throw ROLLBACK;
+        }).catch((error: unknown) => error);
+        check(thrown === ROLLBACK, "the work's own error is rethrown after the bulk insert");
         const total = await run(tenant, async (s) => (await s.timesheets.list({}, { skip: 0, limit: 1 })).total);
         checkEqual(total, 0, "no entry of the rolled back bulk insert remains");
       });
@@ -226,6 +223,41 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         checkEqual(still, inA.employee, "the other tenant's record is untouched");
       });
 
+      it("keeps every list, lookup and reference inside the tenant", async () => {
+        const a = await newTenant();
+        const b = await newTenant();
+        const inA = await run(a, async (s) => {
+          const base = await basics(s);
+          const timesheet = await s.timesheets.insert(timesheetValues(base.employee.id, base.project.id));
+          const allocation = await s.allocations.insert({ employee_id: base.employee.id, project_id: base.project.id, allocation_percentage: 50, allocated_hours: 0, start_date: "2024-01-01", end_date: "2024-12-31" });
+          const role = await s.roles.insert({ name: "tenant_a_role", description: null, permissions: [] });
+          await s.audit.append({ user_id: null, action: "create", resource_type: "department", resource_id: String(base.dept.id), changes: { before: null, after: null }, ip_address: null, user_agent: null, request_id: null });
+          return { ...base, timesheet, allocation, role };
+        });
+        await run(b, async (s) => {
+          const page = { skip: 0, limit: 100 };
+          checkEqual((await s.timesheets.list({}, page)).total, 0, "timesheets listed across tenants");
+          checkEqual(await s.timesheets.findById(inA.timesheet.id), null, "timesheet across tenants");
+          checkEqual(await s.timesheets.findByIdForUpdate(inA.timesheet.id), null, "timesheet for update across tenants");
+          checkEqual(await s.timesheets.sumHoursOnDateForUpdate(inA.employee.id, "2024-03-04"), 0, "hours across tenants");
+          checkEqual((await s.allocations.list({}, page)).total, 0, "allocations listed across tenants");
+          checkEqual(await s.allocations.findOverlappingForUpdate(inA.employee.id, "2024-01-01", "2024-12-31"), [], "allocations across tenants");
+          checkEqual(await s.roles.list(), [], "roles across tenants");
+          checkEqual(await s.roles.findByIds([inA.role.id]), [], "roles by id across tenants");
+          checkEqual((await s.audit.list({}, page)).total, 0, "audit across tenants");
+          checkEqual((await s.users.list({}, page)).total, 0, "users across tenants");
+          checkEqual(await s.analytics.rankEmployees("roi", 10), [], "rankings across tenants");
+          checkEqual(await s.analytics.employee(inA.employee.id), null, "employee analytics across tenants");
+        });
+        // A reference to another tenant's record is a reference to nothing.
+        const own = await run(b, (s) => department(s, "B's own"));
+        await checkRejects(run(b, (s) => s.employees.insert(employeeValues(inA.dept.id))), NotFoundError, "employee in another tenant's department");
+        await checkRejects(run(b, async (s) => {
+          const employee = await s.employees.insert(employeeValues(own.id));
+          return s.timesheets.insert(timesheetValues(employee.id, inA.project.id));
+        }), NotFoundError, "timesheet on another tenant's project");
+      });
+
       it("scopes uniqueness to the tenant and never reuses an id across tenants", async () => {
         const a = await newTenant();
         const b = await newTenant();
@@ -256,7 +288,7 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         await new Promise((resolve) => setTimeout(resolve, 5));
         const updated = await run(tenant, (s) => s.departments.update(created.id, { budget: 99, description: null }));
         checkEqual({ budget: updated?.budget, description: updated?.description, name: updated?.name }, { budget: 99, description: null, name: "Research" }, "patched fields only");
-        check(updated !== null && updated.updated_at >= created.updated_at && updated.created_at === created.created_at, "updated_at moves, created_at stays");
+        check(updated !== null && updated.updated_at > created.updated_at && updated.created_at === created.created_at, "updated_at moves on, created_at stays");
       });
 
       it("refuses a duplicate name with ConflictError, on insert and on update", async () => {
@@ -266,6 +298,35 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         await checkRejects(run(tenant, (s) => department(s, "Finance")), ConflictError, "duplicate department name on insert");
         await checkRejects(run(tenant, (s) => s.departments.update(other.id, { name: "Finance" })), ConflictError, "duplicate name on update");
         checkEqual((await run(tenant, (s) => s.departments.findByName("Finance")))?.name, "Finance", "findByName");
+      });
+
+      it("refuses references to missing records, and deletes of records still referred to", async () => {
+        const tenant = await newTenant();
+        await checkRejects(run(tenant, (s) => s.employees.insert(employeeValues(999_999_999))), NotFoundError, "employee in a missing department");
+        await checkRejects(run(tenant, (s) => s.projects.insert(projectValues(999_999_999))), NotFoundError, "project in a missing department");
+        const { dept, employee, project } = await run(tenant, basics);
+        await checkRejects(run(tenant, (s) => s.timesheets.insert(timesheetValues(999_999_999, project.id))), NotFoundError, "timesheet of a missing employee");
+        await checkRejects(run(tenant, (s) => s.timesheets.insertMany([timesheetValues(employee.id, 999_999_999)])), NotFoundError, "bulk timesheet on a missing project");
+        await checkRejects(run(tenant, (s) => s.departments.delete(dept.id)), ConflictError, "department with employees and projects");
+        await run(tenant, (s) => s.timesheets.insert(timesheetValues(employee.id, project.id)));
+        await checkRejects(run(tenant, (s) => s.employees.delete(employee.id)), ConflictError, "employee with timesheets");
+        await checkRejects(run(tenant, (s) => s.projects.delete(project.id)), ConflictError, "project with timesheets");
+        checkEqual((await run(tenant, (s) => s.employees.findById(employee.id)))?.id, employee.id, "the refused delete changed nothing");
+      });
+
+      it("unlinks users from a deleted employee or department", async () => {
+        const tenant = await newTenant();
+        const { user, dept, employee } = await run(tenant, async (s) => {
+          const d = await department(s, "Linked");
+          const e = await s.employees.insert(employeeValues(d.id));
+          const u = await s.users.insert({ email: "linked@example.com", password_hash: "h", full_name: "L", role: "department_head", is_active: true, department_id: d.id, employee_id: e.id });
+          return { user: u, dept: d, employee: e };
+        });
+        checkEqual({ d: user.department_id, e: user.employee_id }, { d: dept.id, e: employee.id }, "links stored");
+        await run(tenant, (s) => s.employees.delete(employee.id));
+        checkEqual((await run(tenant, (s) => s.users.findById(user.id)))?.employee_id, null, "employee link cleared");
+        await run(tenant, (s) => s.departments.delete(dept.id));
+        checkEqual((await run(tenant, (s) => s.users.findById(user.id)))?.department_id, null, "department link cleared");
       });
 
       it("counts dependents", async () => {
@@ -422,6 +483,25 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         checkEqual(await run(tenant, (s) => s.timesheets.sumHoursOnDateForUpdate(employee.id, "2024-05-06")), 14, "the day holds 14 hours");
       });
 
+      it("locks an entry read for update until the unit of work ends", async () => {
+        const tenant = await newTenant();
+        const { employee, project } = await run(tenant, basics);
+        const entry = await run(tenant, (s) => s.timesheets.insert(timesheetValues(employee.id, project.id, { status: "submitted" })));
+        let approverHolds!: () => void;
+        const holding = new Promise<void>((resolve) => { approverHolds = resolve; });
+        const approver = run(tenant, async (s) => {
+          check((await s.timesheets.findByIdForUpdate(entry.id))?.status === "submitted", "the approver reads the entry");
+          approverHolds();
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await s.timesheets.update(entry.id, { status: "approved" });
+        });
+        await holding;
+        const seenByEditor = await run(tenant, async (s) => (await s.timesheets.findByIdForUpdate(entry.id))?.status);
+        await approver;
+        checkEqual(seenByEditor, "approved", "a second reader for update waits for the first unit of work and sees its result");
+        checkEqual(await run(tenant, (s) => s.timesheets.findByIdForUpdate(999_999_999)), null, "missing entry is null");
+      });
+
       it("bulk-inserts many entries in one call", async () => {
         const tenant = await newTenant();
         const { employee, project } = await run(tenant, basics);
@@ -556,6 +636,11 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
         checkEqual((await list({ resource_type: "department", resource_id: "1" })).total, 2, "by resource");
         const today = first.created_at.slice(0, 10);
         checkEqual((await list({ from: today, to: today })).total, 3, "by inclusive date range");
+        const minuteAgo = new Date(Date.parse(first.created_at) - 60_000).toISOString();
+        const minuteAhead = new Date(Date.parse(first.created_at) + 60_000).toISOString();
+        checkEqual((await list({ from: minuteAgo })).total, 3, "from an instant before the entries");
+        checkEqual((await list({ to: minuteAgo })).total, 0, "to an instant before the entries");
+        checkEqual((await list({ from: minuteAhead })).total, 0, "from an instant after the entries");
       });
     });
 
@@ -627,6 +712,10 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
           const ranked = await run(tenant, (s) => s.analytics.rankEmployees(metric, 25));
           const expected = reference(employeeAggs, (a: EmployeeAggregate) => employeeMetricValue(a, metric, { standardAnnualHours: S }), (a) => a.employee_id, 25);
           checkEqual(ranked.map((r) => r.employee_id), expected, `employees by ${metric}`);
+          ranked.forEach((row) => {
+            const reference = employeeAggs.find((a) => a.employee_id === row.employee_id);
+            checkCloseRecord(row, reference ?? {}, `ranked employee ${row.employee_id}`);
+          });
         }
         const withoutHours = employeeAggs.filter((a) => a.total_hours === 0).length;
         check(withoutHours > 0, "the dataset has employees without hours");
@@ -636,6 +725,10 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
           const ranked = await run(tenant, (s) => s.analytics.rankProjects(metric, 10, S));
           const expected = reference(projectAggs, (a: ProjectAggregate) => projectMetricValue(a, metric, { standardAnnualHours: S }), (a) => a.project_id, 10);
           checkEqual(ranked.map((r) => r.project_id), expected, `projects by ${metric}`);
+          ranked.forEach((row) => {
+            const reference = projectAggs.find((a) => a.project_id === row.project_id);
+            checkCloseRecord(row, reference ?? {}, `ranked project ${row.project_id}`);
+          });
         }
       });
     });

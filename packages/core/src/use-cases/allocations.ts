@@ -11,7 +11,7 @@ import {
   type AllocationUpdate,
 } from "../schemas/allocation.js";
 import { validateAllocation } from "../validation/allocation.js";
-import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "allocation";
@@ -49,6 +49,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "allocations");
       return inTenant(ctx, actor, async (scope) => found(await scope.allocations.findById(id), RESOURCE, id));
     },
@@ -65,15 +66,15 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "update", "allocations");
       const patch = definedOnly(parseInput(allocationUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);
         const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
         authorize(actor, "update", "allocations", { departmentIds: [owner.department_id] });
-        const merged = { ...before, ...patch };
-        if (merged.end_date < merged.start_date) parseInput(allocationUpdateSchema, merged);
-        await check(scope, actor, "update", merged, id);
+        // check() authorizes again for the employee the allocation ends up with, and reports end < start.
+        await check(scope, actor, "update", { ...before, ...patch }, id);
         const after = found(await scope.allocations.update(id, patch), RESOURCE, id);
         await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before, after });
         return after;
@@ -81,6 +82,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "delete", "allocations");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);

@@ -5,7 +5,7 @@ import { employeeAnalytics } from "../metrics/employee.js";
 import { projectAnalytics } from "../metrics/project.js";
 import { rankEmployees, rankProjects } from "../metrics/rankings.js";
 import { z } from "zod";
-import { found, inTenant, parseInput, type UseCaseContext } from "./context.js";
+import { assertRecordId, found, inTenant, parseInput, type UseCaseContext } from "./context.js";
 import type { AnalyticsUseCases } from "./types.js";
 
 const employeeRankingQuery = z.object({
@@ -27,6 +27,7 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
     },
 
     async department(actor, departmentId) {
+      assertRecordId("department", departmentId);
       authorize(actor, "read", "analytics");
       return inTenant(ctx, actor, async (scope) =>
         departmentAnalytics(found(await scope.analytics.department(departmentId), "department", departmentId)),
@@ -34,6 +35,7 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
     },
 
     async employee(actor, employeeId) {
+      assertRecordId("employee", employeeId);
       authorize(actor, "read", "analytics");
       return inTenant(ctx, actor, async (scope) =>
         employeeAnalytics(found(await scope.analytics.employee(employeeId), "employee", employeeId), options),
@@ -41,6 +43,7 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
     },
 
     async project(actor, projectId) {
+      assertRecordId("project", projectId);
       authorize(actor, "read", "analytics");
       return inTenant(ctx, actor, async (scope) =>
         projectAnalytics(found(await scope.analytics.project(projectId), "project", projectId), options),

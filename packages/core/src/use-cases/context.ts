@@ -44,6 +44,24 @@ export function found<T>(record: T | null, resource: string, id: number | string
   return record;
 }
 
+/**
+ * Refuses an id no record can have (not a positive safe integer) as not found, before it reaches
+ * a store: a database would reject it as bad input, a map would simply miss it.
+ */
+export function assertRecordId(resource: string, id: number): void {
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError(resource, id);
+}
+
+/**
+ * The departments a change touches: the record's own, plus the one it moves to (which must exist).
+ * A department head may only make changes whose every department is theirs.
+ */
+export async function departmentsTouched(scope: TenantScope, current: number, next: number | undefined): Promise<number[]> {
+  if (next === undefined || next === current) return [current];
+  found(await scope.departments.findById(next), "department", next);
+  return [current, next];
+}
+
 /** Refuses early an action the actor's roles grant in no scope at all (before any lookup). */
 export function gate(actor: Actor, action: string, resource: string): void {
   if (!canSomewhere(actor, action, resource)) throw new ForbiddenError();

@@ -3,7 +3,7 @@ import { authorize } from "../policy/policy.js";
 import type { DepartmentFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import { departmentCreateSchema, departmentUpdateSchema, type Department } from "../schemas/department.js";
-import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { DepartmentUseCases } from "./types.js";
 
 const RESOURCE = "department";
@@ -23,6 +23,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "departments");
       return inTenant(ctx, actor, async (scope) => found(await scope.departments.findById(id), RESOURCE, id));
     },
@@ -39,6 +40,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "update", "departments");
       const patch = definedOnly(parseInput(departmentUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
@@ -52,6 +54,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "delete", "departments");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.departments.findById(id), RESOURCE, id);
@@ -68,6 +71,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     },
 
     async employees(actor, departmentId, page) {
+      assertRecordId(RESOURCE, departmentId);
       authorize(actor, "read", "employees");
       const paging = parsePage(page);
       return inTenant(ctx, actor, async (scope) => {
@@ -77,6 +81,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     },
 
     async projects(actor, departmentId, page) {
+      assertRecordId(RESOURCE, departmentId);
       authorize(actor, "read", "projects");
       const paging = parsePage(page);
       return inTenant(ctx, actor, async (scope) => {

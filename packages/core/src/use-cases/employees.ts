@@ -3,7 +3,7 @@ import { authorize } from "../policy/policy.js";
 import type { EmployeeFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import { employeeCreateSchema, employeeUpdateSchema, type Employee, type EmployeeCreate, type EmployeeUpdate } from "../schemas/employee.js";
-import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, departmentsTouched, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "employee";
@@ -24,6 +24,7 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "employees");
       return inTenant(ctx, actor, async (scope) => found(await scope.employees.findById(id), RESOURCE, id));
     },
@@ -46,15 +47,12 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "update", "employees");
       const patch = definedOnly(parseInput(employeeUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.employees.findById(id), RESOURCE, id);
-        const departmentIds = [before.department_id];
-        if (patch.department_id !== undefined && patch.department_id !== before.department_id) {
-          found(await scope.departments.findById(patch.department_id), "department", patch.department_id);
-          departmentIds.push(patch.department_id);
-        }
+        const departmentIds = await departmentsTouched(scope, before.department_id, patch.department_id);
         authorize(actor, "update", "employees", { departmentIds });
         if (patch.email !== undefined && patch.email !== before.email) await ensureEmailFree(scope, patch.email, id);
         const after = found(await scope.employees.update(id, patch), RESOURCE, id);
@@ -64,6 +62,7 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "delete", "employees");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.employees.findById(id), RESOURCE, id);

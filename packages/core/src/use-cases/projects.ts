@@ -1,8 +1,8 @@
-import { ConflictError } from "../errors.js";
+import { ConflictError, ValidationError } from "../errors.js";
 import { authorize } from "../policy/policy.js";
 import type { ProjectFilter } from "../ports/records.js";
 import { projectCreateSchema, projectUpdateSchema, type Project, type ProjectCreate, type ProjectUpdate } from "../schemas/project.js";
-import { definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, departmentsTouched, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "project";
@@ -17,6 +17,7 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "projects");
       return inTenant(ctx, actor, async (scope) => found(await scope.projects.findById(id), RESOURCE, id));
     },
@@ -40,20 +41,17 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "update", "projects");
       const patch = definedOnly(parseInput(projectUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.projects.findById(id), RESOURCE, id);
-        const departmentIds = [before.department_id];
-        if (patch.department_id !== undefined && patch.department_id !== before.department_id) {
-          found(await scope.departments.findById(patch.department_id), "department", patch.department_id);
-          departmentIds.push(patch.department_id);
-        }
+        const departmentIds = await departmentsTouched(scope, before.department_id, patch.department_id);
         authorize(actor, "update", "projects", { departmentIds });
         const start = patch.start_date === undefined ? before.start_date : patch.start_date;
         const end = patch.end_date === undefined ? before.end_date : patch.end_date;
         if (start && end && end < start) {
-          parseInput(projectUpdateSchema, { start_date: start, end_date: end });
+          throw new ValidationError([{ path: ["end_date"], message: "end_date must not be before start_date", code: "invalid_range" }]);
         }
         const after = found(await scope.projects.update(id, patch), RESOURCE, id);
         await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before, after });
@@ -62,6 +60,7 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "delete", "projects");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.projects.findById(id), RESOURCE, id);

@@ -3,7 +3,7 @@ import { authorize } from "../policy/policy.js";
 import { builtInRoles, isBuiltInRoleName } from "../policy/built-in-roles.js";
 import type { TenantScope } from "../ports/store.js";
 import { roleCreateSchema, roleUpdateSchema } from "../schemas/role.js";
-import { definedOnly, found, inTenant, parseInput, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, found, inTenant, parseInput, recordChange, type UseCaseContext } from "./context.js";
 import type { RoleUseCases } from "./types.js";
 
 const RESOURCE = "role";
@@ -37,6 +37,7 @@ export function roleUseCases(ctx: UseCaseContext): RoleUseCases {
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "update", "roles");
       const patch = definedOnly(parseInput(roleUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
@@ -53,6 +54,7 @@ export function roleUseCases(ctx: UseCaseContext): RoleUseCases {
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "delete", "roles");
       return inTenant(ctx, actor, async (scope) => {
         const deleted = found(await scope.roles.delete(id), RESOURCE, id);

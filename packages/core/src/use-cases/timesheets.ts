@@ -12,7 +12,7 @@ import {
 } from "../schemas/timesheet.js";
 import { validateTimesheetEntry } from "../validation/timesheet.js";
 import { nextTimesheetStatus, timesheetLockIssue, type TimesheetTransition } from "../validation/timesheet-workflow.js";
-import { definedOnly, found, gate, inTenant, isoDay, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, found, gate, inTenant, isoDay, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { TimesheetUseCases } from "./types.js";
 
 const RESOURCE = "timesheet";
@@ -47,14 +47,17 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
   }
 
   async function transition(actor: Actor, id: number, step: TimesheetTransition, note: string | null): Promise<Timesheet> {
+    assertRecordId(RESOURCE, id);
     const action = step === "submit" ? "submit" : "approve";
     gate(actor, action, "timesheets");
     return inTenant(ctx, actor, async (scope) => {
-      const before = found(await scope.timesheets.findById(id), RESOURCE, id);
+      const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
       const employee = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
       authorize(actor, action, "timesheets", targetOf(employee));
       const status = nextTimesheetStatus(before.status, step);
       if (status === null) throw new ConflictError(`A ${before.status} timesheet cannot be ${step === "submit" ? "submitted" : `${step}d`}`);
+      // Rejected hours do not count towards the day, so a resubmitted entry is checked again.
+      if (before.status === "rejected") await validateEntry(scope, { ...before, employee }, id);
       const review =
         step === "submit"
           ? { reviewed_by: null, reviewed_at: null, review_note: null }
@@ -73,6 +76,7 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "timesheets");
       return inTenant(ctx, actor, async (scope) => found(await scope.timesheets.findById(id), RESOURCE, id));
     },
@@ -98,10 +102,11 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "update", "timesheets");
       const patch = definedOnly(parseInput(timesheetUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
-        const before = found(await scope.timesheets.findById(id), RESOURCE, id);
+        const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
         const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
         authorize(actor, "update", "timesheets", targetOf(owner));
         let employee = owner;
@@ -127,9 +132,10 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       gate(actor, "delete", "timesheets");
       return inTenant(ctx, actor, async (scope) => {
-        const before = found(await scope.timesheets.findById(id), RESOURCE, id);
+        const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
         const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
         authorize(actor, "delete", "timesheets", targetOf(owner));
         assertEditable(actor, before);

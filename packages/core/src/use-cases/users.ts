@@ -1,11 +1,11 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ConflictError, ForbiddenError } from "../errors.js";
 import type { Actor, RequestMetadata } from "../policy/actor.js";
 import { authorize } from "../policy/policy.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { UserFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
-import type { TenantId } from "../schemas/common.js";
+import { idSchema, type TenantId } from "../schemas/common.js";
 import {
   toPublicUser,
   userCreateSchema,
@@ -15,7 +15,7 @@ import {
   type UserPatch,
   type UserRecord,
 } from "../schemas/user.js";
-import { definedOnly, found, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, definedOnly, found, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
 import type { UserUseCases } from "./types.js";
 
 const RESOURCE = "user";
@@ -69,6 +69,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     },
 
     async get(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "read", "users", { userId: id });
       return inTenant(ctx, actor, async (scope) => toPublicUser(found(await scope.users.findById(id), RESOURCE, id)));
     },
@@ -82,6 +83,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     async register(tenantId: TenantId, input: UserCreate, actor?: Actor | null, request?: RequestMetadata) {
       const values = parseInput(userCreateSchema, input);
       if (actor) {
+        if (actor.tenantId !== tenantId) throw new ForbiddenError("An admin registers users in their own tenant only");
         authorize(actor, "create", "users");
       } else if (values.role !== "read_only" || values.department_id != null || values.employee_id != null || !values.is_active) {
         throw new ForbiddenError("Self-registration creates read_only users only");
@@ -91,11 +93,11 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     },
 
     async update(actor, id, input) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "update", "users", { userId: id });
       const values = definedOnly(parseInput(userUpdateSchema, input));
-      if (PRIVILEGED_FIELDS.some((field) => values[field] !== undefined)) {
-        authorize(actor, "manage", "users", { userId: id });
-      }
+      // Only a grant over all users (an admin's) changes these, on anyone, the actor included.
+      if (PRIVILEGED_FIELDS.some((field) => values[field] !== undefined)) authorize(actor, "manage", "users");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.users.findById(id), RESOURCE, id);
         if (values.email !== undefined && values.email !== before.email && (await scope.users.findByEmail(values.email))) {
@@ -117,6 +119,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     },
 
     async delete(actor, id) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "delete", "users");
       if (actor.userId === id) throw new ConflictError("You cannot delete your own account");
       return inTenant(ctx, actor, async (scope) => {
@@ -127,10 +130,11 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     },
 
     async setRoles(actor, id, roleIds) {
+      assertRecordId(RESOURCE, id);
       authorize(actor, "manage", "users");
+      const unique = [...new Set(parseInput(z.array(idSchema).max(100), roleIds))].sort((a, b) => a - b);
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.users.findById(id), RESOURCE, id);
-        const unique = [...new Set(roleIds)].sort((a, b) => a - b);
         const roles = await scope.roles.findByIds(unique);
         const missing = unique.find((roleId) => !roles.some((role) => role.id === roleId));
         if (missing !== undefined) found(null, "role", missing);

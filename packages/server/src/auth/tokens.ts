@@ -1,0 +1,115 @@
+import { createHash, randomUUID } from "node:crypto";
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+
+/** `typ` header values: an access token can never pass as a refresh token, nor the reverse. */
+const HEADER_TYP = { access: "at+jwt", refresh: "rt+jwt" } as const;
+const ISSUER = "epca";
+const AUDIENCE = "epca-api";
+const ALGORITHM = "HS256";
+
+/** The two kinds of token the API issues. */
+export type TokenType = keyof typeof HEADER_TYP;
+
+/** The claims of a verified token. */
+export interface TokenClaims {
+  readonly userId: number;
+  readonly tenantId: string;
+  readonly type: TokenType;
+  readonly jti: string;
+  /** The refresh-token family (one per login); logout revokes it. */
+  readonly sessionId: string;
+  readonly expiresAt: number;
+}
+
+/** A freshly signed token and when it expires. */
+export interface SignedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+  readonly jti: string;
+}
+
+/** Signs and verifies the API's JWTs (HS256, algorithm pinned on verify). */
+export interface TokenService {
+  sign(type: TokenType, claims: { userId: number; tenantId: string; sessionId: string }, now?: Date): Promise<SignedToken>;
+  /** The claims, or `null` for any token that is not a valid, unexpired token of `type`. */
+  verify(token: string, type: TokenType): Promise<TokenClaims | null>;
+  /** Access-token lifetime in seconds (`expires_in`). */
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+}
+
+/** SHA-256 of a refresh token: only this is stored. */
+export function hashRefreshToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** Creates the token service for a secret and lifetimes. */
+export function createTokenService(options: {
+  secret: string;
+  accessTokenMinutes: number;
+  refreshTokenDays: number;
+}): TokenService {
+  const key = new TextEncoder().encode(options.secret);
+  // Verified tokens, by type and token string: a token's claims never change, so a repeat
+  // presentation needs only the expiry re-checked. Bounded; the oldest entries go first.
+  const verified = new Map<string, TokenClaims>();
+  const CACHE_LIMIT = 10_000;
+  const accessTtlSeconds = options.accessTokenMinutes * 60;
+  const refreshTtlSeconds = options.refreshTokenDays * 24 * 60 * 60;
+
+  return {
+    accessTtlSeconds,
+    refreshTtlSeconds,
+    async sign(type, claims, now = new Date()) {
+      const iat = Math.floor(now.getTime() / 1000);
+      const exp = iat + (type === "access" ? accessTtlSeconds : refreshTtlSeconds);
+      const jti = randomUUID();
+      const token = await new SignJWT({ type, tenant_id: claims.tenantId, sid: claims.sessionId })
+        .setProtectedHeader({ alg: ALGORITHM, typ: HEADER_TYP[type] })
+        .setSubject(String(claims.userId))
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setJti(jti)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key);
+      return { token, expiresAt: new Date(exp * 1000), jti };
+    },
+    async verify(token, type) {
+      const cacheKey = `${type}:${token}`;
+      const cached = verified.get(cacheKey);
+      if (cached) {
+        if (cached.expiresAt > Date.now() / 1000) return cached;
+        verified.delete(cacheKey);
+        return null;
+      }
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          typ: HEADER_TYP[type],
+          requiredClaims: ["sub", "exp", "iat", "jti"],
+        });
+        if (payload.type !== type) return null;
+        const userId = Number(payload.sub);
+        if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+        if (typeof payload.tenant_id !== "string" || typeof payload.sid !== "string") return null;
+        const claims: TokenClaims = {
+          userId,
+          tenantId: payload.tenant_id,
+          type,
+          jti: String(payload.jti),
+          sessionId: payload.sid,
+          expiresAt: payload.exp as number,
+        };
+        if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value!);
+        verified.set(cacheKey, claims);
+        return claims;
+      } catch (error) {
+        if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const { config, warnings } = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 8000,
+      storeKind: "pglite",
+      EPCA_DATA_DIR: "./.epca-data",
+      ACCESS_TOKEN_EXPIRE_MINUTES: 60,
+      REFRESH_TOKEN_EXPIRE_DAYS: 7,
+      RATE_LIMIT_PER_MINUTE: 60,
+      RATE_LIMIT_PER_HOUR: 1000,
+      UPLOAD_MAX_BYTES: 10 * 1024 * 1024,
+      STANDARD_ANNUAL_HOURS: 2080,
+      MULTI_TENANT: false,
+      EPCA_SEED_DEMO: true,
+      FIRST_ADMIN_EMAIL: "admin@example.com",
+      FIRST_ADMIN_PASSWORD: "admin12345",
+    });
+    expect(config.SECRET_KEY_GENERATED).toBe(true);
+    expect(config.SECRET_KEY.length).toBeGreaterThanOrEqual(32);
+    expect(warnings.join(" ")).toContain("SECRET_KEY");
+  });
+
+  it("selects the store from DATABASE_URL; demo seeding defaults off on PostgreSQL", () => {
+    expect(loadConfig({ DATABASE_URL: "memory:" }).config.storeKind).toBe("memory");
+    const pg = loadConfig({ DATABASE_URL: "postgres://u:p@localhost/db" }).config;
+    expect(pg.storeKind).toBe("postgres");
+    expect(pg.EPCA_SEED_DEMO).toBe(false);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("refuses a missing or short SECRET_KEY in production, naming the variable", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/SECRET_KEY/);
+    expect(() => loadConfig({ NODE_ENV: "production", SECRET_KEY: "short" })).toThrow(/SECRET_KEY/);
+    const ok = loadConfig({ NODE_ENV: "production", SECRET_KEY: "x".repeat(32) }).config;
+    expect(ok.FIRST_ADMIN_EMAIL).toBeUndefined();
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ JSON_LOGS: "maybe" })).toThrow(/JSON_LOGS/);
+    expect(() => loadConfig({ BACKEND_CORS_ORIGINS: "[not json" })).toThrow(/BACKEND_CORS_ORIGINS/);
+  });
+
+  it("reads BACKEND_CORS_ORIGINS as a JSON array", () => {
+    expect(loadConfig({ BACKEND_CORS_ORIGINS: '["http://localhost:3000","http://localhost:5173"]' }).config.BACKEND_CORS_ORIGINS).toEqual([
+      "http://localhost:3000",
+      "http://localhost:5173",
+    ]);
+  });
+});

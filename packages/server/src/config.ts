@@ -1,0 +1,208 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : ["true", "1", "yes", "on"].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      if (!/^\d+$/.test(v.trim())) {
+        ctx.addIssue({ code: "custom", message: `expected a whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v.trim());
+    })
+    .pipe(z.number().int().min(min).max(max));
+
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return [] as string[];
+    const text = v.trim();
+    let parsed: unknown;
+    if (text.startsWith("[")) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'expected a JSON array of origins, e.g. ["http://localhost:3000"]' });
+        return z.NEVER;
+      }
+    } else {
+      parsed = text.split(",").map((s) => s.trim()).filter(Boolean);
+    }
+    const result = z.array(z.string().min(1)).safeParse(parsed);
+    if (!result.success) {
+      ctx.addIssue({ code: "custom", message: "expected a JSON array of origin strings" });
+      return z.NEVER;
+    }
+    return result.data;
+  });
+
+const databaseUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+  .refine((v) => v === undefined || v === "memory:" || /^postgres(ql)?:\/\//.test(v), {
+    message: 'expected "memory:" or a postgres:// URL (leave unset for the embedded store)',
+  });
+
+/**
+ * Every environment variable the server reads (API contract section 10, plus ours), parsed once.
+ * Unset values take the documented defaults.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(8000, 0, 65535),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: databaseUrl,
+  EPCA_DATA_DIR: z.string().min(1).default("./.epca-data"),
+  DB_POOL_SIZE: int(10, 1, 1000),
+  SECRET_KEY: z.string().optional(),
+  ACCESS_TOKEN_EXPIRE_MINUTES: int(60, 1, 60 * 24 * 30),
+  REFRESH_TOKEN_EXPIRE_DAYS: int(7, 1, 365),
+  BACKEND_CORS_ORIGINS: corsOrigins,
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "info").toLowerCase())
+    .pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  JSON_LOGS: bool(false),
+  ENABLE_METRICS: bool(true),
+  HEALTH_CHECK_INCLUDE_DB: bool(true),
+  MODEL_RETRAIN_DAYS: int(7, 1, 365),
+  FIRST_ADMIN_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),
+  FIRST_ADMIN_PASSWORD: z.string().min(8).max(128).optional().or(z.literal("").transform(() => undefined)),
+  REGISTRATION_ENABLED: bool(true),
+  EPCA_SEED_DEMO: bool(true).optional(),
+  RATE_LIMIT_PER_MINUTE: int(60, 0, 1_000_000),
+  RATE_LIMIT_PER_HOUR: int(1000, 0, 100_000_000),
+  /** Login and refresh attempts per minute, per client IP and per account (0 disables). */
+  AUTH_RATE_LIMIT_PER_MINUTE: int(10, 0, 1_000_000),
+  UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  /** Largest JSON or form body accepted (413 above). */
+  BODY_MAX_BYTES: int(1024 * 1024, 1, 1024 * 1024 * 1024),
+  STANDARD_ANNUAL_HOURS: int(2080, 1, 8784),
+  MULTI_TENANT: bool(false),
+  /** Express `trust proxy`: "false", "true", a hop count or a list of addresses. */
+  TRUST_PROXY: z.string().default("false"),
+  /** scrypt cost exponent (N = 2^SCRYPT_LOG_N); 17 is OWASP's recommendation. Lower only in tests. */
+  SCRYPT_LOG_N: int(17, 10, 20),
+});
+
+/** The raw parse of the environment. */
+type ParsedEnv = z.output<typeof configSchema>;
+
+/** The server's configuration, as every part of the server reads it. */
+export interface ServerConfig extends Omit<ParsedEnv, "SECRET_KEY" | "EPCA_SEED_DEMO" | "FIRST_ADMIN_EMAIL" | "FIRST_ADMIN_PASSWORD"> {
+  /** The HS256 key; a random per-process value in development when unset. */
+  readonly SECRET_KEY: string;
+  /** True when `SECRET_KEY` was generated for this process (tokens die with it). */
+  readonly SECRET_KEY_GENERATED: boolean;
+  readonly EPCA_SEED_DEMO: boolean;
+  readonly FIRST_ADMIN_EMAIL: string | undefined;
+  readonly FIRST_ADMIN_PASSWORD: string | undefined;
+  /** Which store `DATABASE_URL` selects. */
+  readonly storeKind: "pglite" | "postgres" | "memory";
+}
+
+/** Warnings the caller should log once the logger exists (e.g. a generated secret). */
+export interface LoadedConfig {
+  readonly config: ServerConfig;
+  readonly warnings: string[];
+}
+
+const DEV_ADMIN_EMAIL = "admin@example.com";
+const DEV_ADMIN_PASSWORD = "admin12345";
+
+/**
+ * Parses the environment once. Throws `ConfigError` naming the first bad variable.
+ *
+ * @example const { config, warnings } = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
+  const known: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) known[key] = env[key];
+  const result = configSchema.safeParse(known);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(variable, issue.message);
+  }
+  const parsed = result.data;
+  const warnings: string[] = [];
+  const production = parsed.NODE_ENV === "production";
+
+  let secret = parsed.SECRET_KEY?.trim() ? parsed.SECRET_KEY : undefined;
+  let generated = false;
+  if (secret !== undefined && secret.length < 32) {
+    if (production) throw new ConfigError("SECRET_KEY", "must be at least 32 characters in production");
+    warnings.push("SECRET_KEY is shorter than 32 characters: acceptable in development only");
+  }
+  if (secret === undefined) {
+    if (production) throw new ConfigError("SECRET_KEY", "is required when NODE_ENV=production (at least 32 characters)");
+    secret = randomBytes(48).toString("base64url");
+    generated = true;
+    warnings.push("SECRET_KEY is not set: using a random key for this process; tokens stop working on restart");
+  }
+
+  const storeKind: ServerConfig["storeKind"] =
+    parsed.DATABASE_URL === undefined ? "pglite" : parsed.DATABASE_URL === "memory:" ? "memory" : "postgres";
+
+  let adminEmail = parsed.FIRST_ADMIN_EMAIL;
+  let adminPassword = parsed.FIRST_ADMIN_PASSWORD;
+  if (!production) {
+    adminEmail ??= DEV_ADMIN_EMAIL;
+    adminPassword ??= DEV_ADMIN_PASSWORD;
+  } else if (!adminEmail || !adminPassword) {
+    adminEmail = undefined;
+    adminPassword = undefined;
+  }
+
+  return {
+    config: {
+      ...parsed,
+      SECRET_KEY: secret,
+      SECRET_KEY_GENERATED: generated,
+      EPCA_SEED_DEMO: parsed.EPCA_SEED_DEMO ?? storeKind === "pglite",
+      FIRST_ADMIN_EMAIL: adminEmail,
+      FIRST_ADMIN_PASSWORD: adminPassword,
+      storeKind,
+    },
+    warnings,
+  };
+}
+
+/** A configuration for tests and embedding: defaults plus `overrides`, no environment read. */
+export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const { config } = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: "memory:",
+    SECRET_KEY: "test-secret-key-that-is-at-least-32-characters-long",
+    LOG_LEVEL: "silent",
+    SCRYPT_LOG_N: "10",
+    RATE_LIMIT_PER_MINUTE: "0",
+    RATE_LIMIT_PER_HOUR: "0",
+    AUTH_RATE_LIMIT_PER_MINUTE: "0",
+    EPCA_SEED_DEMO: "false",
+  });
+  return { ...config, ...overrides };
+}

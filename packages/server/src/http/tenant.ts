@@ -1,0 +1,35 @@
+import { DEFAULT_TENANT_ID, ForbiddenError, NotFoundError, tenantIdSchema } from "@epca/core";
+import type { Request } from "express";
+import type { ApiServices } from "./services.js";
+
+/**
+ * The tenant of a request made before login (login, register, refresh): `default` when
+ * single-tenant; otherwise the `X-Tenant-ID` header (a tenant id or subdomain), else the first
+ * label of the host name. A suspended tenant is refused (403) before anything else happens.
+ */
+export async function tenantOfRequest(req: Request, services: ApiServices): Promise<string> {
+  if (!services.config.MULTI_TENANT) return DEFAULT_TENANT_ID;
+  const header = req.get("x-tenant-id")?.trim();
+  const candidate = header || (req.hostname ?? "").split(".")[0] || "";
+  if (!tenantIdSchema.safeParse(candidate).success) throw new NotFoundError("tenant", candidate.slice(0, 63));
+  const tenant =
+    (await services.store.tenants.findById(candidate)) ?? (await services.store.tenants.findBySubdomain(candidate.toLowerCase()));
+  if (!tenant) throw new NotFoundError("tenant", candidate);
+  if (!tenant.is_active) throw new ForbiddenError("Tenant is suspended");
+  return tenant.id;
+}
+
+/**
+ * Checks a token's tenant against the request: with `MULTI_TENANT`, an `X-Tenant-ID` naming
+ * another tenant is a 403; a suspended tenant is a 403.
+ */
+export async function checkTokenTenant(req: Request, services: ApiServices, tokenTenantId: string): Promise<void> {
+  if (!services.config.MULTI_TENANT) return;
+  const header = req.get("x-tenant-id")?.trim();
+  const tenant = await services.store.tenants.findById(tokenTenantId);
+  if (!tenant) throw new ForbiddenError("Tenant not available");
+  if (header && header !== tenant.id && header.toLowerCase() !== tenant.subdomain) {
+    throw new ForbiddenError("Token does not belong to this tenant");
+  }
+  if (!tenant.is_active) throw new ForbiddenError("Tenant is suspended");
+}

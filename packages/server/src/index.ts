@@ -1,0 +1,11 @@
+export { createApiRouter, createApp, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
+export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config.js";
+export { createScryptPasswordHasher, type ScryptParameters } from "./auth/scrypt-password-hasher.js";
+export { createTokenService, hashRefreshToken, type TokenClaims, type TokenService, type TokenType } from "./auth/tokens.js";
+export { errorHandler, notFoundHandler, HttpError } from "./http/errors.js";
+export type { MountedRoute, RouteMethod } from "./http/define-route.js";
+export { createLogger } from "./ops/logging.js";
+export { storeFromConfig } from "./store-from-config.js";
+export { ensureFirstAdmin, type FirstAdminOutcome } from "./bootstrap.js";
+export { seedDemoOrganisation, DEMO_USERS, type DemoSeedSummary } from "./demo-seed.js";
+export { SERVER_VERSION } from "./version.js";

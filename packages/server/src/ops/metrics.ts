@@ -1,0 +1,78 @@
+import type { EpcaStore } from "@epca/core";
+import type { RequestHandler } from "express";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** The Prometheus metrics of one API instance, in their own registry (never the global one). */
+export interface HttpMetrics {
+  readonly registry: Registry;
+  /** Counts requests and their duration by route template. */
+  readonly middleware: RequestHandler;
+  /** Wraps a store so that `database_connections_active` counts its open transactions. */
+  instrumentStore(store: EpcaStore): EpcaStore;
+}
+
+/** Creates the registry with prom-client's defaults and the contract's HTTP metrics. */
+export function createHttpMetrics(): HttpMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests by method, route template and status code",
+    labelNames: ["method", "endpoint", "status_code"] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration by method and route template",
+    labelNames: ["method", "endpoint"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const active = new Gauge({ name: "active_connections", help: "Requests being served right now", registers: [registry] });
+  const database = new Gauge({
+    name: "database_connections_active",
+    help: "Database connections in use (open transactions) by this process",
+    registers: [registry],
+  });
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const start = process.hrtime.bigint();
+    active.inc();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      active.dec();
+      // The route template (`/api/v1/employees/:emp_id`), never the raw path: bounded cardinality.
+      const endpoint = req.route?.path !== undefined ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      requests.inc({ method: req.method, endpoint, status_code: String(res.statusCode) });
+      duration.observe({ method: req.method, endpoint }, seconds);
+    };
+    res.once("finish", finish);
+    res.once("close", finish);
+    next();
+  };
+
+  return {
+    registry,
+    middleware,
+    instrumentStore(store) {
+      const transaction: EpcaStore["transaction"] = async (tenantId, work) => {
+        database.inc();
+        try {
+          return await store.transaction(tenantId, work);
+        } finally {
+          database.dec();
+        }
+      };
+      return new Proxy(store, {
+        get(target, property, receiver) {
+          if (property === "transaction") return transaction;
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+}
