@@ -2,18 +2,7 @@
  * Deterministic EPCA data for benchmarks: departments, employees and projects as small arrays,
  * timesheets as a stream (a generator), so that a million rows are never held at once.
  */
-
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from "@epca/core/testing";
 
 /** Sizes of a generated company. */
 export interface CompanyScale {
