@@ -4,16 +4,18 @@
  * parsing, the use case, the memory store) against a bare Express handler answering the same
  * JSON, in one run on loopback. Prints req/s of both, the ratio (goal ≥ 0.5) and p99 latency.
  *
- *   pnpm --filter @epca/bench exec tsx src/server.ts
- *   EPCA_BENCH_SECONDS=20 EPCA_BENCH_CONNECTIONS=50 LOG_LEVEL=info … (logs to /dev/null cost included)
+ *   pnpm bench:server            (from the repository root: builds the packages, then runs this)
+ *   EPCA_BENCH_SECONDS=20 EPCA_BENCH_CONNECTIONS=50 … (the full server logs a line per request at LOG_LEVEL=info, to /dev/null: that cost is included)
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { Readable } from "node:stream";
 import { createMemoryStore } from "@epca/adapter-memory";
 import { createEpca, systemActor } from "@epca/core";
 import { createApp, createScryptPasswordHasher, loadConfig } from "@epca/server";
@@ -44,14 +46,14 @@ const seconds = Number(process.env.EPCA_BENCH_SECONDS ?? "10");
 const connections = Number(process.env.EPCA_BENCH_CONNECTIONS ?? "20");
 const mode = process.argv[2];
 
-/** Runs one server in this process and prints `{url, path, token}` as one JSON line. */
+/** Runs one server in this process and writes `{url, path, token}` as one JSON line to fd 3. */
 async function serve(kind: "epca" | "bare"): Promise<void> {
   const { config } = loadConfig({
     ...process.env,
     NODE_ENV: "production",
     SECRET_KEY: "bench-secret-key-that-is-at-least-32-characters",
     DATABASE_URL: "memory:",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info", // one log line per request, as in production
     RATE_LIMIT_PER_MINUTE: "0",
     RATE_LIMIT_PER_HOUR: "0",
     AUTH_RATE_LIMIT_PER_MINUTE: "0",
@@ -83,14 +85,17 @@ async function serve(kind: "epca" | "bare"): Promise<void> {
     });
     token = ((await login.json()) as { access_token: string }).access_token;
   }
-  process.stdout.write(JSON.stringify({ url, path, token }) + "\n");
+  // The parent reads this on fd 3; stdout is left to the logs (which go to /dev/null).
+  writeSync(3, JSON.stringify({ url, path, token }) + "\n");
   process.on("SIGINT", () => process.exit(0));
 }
 
 /** Starts a server in a child process (so that the load generator does not share its CPU). */
 async function child(kind: "epca" | "bare"): Promise<{ url: string; path: string; token: string; stop(): void }> {
-  const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), kind], { stdio: ["ignore", "pipe", "inherit"] });
-  const [line] = (await once(createInterface({ input: proc.stdout! }), "line")) as [string];
+  const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), kind], {
+    stdio: ["ignore", "ignore", "inherit", "pipe"],
+  });
+  const [line] = (await once(createInterface({ input: proc.stdio[3] as Readable }), "line")) as [string];
   return { ...(JSON.parse(line) as { url: string; path: string; token: string }), stop: () => proc.kill() };
 }
 

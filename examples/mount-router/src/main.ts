@@ -4,6 +4,9 @@
  *
  *   pnpm --filter @epca/example-mount-router start
  *   curl http://localhost:3000/hr/api/v1/health
+ *
+ * PORT picks the port (0: any free one; the ready line prints it); `--once` exits after the
+ * round trip.
  */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";

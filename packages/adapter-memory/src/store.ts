@@ -12,7 +12,7 @@ import {
 import { memoryAllocationRepository } from "./allocations.js";
 import { memoryAnalyticsStore } from "./analytics.js";
 import { memoryAuditLog } from "./audit-log.js";
-import { createDatabase } from "./database.js";
+import { createDatabase, type MemoryDatabase } from "./database.js";
 import { memoryDepartmentRepository } from "./departments.js";
 import { memoryEmployeeRepository } from "./employees.js";
 import { memoryProjectRepository } from "./projects.js";
@@ -48,6 +48,47 @@ function createAsyncContext<T>(): AsyncContext<T> | null {
     | { AsyncLocalStorage?: new () => AsyncContext<T> }
     | undefined;
   return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : null;
+}
+
+/**
+ * The scope of one transaction. Each repository is built on first use, as most transactions touch
+ * one or two of them; the getters are own enumerable properties, so spreading a scope still works.
+ */
+function lazyScope(tenantId: TenantId, tx: TransactionContext, db: MemoryDatabase): TenantScope {
+  const built: { -readonly [K in Exclude<keyof TenantScope, "tenantId">]?: TenantScope[K] } = {};
+  return {
+    tenantId,
+    get departments() {
+      return (built.departments ??= memoryDepartmentRepository(tx, db));
+    },
+    get employees() {
+      return (built.employees ??= memoryEmployeeRepository(tx, db));
+    },
+    get projects() {
+      return (built.projects ??= memoryProjectRepository(tx, db));
+    },
+    get timesheets() {
+      return (built.timesheets ??= memoryTimesheetRepository(tx, db));
+    },
+    get allocations() {
+      return (built.allocations ??= memoryAllocationRepository(tx, db));
+    },
+    get users() {
+      return (built.users ??= memoryUserRepository(tx, db));
+    },
+    get roles() {
+      return (built.roles ??= memoryRoleRepository(tx, db));
+    },
+    get refreshTokens() {
+      return (built.refreshTokens ??= memoryRefreshTokenRepository(tx, db));
+    },
+    get analytics() {
+      return (built.analytics ??= memoryAnalyticsStore(tx, db));
+    },
+    get audit() {
+      return (built.audit ??= memoryAuditLog(tx, db));
+    },
+  };
 }
 
 /** A transaction as its `work` sees it: open until it settles. */
@@ -104,19 +145,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (!running.open) throw new Error("This transaction scope was used after its transaction settled");
       },
     };
-    const scope: TenantScope = {
-      tenantId,
-      departments: memoryDepartmentRepository(tx, db),
-      employees: memoryEmployeeRepository(tx, db),
-      projects: memoryProjectRepository(tx, db),
-      timesheets: memoryTimesheetRepository(tx, db),
-      allocations: memoryAllocationRepository(tx, db),
-      users: memoryUserRepository(tx, db),
-      roles: memoryRoleRepository(tx, db),
-      refreshTokens: memoryRefreshTokenRepository(tx, db),
-      analytics: memoryAnalyticsStore(tx, db),
-      audit: memoryAuditLog(tx, db),
-    };
+    const scope = lazyScope(tenantId, tx, db);
     try {
       const result = await (context ? context.run(running, () => work(scope)) : work(scope));
       running.open = false;

@@ -53,4 +53,14 @@ describe("loadConfig", () => {
       "http://localhost:5173",
     ]);
   });
+
+  it("refuses BACKEND_CORS_ORIGINS entries that are not http(s) origins, and accepts a comma list", () => {
+    expect(() => loadConfig({ BACKEND_CORS_ORIGINS: "notjson" })).toThrow(/BACKEND_CORS_ORIGINS: "notjson" is not an http\(s\) origin/);
+    expect(() => loadConfig({ BACKEND_CORS_ORIGINS: '["ftp://example.com"]' })).toThrow(/BACKEND_CORS_ORIGINS/);
+    expect(loadConfig({ BACKEND_CORS_ORIGINS: "https://a.example, http://b.example:8080/" }).config.BACKEND_CORS_ORIGINS).toEqual([
+      "https://a.example",
+      "http://b.example:8080",
+    ]);
+    expect(loadConfig({ BACKEND_CORS_ORIGINS: '["*"]' }).config.BACKEND_CORS_ORIGINS).toEqual(["*"]);
+  });
 });

@@ -54,8 +54,23 @@ const corsOrigins = z
       ctx.addIssue({ code: "custom", message: "expected a JSON array of origin strings" });
       return z.NEVER;
     }
-    return result.data;
+    // Like the original's `List[AnyHttpUrl]`: each entry an http(s) origin, or "*".
+    const bad = result.data.find((origin) => origin !== "*" && !isHttpOrigin(origin));
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: `"${bad.slice(0, 100)}" is not an http(s) origin; expected a JSON array such as ["http://localhost:3000"]` });
+      return z.NEVER;
+    }
+    return result.data.map((origin) => (origin === "*" ? origin : origin.replace(/\/+$/, "")));
   });
+
+function isHttpOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 const databaseUrl = z
   .string()

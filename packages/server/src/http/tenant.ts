@@ -1,20 +1,29 @@
-import { DEFAULT_TENANT_ID, ForbiddenError, NotFoundError, tenantIdSchema } from "@epca/core";
+import { DEFAULT_TENANT_ID, ForbiddenError, tenantIdSchema } from "@epca/core";
 import type { Request } from "express";
+import { HttpError } from "./errors.js";
 import type { ApiServices } from "./services.js";
 
 /**
  * The tenant of a request made before login (login, register, refresh): `default` when
  * single-tenant; otherwise the `X-Tenant-ID` header (a tenant id or subdomain), else the first
- * label of the host name. A suspended tenant is refused (403) before anything else happens.
+ * label of the host name. An unknown tenant is a 404 whose detail names it; a suspended tenant is
+ * refused (403) before anything else happens.
  */
 export async function tenantOfRequest(req: Request, services: ApiServices): Promise<string> {
   if (!services.config.MULTI_TENANT) return DEFAULT_TENANT_ID;
   const header = req.get("x-tenant-id")?.trim();
   const candidate = header || (req.hostname ?? "").split(".")[0] || "";
-  if (!tenantIdSchema.safeParse(candidate).success) throw new NotFoundError("tenant", candidate.slice(0, 63));
+  const unknown = () =>
+    new HttpError(
+      404,
+      header
+        ? `Unknown tenant "${candidate.slice(0, 63)}" (X-Tenant-ID): expected a tenant id or subdomain`
+        : `Unknown tenant "${candidate.slice(0, 63)}" (from the host name): send X-Tenant-ID with a tenant id or subdomain`,
+    );
+  if (!tenantIdSchema.safeParse(candidate).success) throw unknown();
   const tenant =
     (await services.store.tenants.findById(candidate)) ?? (await services.store.tenants.findBySubdomain(candidate.toLowerCase()));
-  if (!tenant) throw new NotFoundError("tenant", candidate);
+  if (!tenant) throw unknown();
   if (!tenant.is_active) throw new ForbiddenError("Tenant is suspended");
   return tenant.id;
 }

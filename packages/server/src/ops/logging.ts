@@ -18,15 +18,22 @@ const REDACT = [
   "*.FIRST_ADMIN_PASSWORD",
 ];
 
-/** The process logger: JSON lines when `JSON_LOGS`, otherwise the same lines (pipe to pino-pretty to read). */
+/**
+ * The process logger: JSON lines when `JSON_LOGS`, otherwise the same lines (pipe to pino-pretty to
+ * read), on stdout. Writes are asynchronous (a request does not wait for a `write(2)` per line);
+ * pino flushes what is buffered synchronously when the process exits, `process.exit()` included.
+ */
 export function createLogger(config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS">): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    redact: { paths: REDACT, censor: "[redacted]" },
-    base: { service: "epca-server" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    ...(config.JSON_LOGS ? {} : { formatters: { level: (label: string) => ({ level: label }) } }),
-  });
+  return pino(
+    {
+      level: config.LOG_LEVEL,
+      redact: { paths: REDACT, censor: "[redacted]" },
+      base: { service: "epca-server" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      ...(config.JSON_LOGS ? {} : { formatters: { level: (label: string) => ({ level: label }) } }),
+    },
+    pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /** A caller's request id is echoed when it is sane; otherwise one is generated. */
@@ -54,18 +61,21 @@ export function createHttpLogger(logger: Logger): HttpLogger {
     customErrorObject: (req, res, _error, value: Record<string, unknown>) => ({ ...value, ...requestFields(req, res) }),
     customSuccessMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req)} ${res.statusCode}`,
+    // The serializers get the raw request and response: pino-http's default wrappers would first
+    // copy every header and parse the query string of each request, for fields never logged.
+    wrapSerializers: false,
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+      req: (req: ExpressishRequest) => ({
         method: req.method,
-        url: req.url.split("?")[0],
-        remote_address: req.remoteAddress,
+        url: (req.originalUrl ?? req.url ?? "").split("?")[0],
+        remote_address: req.socket?.remoteAddress,
       }),
-      res: (res: { statusCode: number }) => ({ status_code: res.statusCode }),
+      res: (res: ServerResponse) => ({ status_code: res.statusCode }),
     },
   });
 }
 
-type ExpressishRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string };
+type ExpressishRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
 
 function routeOf(req: IncomingMessage): string {
   const r = req as ExpressishRequest;

@@ -1,0 +1,55 @@
+/**
+ * The README's "Mount the API in your own Express app" block runs as a user would paste it (tsx in
+ * the package folder, imports resolving to the built packages) and serves the API under /hr next to
+ * the host app's own route.
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { cleanEnv } from "./support/processes.js";
+import { freePort, startReadmeExample } from "./support/readme-server.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+describe("README", () => {
+  it("the mount example serves /hr/api/v1, /hr/docs/, /hr/openapi.json and /hr/metrics beside the host's routes", async () => {
+    const port = await freePort();
+    const example = await startReadmeExample(
+      packageDir,
+      "## Mount the API in your own Express app",
+      cleanEnv({ PORT: String(port), LOG_LEVEL: "warn" }),
+      "EPCA mounted at",
+    );
+    try {
+      expect(example.stdout()).toContain(`EPCA mounted at http://localhost:${port}/hr/api/v1/health\n`);
+      const base = `http://127.0.0.1:${port}`;
+      const own = await fetch(`${base}/`);
+      expect(await own.json()).toEqual({ app: "my platform" });
+
+      const health = await fetch(`${base}/hr/api/v1/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: "healthy", checks: { database: { status: "healthy" } } });
+
+      const openapi = await fetch(`${base}/hr/openapi.json`);
+      expect(openapi.status).toBe(200);
+      const document = (await openapi.json()) as { openapi: string; paths: Record<string, unknown> };
+      expect(document.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.paths)).toContain("/api/v1/auth/login");
+
+      const docs = await fetch(`${base}/hr/docs/`);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get("content-type")).toMatch(/text\/html/);
+      expect(await docs.text()).toMatch(/swagger/i);
+      expect((await fetch(`${base}/hr/redoc`)).status).toBe(200);
+      expect(await (await fetch(`${base}/hr/metrics`)).text()).toMatch(/^# HELP /m);
+
+      // The API answers as documented: no token, 401 with the FastAPI body.
+      const anonymous = await fetch(`${base}/hr/api/v1/departments/`);
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toEqual({ detail: "Not authenticated" });
+      // Outside /hr the host app's 404, not EPCA's.
+      expect((await fetch(`${base}/api/v1/health`)).status).toBe(404);
+    } finally {
+      await example.stop();
+    }
+  });
+});

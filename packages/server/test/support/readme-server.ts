@@ -1,0 +1,57 @@
+import { rmSync, writeFileSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { startProcess, type ProcessResult, type RunningProcess } from "./processes.js";
+
+/**
+ * Like `test-support/readme-example.ts` `runReadmeExample`, for a README block that starts a
+ * server and keeps running: writes the first ```ts block under `heading` into the package folder,
+ * starts it with tsx, and resolves once its stdout contains `until`. `stop()` ends it (SIGTERM)
+ * and removes the file.
+ */
+export async function startReadmeExample(
+  packageDir: string,
+  heading: string,
+  env: NodeJS.ProcessEnv,
+  until: string | RegExp,
+): Promise<RunningProcess> {
+  const readme = readFileSync(join(packageDir, "README.md"), "utf8");
+  const start = readme.indexOf(heading);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(Math.max(start, 0)));
+  if (start < 0 || !match?.[1]) throw new Error(`${packageDir}/README.md has no \`\`\`ts block under "${heading}"`);
+  const file = join(packageDir, `.readme-example-${process.pid}-${Date.now()}.mts`);
+  writeFileSync(file, match[1]);
+  const running = startProcess(process.execPath, ["--import", "tsx", file], { cwd: packageDir, env: { ...process.env, ...env } });
+  const remove = () => rmSync(file, { force: true });
+  void running.exited.then(remove);
+  try {
+    await running.waitForStdout(until, 60_000);
+  } catch (error) {
+    await running.stop("SIGKILL");
+    remove();
+    throw error;
+  }
+  return {
+    ...running,
+    async stop(signal?: NodeJS.Signals, graceMs?: number): Promise<ProcessResult> {
+      try {
+        return await running.stop(signal, graceMs);
+      } finally {
+        remove();
+      }
+    },
+  };
+}
+
+/** A port free on 127.0.0.1 right now (for a child process that cannot report port 0's pick). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
