@@ -2,26 +2,37 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** A README example written out as a module inside its package folder, and how to remove it. */
+export interface ReadmeExampleFile {
+  readonly path: string;
+  remove(): void;
+}
+
 /**
- * Runs the first ```ts block under `heading` in a package's README, as a user would paste it: a
- * module inside the package folder (so its imports resolve to the built packages), run by tsx.
- * Answers what it printed.
+ * Writes the first ```ts block under `heading` of a package's README into the package folder (so
+ * that its imports resolve to the built packages, as for a user who pasted it).
  */
-export function runReadmeExample(packageDir: string, heading = "## Example", env: NodeJS.ProcessEnv = {}): string {
+export function writeReadmeExample(packageDir: string, heading = "## Example"): ReadmeExampleFile {
   const readme = readFileSync(join(packageDir, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf(heading));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (readme.indexOf(heading) < 0 || !match?.[1]) throw new Error(`${packageDir}/README.md has no \`\`\`ts block under "${heading}"`);
-  const file = join(packageDir, `.readme-example-${process.pid}-${Date.now()}.mts`);
-  writeFileSync(file, match[1]);
+  const start = readme.indexOf(heading);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(Math.max(start, 0)));
+  if (start < 0 || !match?.[1]) throw new Error(`${packageDir}/README.md has no \`\`\`ts block under "${heading}"`);
+  const path = join(packageDir, `.readme-example-${process.pid}-${Date.now()}.mts`);
+  writeFileSync(path, match[1]);
+  return { path, remove: () => rmSync(path, { force: true }) };
+}
+
+/** Runs a README example to its end with tsx and answers what it printed. */
+export function runReadmeExample(packageDir: string, heading = "## Example", env: NodeJS.ProcessEnv = {}): string {
+  const example = writeReadmeExample(packageDir, heading);
   try {
-    return execFileSync(process.execPath, ["--import", "tsx", file], {
+    return execFileSync(process.execPath, ["--import", "tsx", example.path], {
       cwd: packageDir,
       encoding: "utf8",
       env: { ...process.env, ...env },
       timeout: 120_000,
     });
   } finally {
-    rmSync(file, { force: true });
+    example.remove();
   }
 }

@@ -1,12 +1,10 @@
-import { rmSync, writeFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { writeReadmeExample } from "../../../../test-support/readme-example.js";
 import { startProcess, type ProcessResult, type RunningProcess } from "./processes.js";
 
 /**
- * Like `test-support/readme-example.ts` `runReadmeExample`, for a README block that starts a
- * server and keeps running: writes the first ```ts block under `heading` into the package folder,
- * starts it with tsx, and resolves once its stdout contains `until`. `stop()` ends it (SIGTERM)
+ * `runReadmeExample` for a README block that starts a server and keeps running: starts it with
+ * tsx and resolves once its stdout contains `until`. `stop()` ends it (SIGTERM)
  * and removes the file.
  */
 export async function startReadmeExample(
@@ -15,14 +13,9 @@ export async function startReadmeExample(
   env: NodeJS.ProcessEnv,
   until: string | RegExp,
 ): Promise<RunningProcess> {
-  const readme = readFileSync(join(packageDir, "README.md"), "utf8");
-  const start = readme.indexOf(heading);
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(Math.max(start, 0)));
-  if (start < 0 || !match?.[1]) throw new Error(`${packageDir}/README.md has no \`\`\`ts block under "${heading}"`);
-  const file = join(packageDir, `.readme-example-${process.pid}-${Date.now()}.mts`);
-  writeFileSync(file, match[1]);
-  const running = startProcess(process.execPath, ["--import", "tsx", file], { cwd: packageDir, env: { ...process.env, ...env } });
-  const remove = () => rmSync(file, { force: true });
+  const example = writeReadmeExample(packageDir, heading);
+  const running = startProcess(process.execPath, ["--import", "tsx", example.path], { cwd: packageDir, env: { ...process.env, ...env } });
+  const remove = example.remove;
   void running.exited.then(remove);
   try {
     await running.waitForStdout(until, 60_000);
