@@ -1,21 +1,14 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createMemoryStore } from "@epca/adapter-memory";
-import { createEpca, systemActor, type Actor } from "@epca/core";
+import { runReadmeExample } from "../../../test-support/readme-example.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+// The example imports @epca/adapter-memory too, so it runs where both packages are dependencies.
+const embedCore = fileURLToPath(new URL("../../../examples/embed-core", import.meta.url));
 
 describe("the README's example", () => {
-  it("is the code below, and prints what the README says", async () => {
-    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
-    expect(readme).toContain('const adaUser: Actor = { userId: 7, tenantId: "default", role: "read_only", departmentId: null, employeeId: ada.id };');
-
-    const epca = createEpca({ store: createMemoryStore() });
-    const admin = systemActor("default");
-    const dept = await epca.departments.create(admin, { name: "Engineering", budget: 500_000 });
-    const ada = await epca.employees.create(admin, { name: "Ada", department_id: dept.id, salary: 104_000, revenue_generated: 208_000 });
-    const project = await epca.projects.create(admin, { name: "Engine", department_id: dept.id, cost: 10_000, revenue: 90_000, status: "in_progress" });
-    const adaUser: Actor = { userId: 7, tenantId: "default", role: "read_only", departmentId: null, employeeId: ada.id };
-    await epca.timesheets.create(adaUser, { employee_id: ada.id, project_id: project.id, hours_worked: 8, date: "2024-06-14" });
-    expect(await epca.analytics.employee(admin, ada.id)).toMatchObject({ name: "Ada", revenue: 208_000, cost: 104_000, roi: 1, total_hours: 8, productivity_index: 26_000 });
-  });
+  it("runs against the built packages and prints the employee analytics it promises", () => {
+    const output = runReadmeExample(packageDir, "## Embed it", {}, embedCore);
+    expect(output).toMatch(/name: 'Ada',\s+department_id: 1,\s+revenue: 208000,\s+cost: 104000,\s+profit: 104000,\s+roi: 1,\s+total_hours: 8,\s+productivity_index: 26000/);
+  }, 120_000);
 });
