@@ -201,6 +201,16 @@ describe("users", () => {
     const user = await epca.users.create(admin, { email: "s@example.com", password: "password1", full_name: "Self", role: "read_only" });
     const self = actorOf("read_only", { userId: user.id });
     expect((await epca.users.update(self, user.id, { full_name: "Renamed" })).full_name).toBe("Renamed");
+    // Changing one's own password or email needs the current password (a stolen session is not enough).
+    const missing = await epca.users.update(self, user.id, { password: "new-password" }).catch((e: unknown) => e);
+    expect((missing as ValidationError).issues).toEqual([expect.objectContaining({ path: ["current_password"], code: "required" })]);
+    const wrong = await epca.users.update(self, user.id, { email: "new@example.com", current_password: "nope" }).catch((e: unknown) => e);
+    expect((wrong as ValidationError).issues).toEqual([expect.objectContaining({ path: ["current_password"], code: "invalid_password" })]);
+    await epca.users.update(self, user.id, { password: "new-password", current_password: "password1" });
+    expect((await epca.users.authenticate("default", "s@example.com", "new-password"))?.id).toBe(user.id);
+    // An admin resets someone else's password without it.
+    await epca.users.update(admin, user.id, { password: "reset-password" });
+    expect((await epca.users.authenticate("default", "s@example.com", "reset-password"))?.id).toBe(user.id);
     await expect(epca.users.update(self, user.id, { role: "admin" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(epca.users.get(self, user.id + 1)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(epca.users.list(self)).rejects.toBeInstanceOf(ForbiddenError);

@@ -21,10 +21,14 @@ export const userCreateSchema = z.object({
 });
 export type UserCreate = z.input<typeof userCreateSchema>;
 
-/** Input of `updateUser`. Only an admin may change `role`, `is_active`, `department_id`, `employee_id`. */
+/**
+ * Input of `updateUser`. Only an admin may change `role`, `is_active`, `department_id`,
+ * `employee_id`. Users changing their own `password` or `email` confirm it with `current_password`.
+ */
 export const userUpdateSchema = z.object({
   email: email.optional(),
   password: passwordSchema.optional(),
+  current_password: z.string().max(128).optional(),
   full_name: z.string().trim().min(1).max(200).optional(),
   role: builtInRoleNameSchema.optional(),
   is_active: z.boolean().optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, ForbiddenError } from "../errors.js";
+import { ConflictError, ForbiddenError, ValidationError } from "../errors.js";
 import type { Actor, RequestMetadata } from "../policy/actor.js";
 import { authorize } from "../policy/policy.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
@@ -34,6 +34,17 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
   function decoy(): Promise<string> {
     decoyHash ??= hasher().hash("decoy-password-never-matches");
     return decoyHash;
+  }
+
+  async function confirmCurrentPassword(user: UserRecord, currentPassword: string | undefined): Promise<void> {
+    if (currentPassword === undefined) {
+      throw new ValidationError([
+        { path: ["current_password"], message: "Confirm your current password to change your password or email", code: "required" },
+      ]);
+    }
+    if (!(await hasher().verify(currentPassword, user.password_hash))) {
+      throw new ValidationError([{ path: ["current_password"], message: "The current password is not correct", code: "invalid_password" }]);
+    }
   }
 
   async function checkLinks(scope: TenantScope, links: { department_id?: number | null; employee_id?: number | null }) {
@@ -104,7 +115,11 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
           throw new ConflictError(`A user with email ${values.email} already exists`);
         }
         await checkLinks(scope, values);
-        const { password, ...rest } = values;
+        const { password, current_password: currentPassword, ...rest } = values;
+        // A stolen session must not be enough to take the account over: the owner re-authenticates.
+        if (actor.userId === id && (password !== undefined || (rest.email !== undefined && rest.email !== before.email))) {
+          await confirmCurrentPassword(before, currentPassword);
+        }
         const patch: UserPatch = { ...rest };
         if (password !== undefined) patch.password_hash = await hasher().hash(password);
         const after = found(await scope.users.update(id, patch), RESOURCE, id);
