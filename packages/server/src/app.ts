@@ -8,7 +8,7 @@ import { createTokenService } from "./auth/tokens.js";
 import type { ServerConfig } from "./config.js";
 import { createRouteTable, type MountedRoute } from "./http/define-route.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
-import { apiRateLimits } from "./http/rate-limits.js";
+import { apiRateLimits, isRateLimitExempt } from "./http/rate-limits.js";
 import { API_BASE_PATH } from "./http/replies.js";
 import type { ApiServices } from "./http/services.js";
 import { createOpenApiRegistry, generateOpenApiDocument } from "./openapi/document.js";
@@ -102,7 +102,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     });
   }
   for (const limit of apiRateLimits(config)) {
-    router.use(API_BASE_PATH, (req, res, next) => (req.path === "/health" ? next() : limit(req, res, next)));
+    router.use(API_BASE_PATH, (req, res, next) => (isRateLimitExempt(req.path) ? next() : limit(req, res, next)));
   }
 
   const registry = createOpenApiRegistry();
@@ -145,18 +145,11 @@ export interface EpcaApp extends Express {
 export function createApp(options: CreateAppOptions): EpcaApp {
   const app = express() as EpcaApp;
   app.disable("x-powered-by");
-  app.set("trust proxy", trustProxySetting(options.config.TRUST_PROXY));
+  app.set("trust proxy", options.config.TRUST_PROXY);
   const api = createApiRouter(options);
   app.use(api);
   app.use(notFoundHandler);
   app.use(errorHandler);
   Object.defineProperty(app, "api", { value: api, enumerable: true });
   return app;
-}
-
-function trustProxySetting(value: string): boolean | number | string {
-  if (value === "true") return true;
-  if (value === "false" || value === "") return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
 }

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { createApp } from "./app.js";
 import { createScryptPasswordHasher } from "./auth/scrypt-password-hasher.js";
 import { ensureFirstAdmin } from "./bootstrap.js";
-import { ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { ConfigError, DEV_ADMIN_PASSWORD, loadConfig, type ServerConfig } from "./config.js";
 import { DEMO_USERS, seedDemoOrganisation } from "./demo-seed.js";
 import { createLogger } from "./ops/logging.js";
 import { storeFromConfig } from "./store-from-config.js";
@@ -66,9 +66,11 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     "",
   ];
   if (config.FIRST_ADMIN_EMAIL && config.NODE_ENV !== "production") {
+    // Only the built-in development password is shown; an operator's own never reaches stdout.
+    const password = config.FIRST_ADMIN_PASSWORD === DEV_ADMIN_PASSWORD ? DEV_ADMIN_PASSWORD : "<FIRST_ADMIN_PASSWORD>";
     lines.push(
       "Log in:",
-      `  curl -s -X POST ${url}/api/v1/auth/login -d 'username=${config.FIRST_ADMIN_EMAIL}&password=${config.FIRST_ADMIN_PASSWORD}'`,
+      `  curl -s -X POST ${url}/api/v1/auth/login -d 'username=${config.FIRST_ADMIN_EMAIL}&password=${password}'`,
       `  curl -s ${url}/api/v1/departments/ -H "Authorization: Bearer <access_token>"`,
       "",
     );

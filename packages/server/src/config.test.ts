@@ -63,4 +63,33 @@ describe("loadConfig", () => {
     ]);
     expect(loadConfig({ BACKEND_CORS_ORIGINS: '["*"]' }).config.BACKEND_CORS_ORIGINS).toEqual(["*"]);
   });
+
+  it("REGISTRATION_ENABLED defaults to false in production, true otherwise; an explicit value wins", () => {
+    const secret = "x".repeat(32);
+    expect(loadConfig({}).config.REGISTRATION_ENABLED).toBe(true);
+    expect(loadConfig({ NODE_ENV: "test" }).config.REGISTRATION_ENABLED).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", SECRET_KEY: secret }).config.REGISTRATION_ENABLED).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", SECRET_KEY: secret, REGISTRATION_ENABLED: "true" }).config.REGISTRATION_ENABLED).toBe(true);
+    expect(loadConfig({ NODE_ENV: "development", REGISTRATION_ENABLED: "false" }).config.REGISTRATION_ENABLED).toBe(false);
+  });
+
+  it("TRUST_PROXY takes a hop count, loopback/linklocal/uniquelocal or addresses/CIDRs, and refuses true", () => {
+    expect(loadConfig({}).config.TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "false" }).config.TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "0" }).config.TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "1" }).config.TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: " 2 " }).config.TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "loopback" }).config.TRUST_PROXY).toEqual(["loopback"]);
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8, 192.168.1.10, fd00::/8" }).config.TRUST_PROXY).toEqual([
+      "loopback",
+      "10.0.0.0/8",
+      "192.168.1.10",
+      "fd00::/8",
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: "true" })).toThrow(ConfigError);
+    expect(() => loadConfig({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY: .*every hop/);
+    for (const bad of ["TRUE", "yes", "*", "not-an-address", "10.0.0.0/33", "1.5", "-1", "10.0.0.1,,"]) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/Invalid configuration: TRUST_PROXY: /);
+    }
+  });
 });

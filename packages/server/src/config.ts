@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -17,6 +18,12 @@ const bool = (fallback: boolean) =>
     .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
     .optional()
     .transform((v) => (v === undefined || v === "" ? fallback : ["true", "1", "yes", "on"].includes(v)));
+
+/** A boolean whose default depends on other variables: `undefined` when unset or empty. */
+const optionalBool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off", ""])
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : ["true", "1", "yes", "on"].includes(v)));
 
 const int = (fallback: number, min: number, max: number) =>
   z
@@ -72,6 +79,59 @@ function isHttpOrigin(text: string): boolean {
   }
 }
 
+/** Express's named subnets (proxy-addr). */
+const TRUST_PROXY_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+function isAddressOrCidr(entry: string): boolean {
+  const slash = entry.indexOf("/");
+  if (slash === -1) return isIP(entry) !== 0;
+  const address = entry.slice(0, slash);
+  const prefix = entry.slice(slash + 1);
+  const family = isIP(address);
+  if (family === 0 || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Express `trust proxy`, restricted to the settings that cannot be bypassed by a client-set
+ * `X-Forwarded-For`: `false` (default; also `0` or empty), a hop count, or a comma list of
+ * `loopback`/`linklocal`/`uniquelocal` and proxy addresses/CIDRs. `true` (trust every hop) is
+ * refused: the client would pick its own address by sending `X-Forwarded-For`.
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx): false | number | string[] => {
+    const text = (v ?? "").trim();
+    if (text === "" || text.toLowerCase() === "false") return false;
+    if (text.toLowerCase() === "true") {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          '"true" trusts every hop, so a client-set X-Forwarded-For would become the client address; set the number of proxies in front of the server (e.g. 1), "loopback", or a comma list of proxy addresses/CIDRs',
+      });
+      return z.NEVER;
+    }
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops > 100) {
+        ctx.addIssue({ code: "custom", message: `expected at most 100 proxy hops, got ${text}` });
+        return z.NEVER;
+      }
+      return hops === 0 ? false : hops;
+    }
+    const entries = text.split(",").map((entry) => entry.trim());
+    const bad = entries.find((entry) => !TRUST_PROXY_NAMES.includes(entry) && !isAddressOrCidr(entry));
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${bad.slice(0, 100)}" is not a hop count, loopback, linklocal, uniquelocal, an IP address or a CIDR (expected e.g. 1, loopback or "10.0.0.0/8, 192.168.1.10")`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 const databaseUrl = z
   .string()
   .optional()
@@ -106,7 +166,8 @@ export const configSchema = z.object({
   MODEL_RETRAIN_DAYS: int(7, 1, 365),
   FIRST_ADMIN_EMAIL: z.email().optional().or(z.literal("").transform(() => undefined)),
   FIRST_ADMIN_PASSWORD: z.string().min(8).max(128).optional().or(z.literal("").transform(() => undefined)),
-  REGISTRATION_ENABLED: bool(true),
+  /** Defaults to false when NODE_ENV=production, true otherwise (see `loadConfig`). */
+  REGISTRATION_ENABLED: optionalBool,
   EPCA_SEED_DEMO: bool(true).optional(),
   RATE_LIMIT_PER_MINUTE: int(60, 0, 1_000_000),
   RATE_LIMIT_PER_HOUR: int(1000, 0, 100_000_000),
@@ -117,8 +178,8 @@ export const configSchema = z.object({
   BODY_MAX_BYTES: int(1024 * 1024, 1, 1024 * 1024 * 1024),
   STANDARD_ANNUAL_HOURS: int(2080, 1, 8784),
   MULTI_TENANT: bool(false),
-  /** Express `trust proxy`: "false", "true", a hop count or a list of addresses. */
-  TRUST_PROXY: z.string().default("false"),
+  /** Express `trust proxy`: false, a hop count, or named subnets/addresses/CIDRs; never `true`. */
+  TRUST_PROXY: trustProxy,
   /** scrypt cost exponent (N = 2^SCRYPT_LOG_N); 17 is OWASP's recommendation. Lower only in tests. */
   SCRYPT_LOG_N: int(17, 10, 20),
 });
@@ -127,12 +188,14 @@ export const configSchema = z.object({
 type ParsedEnv = z.output<typeof configSchema>;
 
 /** The server's configuration, as every part of the server reads it. */
-export interface ServerConfig extends Omit<ParsedEnv, "SECRET_KEY" | "EPCA_SEED_DEMO" | "FIRST_ADMIN_EMAIL" | "FIRST_ADMIN_PASSWORD"> {
+export interface ServerConfig extends Omit<ParsedEnv, "SECRET_KEY" | "EPCA_SEED_DEMO" | "FIRST_ADMIN_EMAIL" | "FIRST_ADMIN_PASSWORD" | "REGISTRATION_ENABLED"> {
   /** The HS256 key; a random per-process value in development when unset. */
   readonly SECRET_KEY: string;
   /** True when `SECRET_KEY` was generated for this process (tokens die with it). */
   readonly SECRET_KEY_GENERATED: boolean;
   readonly EPCA_SEED_DEMO: boolean;
+  /** Open `POST /auth/register`; defaults to false in production. */
+  readonly REGISTRATION_ENABLED: boolean;
   readonly FIRST_ADMIN_EMAIL: string | undefined;
   readonly FIRST_ADMIN_PASSWORD: string | undefined;
   /** Which store `DATABASE_URL` selects. */
@@ -146,7 +209,8 @@ export interface LoadedConfig {
 }
 
 const DEV_ADMIN_EMAIL = "admin@example.com";
-const DEV_ADMIN_PASSWORD = "admin12345";
+/** The built-in development password of the first admin (printed by `epca serve`; never in production). */
+export const DEV_ADMIN_PASSWORD = "admin12345";
 
 /**
  * Parses the environment once. Throws `ConfigError` naming the first bad variable.
@@ -198,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       SECRET_KEY: secret,
       SECRET_KEY_GENERATED: generated,
       EPCA_SEED_DEMO: parsed.EPCA_SEED_DEMO ?? storeKind === "pglite",
+      REGISTRATION_ENABLED: parsed.REGISTRATION_ENABLED ?? !production,
       FIRST_ADMIN_EMAIL: adminEmail,
       FIRST_ADMIN_PASSWORD: adminPassword,
       storeKind,

@@ -62,6 +62,7 @@ describe("a bad configuration stops the start", () => {
     [{ BACKEND_CORS_ORIGINS: "notjson" }, /Invalid configuration: BACKEND_CORS_ORIGINS: "notjson" is not an http\(s\) origin/],
     [{ BACKEND_CORS_ORIGINS: "[not json" }, /Invalid configuration: BACKEND_CORS_ORIGINS: expected a JSON array/],
     [{ DATABASE_URL: "mysql://x" }, /Invalid configuration: DATABASE_URL: /],
+    [{ TRUST_PROXY: "true" }, /Invalid configuration: TRUST_PROXY: "true" trusts every hop/],
     [{ NODE_ENV: "production" }, /Invalid configuration: SECRET_KEY: is required when NODE_ENV=production/],
     [{ NODE_ENV: "production", SECRET_KEY: "too-short-a-key" }, /Invalid configuration: SECRET_KEY: must be at least 32 characters in production/],
   ])("serve with %j exits non-zero naming the variable", async (env, message) => {
@@ -71,6 +72,33 @@ describe("a bad configuration stops the start", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
     expect(existsSync(join(workDir, ".epca-data"))).toBe(false);
+  });
+});
+
+describe("the start banner", () => {
+  it("shows FIRST_ADMIN_PASSWORD only when it is the built-in development default", async () => {
+    const password = "my-own-admin-secret-9";
+    const server = startProcess(process.execPath, [CLI, "serve"], {
+      cwd: workDir,
+      env: cleanEnv({
+        LOG_LEVEL: "warn",
+        SCRYPT_LOG_N: "10",
+        DATABASE_URL: "memory:",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        SECRET_KEY: SECRET,
+        FIRST_ADMIN_EMAIL: "owner@example.com",
+        FIRST_ADMIN_PASSWORD: password,
+      }),
+    });
+    try {
+      const stdout = await server.waitForStdout(/Log in:\n.*\n.*\n/, 60_000);
+      expect(stdout).toMatch(/-d 'username=owner@example\.com&password=<FIRST_ADMIN_PASSWORD>'/);
+      expect(stdout).not.toContain(password);
+      expect(server.stderr()).not.toContain(password);
+    } finally {
+      await server.stop("SIGKILL");
+    }
   });
 });
 

@@ -8,13 +8,16 @@ const API = "/api/v1";
 const key = new TextEncoder().encode(TEST_SECRET);
 
 /** A token signed with `secret` and the given header and claims (for negative cases). */
-async function forge(options: { secret?: Uint8Array; typ?: string; type?: string; sub?: string; exp?: number; alg?: "HS256" | "HS384" } = {}) {
+async function forge(
+  options: { secret?: Uint8Array; typ?: string; type?: string; sub?: string; exp?: number; alg?: "HS256" | "HS384"; iss?: string; aud?: string; tenantId?: string | null } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ type: options.type ?? "access", tenant_id: "default", sid: "forged" })
+  const tenant = options.tenantId === null ? {} : { tenant_id: options.tenantId ?? "default" };
+  return new SignJWT({ type: options.type ?? "access", ...tenant, sid: "forged" })
     .setProtectedHeader({ alg: options.alg ?? "HS256", typ: options.typ ?? "at+jwt" })
     .setSubject(options.sub ?? "1")
-    .setIssuer("epca")
-    .setAudience("epca-api")
+    .setIssuer(options.iss ?? "epca")
+    .setAudience(options.aud ?? "epca-api")
     .setJti("j")
     .setIssuedAt(now - 10)
     .setExpirationTime(options.exp ?? now + 600)
@@ -89,6 +92,9 @@ export function httpSuite(factory: StoreFactory): void {
         wrongTyp: await forge({ sub, typ: "rt+jwt" }),
         wrongType: await forge({ sub, type: "refresh" }),
         expired: await forge({ sub, exp: now - 60 }),
+        wrongIssuer: await forge({ sub, iss: "someone-else" }),
+        wrongAudience: await forge({ sub, aud: "another-api" }),
+        missingTenant: await forge({ sub, tenantId: null }),
         refreshAsAccess: (await t.login("admin@test.example")).refresh_token,
         garbage: "not.a.token",
       };
@@ -135,6 +141,20 @@ export function httpSuite(factory: StoreFactory): void {
       // Another login is another family, unaffected.
       const other = await t.login("analyst@test.example");
       expect((await t.request("POST", `${API}/auth/refresh`, { body: { refresh_token: other.refresh_token } })).status).toBe(200);
+    });
+
+    it("two concurrent refreshes with one token: one wins, and the whole family is revoked, the winner's new token too", async () => {
+      // Several rounds: a race that the store does not serialise shows up in one of them.
+      for (let round = 0; round < 5; round++) {
+        const pair = await t.login("analyst@test.example");
+        const refresh = (token: string) => t.request("POST", `${API}/auth/refresh`, { body: { refresh_token: token } });
+        const answers = await Promise.all([refresh(pair.refresh_token), refresh(pair.refresh_token)]);
+        const statuses = answers.map((a) => a.status).sort();
+        expect({ round, statuses }).toEqual({ round, statuses: [200, 401] });
+        const winner = answers.find((a) => a.status === 200)!;
+        expect({ round, winner: (await refresh(winner.body.refresh_token)).status }).toEqual({ round, winner: 401 });
+        expect({ round, original: (await refresh(pair.refresh_token)).status }).toEqual({ round, original: 401 });
+      }
     });
 
     it("never accepts an access token as a refresh token", async () => {
@@ -387,7 +407,6 @@ export function httpSuite(factory: StoreFactory): void {
         { method: "POST", path: "/timesheets/", body: { employee_id: fx.empA, project_id: fx.projA, hours_worked: 1, date: "not-a-date" }, expect: 422 },
         { method: "POST", path: "/departments/", body: { name: "Dept A", budget: 1 }, expect: 409 },
         { method: "DELETE", path: `/departments/${fx.deptA}`, expect: 409 },
-        { method: "POST", path: "/departments/", body: { name: "A", budget: 1, __proto__: { admin: true } }, expect: 422 },
       ];
       for (const attempt of attempts) {
         const response = await t.request(attempt.method, API + attempt.path, {
@@ -404,6 +423,34 @@ export function httpSuite(factory: StoreFactory): void {
         expect(response.body).toHaveProperty("detail");
       }
       expect(await snapshot()).toEqual(before);
+    });
+
+    it("a __proto__ or constructor.prototype key in a JSON body pollutes nothing", async () => {
+      const hostile = await t.request("POST", `${API}/departments/`, {
+        token,
+        raw: '{"__proto__":{"is_admin":true},"name":"Proto name","budget":1}',
+        headers: { "content-type": "application/json" },
+      });
+      expect(hostile.status).toBe(201);
+      expect(hostile.body).not.toHaveProperty("is_admin");
+      expect(hostile.text).not.toContain("is_admin");
+      expect(Object.keys(hostile.body).sort()).toEqual(Object.keys((await t.request("GET", `${API}/departments/${fx.deptA}`, { token })).body).sort());
+      const stored = await t.request("GET", `${API}/departments/${hostile.body.id}`, { token });
+      expect(stored.text).not.toContain("is_admin");
+      // The server runs in this process: no object gained the property.
+      expect(({} as Record<string, unknown>).is_admin).toBeUndefined();
+      expect(Object.prototype).not.toHaveProperty("is_admin");
+
+      const viaConstructor = await t.request("POST", `${API}/departments/`, {
+        token,
+        raw: '{"constructor":{"prototype":{"is_admin":true}},"name":"Constructor name","budget":1}',
+        headers: { "content-type": "application/json" },
+      });
+      expect(viaConstructor.status).toBeLessThan(500);
+      expect(viaConstructor.text).not.toContain("is_admin");
+      expect(({} as Record<string, unknown>).is_admin).toBeUndefined();
+      // And the server still answers normally.
+      expect((await t.request("GET", `${API}/departments/`, { token })).status).toBe(200);
     });
 
     it("reports validation errors FastAPI style, with loc", async () => {

@@ -1,7 +1,11 @@
+import { Writable } from "node:stream";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import type { EpcaStore } from "@epca/core";
 import { createMemoryStore } from "@epca/adapter-memory";
+import { createApp, createLogger, testConfig } from "@epca/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFixture, startServer, startServerOn, type TestServer } from "./support/harness.js";
+import { createFixture, PASSWORD, startServer, startServerOn, TEST_SECRET, testHasher, type TestServer } from "./support/harness.js";
 import { memoryStoreFactory } from "./support/stores.js";
 
 const API = "/api/v1";
@@ -94,10 +98,129 @@ describe("operations", () => {
     expect((await t.request("GET", `${API}/health`)).status).toBe(200);
   });
 
-  it("limits failed logins per account and per IP", async () => {
-    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 2 }));
-    const attempt = () => t.request("POST", `${API}/auth/login`, { body: { username: "victim@test.example", password: "wrong-pass" } });
-    expect([(await attempt()).status, (await attempt()).status, (await attempt()).status]).toEqual([401, 401, 429]);
+  it("limits failed logins per account (resolved tenant + normalised username), whatever X-Tenant-ID and client address say", async () => {
+    // The per-IP limits cannot trigger: each attempt comes from another client address (one trusted hop).
+    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 3, RATE_LIMIT_PER_MINUTE: 1000, TRUST_PROXY: 1 }));
+    const attempt = (i: number, username: string) =>
+      t.request("POST", `${API}/auth/login`, {
+        body: { username, password: "wrong-pass" },
+        headers: { "x-tenant-id": `tenant-${i}`, "x-forwarded-for": `203.0.113.${i}` },
+      });
+    const spellings = ["victim@test.example", "Victim@Test.Example", " victim@test.example ", "VICTIM@TEST.EXAMPLE"];
+    const statuses: number[] = [];
+    for (const [i, username] of spellings.entries()) statuses.push((await attempt(i + 1, username)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Another account is not affected.
+    expect((await attempt(50, "someone-else@test.example")).status).toBe(401);
+  });
+
+  it("limits login attempts per client IP; one trusted hop: the address the proxy appended is the client", async () => {
+    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000, TRUST_PROXY: 1 }));
+    // A client-set left-most X-Forwarded-For changes nothing: the proxy appended 127.0.0.1.
+    const attempt = (i: number) =>
+      t.request("POST", `${API}/auth/login`, {
+        body: { username: `user-${i}@test.example`, password: "wrong-pass" },
+        headers: { "x-forwarded-for": i === 0 ? "spoofed, 127.0.0.1" : `198.51.100.${i}, 127.0.0.1` },
+      });
+    expect([(await attempt(0)).status, (await attempt(1)).status, (await attempt(2)).status]).toEqual([401, 401, 429]);
+  });
+
+  it("login, refresh and register have separate per-IP buckets", async () => {
+    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 }));
+    const login = () => t.request("POST", `${API}/auth/login`, { body: { username: "nobody@test.example", password: "wrong-pass" } });
+    expect([(await login()).status, (await login()).status, (await login()).status]).toEqual([401, 401, 429]);
+    // Login's bucket is spent; refresh's and register's are not.
+    expect((await t.request("POST", `${API}/auth/refresh`, { body: { refresh_token: "not.a.token" } })).status).toBe(401);
+    expect((await t.request("POST", `${API}/auth/register`, { body: { email: "fresh@test.example", password: "password123", full_name: "Fresh" } })).status).toBe(201);
+  });
+
+  it("never limits /health, with or without the trailing slash", async () => {
+    const t = track(await startServer(createMemoryStore(), { RATE_LIMIT_PER_MINUTE: 2 }));
+    for (let i = 0; i < 5; i++) {
+      expect((await t.request("GET", `${API}/health/`)).status).toBe(200);
+      expect((await t.request("GET", `${API}/health`)).status).toBe(200);
+    }
+  });
+
+  it("register answers Cache-Control: no-store", async () => {
+    const t = track(await startServer(createMemoryStore()));
+    const registered = await t.request("POST", `${API}/auth/register`, { body: { email: "nostore@test.example", password: "password123", full_name: "No Store" } });
+    expect(registered.status).toBe(201);
+    expect(registered.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("optional auth ignores a non-Bearer Authorization header; a bad Bearer token is still 401", async () => {
+    const t = track(await startServer(createMemoryStore()));
+    const registered = await t.request("POST", `${API}/auth/register`, {
+      body: { email: "basic@test.example", password: "password123", full_name: "Basic" },
+      headers: { authorization: "Basic dXNlcjpwYXNz" },
+    });
+    expect(registered.status).toBe(201);
+    expect(registered.body.role).toBe("read_only");
+    expect(registered.headers.get("cache-control")).toBe("no-store");
+    // A Bearer token that does not verify is still refused.
+    const badBearer = await t.request("POST", `${API}/auth/register`, {
+      body: { email: "bearer@test.example", password: "password123", full_name: "Bearer" },
+      headers: { authorization: "Bearer not.a.token" },
+    });
+    expect(badBearer.status).toBe(401);
+  });
+
+  it("logs one line per request with request_id, user_id, route, status and duration; no password or token", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const config = testConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: "info", JSON_LOGS: true, TRUST_PROXY: 1 });
+    const store = createMemoryStore();
+    const app = createApp({ store, config, passwordHasher: testHasher, logger: createLogger(config, sink) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { createEpca, systemActor } = await import("@epca/core");
+      const user = await createEpca({ store, passwordHasher: testHasher }).users.create(systemActor("default"), {
+        email: "logged@test.example",
+        password: PASSWORD,
+        full_name: "Logged",
+        role: "analyst",
+      });
+      const login = await fetch(`${base}${API}/auth/login`, { method: "POST", body: new URLSearchParams({ username: "logged@test.example", password: PASSWORD }) });
+      expect(login.status).toBe(200);
+      const tokens = (await login.json()) as { access_token: string; refresh_token: string };
+      const me = await fetch(`${base}${API}/auth/me`, { headers: { authorization: `Bearer ${tokens.access_token}`, "x-request-id": "probe-rid-123", "x-forwarded-for": "192.0.2.7" } });
+      expect(me.status).toBe(200);
+      const refreshed = await fetch(`${base}${API}/auth/refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+      });
+      expect(refreshed.status).toBe(200);
+      const next = (await refreshed.json()) as { access_token: string; refresh_token: string };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
+      const line = entries.find((e) => e.request_id === "probe-rid-123");
+      expect(line, lines.join("\n")).toBeDefined();
+      expect(line).toMatchObject({ request_id: "probe-rid-123", user_id: user.id, route: "/api/v1/auth/me", status_code: 200 });
+      expect(typeof line!.duration_ms).toBe("number");
+      // The client address is Express's req.ip (here behind one trusted hop).
+      expect(line!.req).toMatchObject({ method: "GET", url: "/api/v1/auth/me", remote_address: "192.0.2.7" });
+      const loginLine = entries.find((e) => e.route === "/api/v1/auth/login");
+      expect(loginLine).toMatchObject({ status_code: 200, request_id: expect.any(String) });
+
+      const all = lines.join("\n");
+      for (const secret of [PASSWORD, tokens.access_token, tokens.refresh_token, next.access_token, next.refresh_token]) {
+        expect(all).not.toContain(secret);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("refuses registration when REGISTRATION_ENABLED is false", async () => {

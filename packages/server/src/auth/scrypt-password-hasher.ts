@@ -32,10 +32,7 @@ export function createScryptPasswordHasher(parameters: ScryptParameters = {}): P
   // scrypt needs 128 · N · r bytes; node's default maxmem (32 MiB) is below OWASP's 128 MiB.
   const maxmemFor = (n: number, rr: number) => 128 * n * rr + 16 * 1024 * 1024;
 
-  // Verifying an unknown email costs as much as a real one: a dummy hash of the same cost.
-  let dummy: Promise<string> | undefined;
-
-  const hasher: PasswordHasher & { dummyVerify(password: string): Promise<boolean> } = {
+  return {
     async hash(password) {
       const salt = randomBytes(SALT_LENGTH);
       const key = await scrypt(password, salt, KEY_LENGTH, { N, r, p, maxmem: maxmemFor(N, r) });
@@ -61,11 +58,5 @@ export function createScryptPasswordHasher(parameters: ScryptParameters = {}): P
       });
       return timingSafeEqual(actual, expected);
     },
-    async dummyVerify(password) {
-      dummy ??= hasher.hash("dummy-password-for-timing");
-      await hasher.verify(password, await dummy);
-      return false;
-    },
   };
-  return hasher;
 }

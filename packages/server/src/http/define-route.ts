@@ -140,7 +140,8 @@ export function createRouteTable(options: {
       const steps: RequestHandler[] = [...(definition.before ?? [])];
       steps.push(async (req, res, next) => {
         try {
-          if (auth === "required" || (auth === "optional" && req.get("authorization") !== undefined)) {
+          // Optional auth acts on a Bearer credential only; another scheme (Basic, …) is not ours.
+          if (auth === "required" || (auth === "optional" && /^bearer(\s|$)/i.test(req.get("authorization") ?? ""))) {
             const actor = await authenticate(req, res, services);
             const permission = definition.permission;
             if (permission) {

@@ -1,5 +1,5 @@
 import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler } from "express-rate-limit";
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { ServerConfig } from "../config.js";
 
 // Counters live in this process (express-rate-limit's memory store): N instances allow N times
@@ -8,7 +8,7 @@ import type { ServerConfig } from "../config.js";
 function limiter(options: {
   windowMs: number;
   limit: number;
-  keyGenerator?: (req: Request) => string;
+  keyGenerator?: (req: Request, res: Response) => string;
   skipSuccessfulRequests?: boolean;
   message: string;
 }): RateLimitRequestHandler {
@@ -19,8 +19,8 @@ function limiter(options: {
     legacyHeaders: false,
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
     skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
-    // `trust proxy` is the operator's choice (TRUST_PROXY); do not warn about it on every boot.
-    validate: { trustProxy: false, xForwardedForHeader: false },
+    // express-rate-limit's own checks stay on: they report (once) a `trust proxy` of `true`, an
+    // X-Forwarded-For the app does not trust, and similar misconfigurations.
     handler: (_req, res, _next, opts) => {
       res.status(opts.statusCode).json({ detail: options.message });
     },
@@ -41,24 +41,46 @@ export function apiRateLimits(config: ServerConfig): RequestHandler[] {
   return handlers;
 }
 
-/**
- * The stricter limits of login and refresh: per client IP, and per account (the login's
- * `username`), counting failed attempts only, so that guessing one account's password from many
- * addresses is slowed too.
- */
-export function credentialRateLimits(config: ServerConfig): { perIp: RequestHandler[]; perAccount: RequestHandler[] } {
+/** The paths under the API base that no rate limit applies to (health checks). */
+export function isRateLimitExempt(path: string): boolean {
+  return path === "/health" || path === "/health/";
+}
+
+/** The stricter limits of login, refresh and register (`AUTH_RATE_LIMIT_PER_MINUTE`; 0 disables them). */
+export interface CredentialRateLimits {
+  /** Per client IP: each route has its own bucket. */
+  readonly login: RequestHandler[];
+  readonly refresh: RequestHandler[];
+  readonly register: RequestHandler[];
+  /**
+   * Failed logins per account: the resolved tenant (`res.locals.tenantId`, set before this runs)
+   * and the trimmed, lower-cased username, so that guessing one account's password from many
+   * addresses, or under many spellings of the tenant or the email, is slowed too.
+   */
+  readonly perAccount: RequestHandler[];
+}
+
+/** The limits of the credential routes; a separate counter per route and per limit. */
+export function credentialRateLimits(config: ServerConfig): CredentialRateLimits {
   const limit = config.AUTH_RATE_LIMIT_PER_MINUTE;
-  if (limit <= 0) return { perIp: [], perAccount: [] };
+  if (limit <= 0) return { login: [], refresh: [], register: [], perAccount: [] };
+  const perIp = (route: string) => [
+    limiter({ windowMs: 60_000, limit, keyGenerator: (req) => `${route}:ip:${clientIp(req)}`, message: "Too many login attempts; try again later" }),
+  ];
   return {
-    perIp: [limiter({ windowMs: 60_000, limit, keyGenerator: (req) => `ip:${clientIp(req)}`, message: "Too many login attempts; try again later" })],
+    login: perIp("login"),
+    refresh: perIp("refresh"),
+    register: perIp("register"),
     perAccount: [
       limiter({
         windowMs: 15 * 60_000,
         limit,
         skipSuccessfulRequests: true,
-        keyGenerator: (req) => {
+        keyGenerator: (req, res) => {
+          const tenantId = res.locals.tenantId;
+          if (typeof tenantId !== "string") throw new Error("the per-account login limit runs after the tenant is resolved");
           const username = (req.body as { username?: unknown } | undefined)?.username;
-          return `account:${req.get("x-tenant-id") ?? ""}:${typeof username === "string" ? username.trim().toLowerCase().slice(0, 254) : ""}`;
+          return `account:${tenantId}:${typeof username === "string" ? username.trim().toLowerCase().slice(0, 254) : ""}`;
         },
         message: "Too many failed login attempts for this account; try again later",
       }),

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT_ID, ForbiddenError, tenantIdSchema } from "@epca/core";
-import type { Request } from "express";
+import type { Request, RequestHandler } from "express";
 import { HttpError } from "./errors.js";
 import type { ApiServices } from "./services.js";
 
@@ -41,4 +41,19 @@ export async function checkTokenTenant(req: Request, services: ApiServices, toke
     throw new ForbiddenError("Token does not belong to this tenant");
   }
   if (!tenant.is_active) throw new ForbiddenError("Tenant is suspended");
+}
+
+/**
+ * Middleware resolving the tenant of a request made before login (`tenantOfRequest`) into
+ * `res.locals.tenantId`, for what runs after it (the per-account login limit, the handler).
+ */
+export function resolveTenant(services: ApiServices): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      res.locals.tenantId = await tenantOfRequest(req, services);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
 }

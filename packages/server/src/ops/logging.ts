@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import { pinoHttp, type HttpLogger } from "pino-http";
 import type { ServerConfig } from "../config.js";
 
@@ -22,8 +22,9 @@ const REDACT = [
  * The process logger: JSON lines when `JSON_LOGS`, otherwise the same lines (pipe to pino-pretty to
  * read), on stdout. Writes are asynchronous (a request does not wait for a `write(2)` per line);
  * pino flushes what is buffered synchronously when the process exits, `process.exit()` included.
+ * `destination` replaces stdout (e.g. a stream that collects the lines in tests).
  */
-export function createLogger(config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS">): Logger {
+export function createLogger(config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS">, destination?: DestinationStream): Logger {
   return pino(
     {
       level: config.LOG_LEVEL,
@@ -32,7 +33,7 @@ export function createLogger(config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS
       timestamp: pino.stdTimeFunctions.isoTime,
       ...(config.JSON_LOGS ? {} : { formatters: { level: (label: string) => ({ level: label }) } }),
     },
-    pino.destination({ dest: 1, sync: false }),
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 
@@ -46,7 +47,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return value && SANE_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-/** One log line per request: request id, user id, route template, status and duration. */
+/**
+ * One log line per request: `request_id`, `user_id`, `tenant_id`, `route` (the template),
+ * `status_code` and `duration_ms`, with `req` (method, path, client address as Express's `req.ip`).
+ * Bodies, headers and query strings are never logged.
+ */
 export function createHttpLogger(logger: Logger): HttpLogger {
   return pinoHttp({
     logger,
@@ -68,14 +73,15 @@ export function createHttpLogger(logger: Logger): HttpLogger {
       req: (req: ExpressishRequest) => ({
         method: req.method,
         url: (req.originalUrl ?? req.url ?? "").split("?")[0],
-        remote_address: req.socket?.remoteAddress,
+        // Express's req.ip honours `trust proxy`; a bare node request has only the socket's.
+        remote_address: req.ip ?? req.socket?.remoteAddress,
       }),
       res: (res: ServerResponse) => ({ status_code: res.statusCode }),
     },
   });
 }
 
-type ExpressishRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
+type ExpressishRequest = IncomingMessage & { id?: unknown; ip?: string; route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
 
 function routeOf(req: IncomingMessage): string {
   const r = req as ExpressishRequest;
@@ -85,9 +91,10 @@ function routeOf(req: IncomingMessage): string {
 function requestFields(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {
   const locals = (res as ServerResponse & { locals?: { actor?: { userId: number | null; tenantId: string } } }).locals;
   return {
+    request_id: (req as ExpressishRequest).id,
     user_id: locals?.actor?.userId ?? null,
     tenant_id: locals?.actor?.tenantId ?? null,
     route: routeOf(req),
-    status: res.statusCode,
+    status_code: res.statusCode,
   };
 }

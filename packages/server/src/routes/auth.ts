@@ -3,7 +3,7 @@ import type { RouteTable } from "../http/define-route.js";
 import { ok } from "../http/replies.js";
 import { credentialRateLimits } from "../http/rate-limits.js";
 import { requestMetadata } from "../http/services.js";
-import { checkTokenTenant, tenantOfRequest } from "../http/tenant.js";
+import { checkTokenTenant, resolveTenant, tenantOfRequest } from "../http/tenant.js";
 import { endSession, rotateSession, startSession } from "../auth/sessions.js";
 import { loginSchema, messageSchema, refreshSchema, registerSchema, schemas, tokenSchema } from "../openapi/schemas.js";
 
@@ -22,8 +22,9 @@ export function authRoutes(api: RouteTable): void {
       description: "OAuth2 password flow: form-encoded `username` (the email) and `password`; JSON with the same fields is accepted too.",
       tags,
       auth: "none",
-      before: limits.perIp,
-      afterBody: limits.perAccount,
+      before: limits.login,
+      // The tenant is resolved before the per-account limit, which counts per resolved tenant.
+      afterBody: [resolveTenant(api.services), ...limits.perAccount],
       request: { body: loginSchema, form: true },
       responses: {
         200: { description: "Access and refresh tokens", schema: tokenSchema },
@@ -31,9 +32,9 @@ export function authRoutes(api: RouteTable): void {
         429: { description: "Too many attempts" },
       },
     },
-    async ({ services, body, req, res }) => {
+    async ({ services, body, res }) => {
       res.set("Cache-Control", "no-store");
-      const tenantId = await tenantOfRequest(req, services);
+      const tenantId = String(res.locals.tenantId);
       const user = await services.epca.users.authenticate(tenantId, body.username.trim().toLowerCase(), body.password);
       if (user === null) throw new UnauthenticatedError(WRONG_CREDENTIALS);
       return ok(await startSession(services, tenantId, user.id));
@@ -48,7 +49,7 @@ export function authRoutes(api: RouteTable): void {
       description: "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session.",
       tags,
       auth: "none",
-      before: limits.perIp,
+      before: limits.refresh,
       request: { body: refreshSchema },
       responses: { 200: { description: "A new token pair", schema: tokenSchema }, 401: { description: "Invalid, expired, revoked or reused refresh token" } },
     },
@@ -100,11 +101,12 @@ export function authRoutes(api: RouteTable): void {
         "Open while `REGISTRATION_ENABLED` is true. Anonymous registration creates `read_only` users only (another role: 403); an admin's token may register any role.",
       tags,
       auth: "optional",
-      before: limits.perIp,
+      before: limits.register,
       request: { body: registerSchema },
       responses: { 201: { description: "The created user", schema: schemas.User, headers: ["Location"] } },
     },
-    async ({ services, body, req, optionalActor }) => {
+    async ({ services, body, req, res, optionalActor }) => {
+      res.set("Cache-Control", "no-store");
       if (!services.config.REGISTRATION_ENABLED && optionalActor?.role !== "admin") {
         throw new ForbiddenError("Registration is disabled");
       }

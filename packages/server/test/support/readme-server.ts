@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { writeReadmeExample } from "../../../../test-support/readme-example.js";
 import { startProcess, type ProcessResult, type RunningProcess } from "./processes.js";
 
@@ -34,17 +33,4 @@ export async function startReadmeExample(
       }
     },
   };
-}
-
-/** A port free on 127.0.0.1 right now (for a child process that cannot report port 0's pick). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
