@@ -1,5 +1,11 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import {
+  type CompanyAnalytics,
+  type DepartmentAnalytics,
+  type EmployeeAnalytics,
+  type EmployeeRanking,
+  type ProjectAnalytics,
+  type ProjectRanking,
   allocationCreateSchema,
   allocationSchema,
   allocationUpdateSchema,
@@ -172,10 +178,10 @@ export const projectAnalyticsSchema = z
   .openapi("ProjectAnalytics");
 
 export const employeeRankingSchema = employeeAnalyticsSchema
-  .extend({ rank: z.number().int(), metric: z.string(), value: z.number() })
+  .extend({ rank: z.number().int(), metric: z.enum(["productivity_index", "roi", "revenue_generated"]), value: z.number() })
   .openapi("EmployeeRanking");
 export const projectRankingSchema = projectAnalyticsSchema
-  .extend({ rank: z.number().int(), metric: z.string(), value: z.number() })
+  .extend({ rank: z.number().int(), metric: z.enum(["roi", "profit", "productivity_index"]), value: z.number() })
   .openapi("ProjectRanking");
 
 export const healthSchema = z
@@ -190,3 +196,15 @@ export const healthSchema = z
   .openapi("Health");
 
 export const messageSchema = z.object({ detail: z.string() }).openapi("Message");
+
+// The documented answers are core's figures exactly: this stops compiling when the two drift apart.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const analyticsSchemasMatchCore: [
+  Exactly<z.infer<typeof companyAnalyticsSchema>, CompanyAnalytics>,
+  Exactly<z.infer<typeof departmentAnalyticsSchema>, DepartmentAnalytics>,
+  Exactly<z.infer<typeof employeeAnalyticsSchema>, EmployeeAnalytics>,
+  Exactly<z.infer<typeof projectAnalyticsSchema>, ProjectAnalytics>,
+  Exactly<z.infer<typeof employeeRankingSchema>, EmployeeRanking>,
+  Exactly<z.infer<typeof projectRankingSchema>, ProjectRanking>,
+] = [true, true, true, true, true, true];
+void analyticsSchemasMatchCore;
