@@ -1,0 +1,96 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumArgs, chromiumPath } from "../../../test-support/browser.js";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+// @epca/core promises to run in a browser: this bundles it (with the memory adapter) the way a web
+// app's bundler would, loads it in real headless Chromium from a page on loopback, and computes an
+// organisation's analytics there.
+describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
+  let server: Server;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    const bundle = await build({
+      stdin: {
+        contents: `
+          export { createEpca, systemActor, ValidationError } from "./packages/core/src/index.ts";
+          export { createMemoryStore } from "./packages/adapter-memory/src/index.ts";
+        `,
+        resolveDir: root,
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = bundle.outputFiles[0]?.text ?? "";
+    const page = `<!doctype html><meta charset="utf-8"><title>epca core</title>
+      <script type="module">
+        import { createEpca, createMemoryStore, systemActor, ValidationError } from "/epca.js";
+        try {
+          const epca = createEpca({ store: createMemoryStore() });
+          const admin = systemActor("default");
+          const dept = await epca.departments.create(admin, { name: "Browser", budget: 100000 });
+          const ada = await epca.employees.create(admin, { name: "Ada", department_id: dept.id, salary: 104000, revenue_generated: 208000 });
+          const project = await epca.projects.create(admin, { name: "Web", department_id: dept.id, cost: 1000, revenue: 9000, status: "in_progress" });
+          await epca.timesheets.create(admin, { employee_id: ada.id, project_id: project.id, hours_worked: 8, date: "2024-06-14" });
+          let issues = [];
+          try { await epca.employees.create(admin, { name: "X", department_id: dept.id, salary: -1 }); }
+          catch (error) { issues = error instanceof ValidationError ? error.issues.map((i) => i.path.join(".")) : [String(error)]; }
+          window.result = {
+            userAgent: navigator.userAgent,
+            hasProcess: typeof process !== "undefined",
+            company: await epca.analytics.company(admin),
+            project: await epca.analytics.project(admin, project.id),
+            issues,
+          };
+        } catch (error) {
+          window.result = { error: String(error && error.stack || error) };
+        }
+      </script>`;
+    server = createServer((req, res) => {
+      if (req.url === "/epca.js") res.writeHead(200, { "content-type": "text/javascript" }).end(code);
+      else res.writeHead(200, { "content-type": "text/html" }).end(page);
+    });
+    server.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it("creates an organisation, validates input and computes analytics in the page", async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 20_000 });
+    const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+      error?: string;
+      userAgent: string;
+      hasProcess: boolean;
+      company: Record<string, unknown>;
+      project: Record<string, unknown>;
+      issues: string[];
+    };
+    expect(result.error).toBeUndefined();
+    expect(result.userAgent).toMatch(/Chrome\//);
+    expect(result.hasProcess).toBe(false);
+    expect(result.company).toMatchObject({ department_count: 1, employee_count: 1, project_count: 1, total_revenue: 9000, total_cost: 105000, total_hours: 8 });
+    // Labour: 8 h × 104,000 / 2,080 = 400; total cost 1,400; profit 7,600.
+    expect(result.project).toMatchObject({ labour_cost: 400, total_cost: 1400, profit: 7600, productivity_index: 1125 });
+    expect(result.issues.sort()).toEqual(["name", "salary"]);
+  }, 60_000);
+});
