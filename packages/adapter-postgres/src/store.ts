@@ -6,6 +6,7 @@ import { allocationRepository, departmentRepository, employeeRepository, project
 import { tenantRepository } from "./repositories/tenants.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
 import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
+import { rateLimitCounters, type RateLimitCounters } from "./rate-limit-counters.js";
 import type { SqlDriver, SqlExecutor } from "./sql-executor.js";
 
 /** The role every tenant transaction runs as (see migrations/0001). */
@@ -24,6 +25,11 @@ export interface PostgresStore extends EpcaStore {
    * security: for tooling and tests that need SQL the ports do not offer.
    */
   withTenantSql<T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Fixed-window hit counters shared by every process on this database (the `rate_limit_counters`
+   * platform table of migration 0002): what the reference server's rate limits count with.
+   */
+  readonly rateLimitCounters: RateLimitCounters;
 }
 
 /** Every tenant-scoped port over one transaction's executor. */
@@ -90,6 +96,7 @@ export async function createStoreOnDriver(driver: SqlDriver, options: { migrate?
       return applyMigrations(driver, options.migrationsDirectory);
     },
     appliedMigrations: () => appliedMigrations(driver),
+    rateLimitCounters: rateLimitCounters(driver, open),
   };
   if (options.migrate) {
     try {

@@ -8,7 +8,7 @@ import { createTokenService } from "./auth/tokens.js";
 import type { ServerConfig } from "./config.js";
 import { createRouteTable, type MountedRoute } from "./http/define-route.js";
 import { errorHandler, notFoundHandler } from "./http/errors.js";
-import { apiRateLimits, isRateLimitExempt } from "./http/rate-limits.js";
+import { apiRateLimits, isRateLimitExempt, memoryRateLimitStores, rateLimitStoresFor } from "./http/rate-limits.js";
 import { API_BASE_PATH } from "./http/replies.js";
 import type { ApiServices } from "./http/services.js";
 import { createOpenApiRegistry, generateOpenApiDocument } from "./openapi/document.js";
@@ -67,6 +67,13 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  // The counters must be shared by every instance: on PostgreSQL they live in its
+  // rate_limit_counters table (read from the store given, not the metrics wrapper).
+  let rateLimitStores = rateLimitStoresFor(config, options.store);
+  if (rateLimitStores === null) {
+    logger.warn("DATABASE_URL names PostgreSQL but the store given has no shared rate-limit counters: rate limits count in this process only");
+    rateLimitStores = memoryRateLimitStores;
+  }
   const services: ApiServices = {
     epca,
     store,
@@ -74,6 +81,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     passwordHasher,
     logger,
     startedAt: Date.now(),
+    rateLimitStores,
     tokens: createTokenService({
       secret: config.SECRET_KEY,
       accessTokenMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES,
@@ -101,7 +109,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
       }
     });
   }
-  for (const limit of apiRateLimits(config)) {
+  for (const limit of apiRateLimits(config, rateLimitStores)) {
     router.use(API_BASE_PATH, (req, res, next) => (isRateLimitExempt(req.path) ? next() : limit(req, res, next)));
   }
 

@@ -1,13 +1,37 @@
-import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler } from "express-rate-limit";
+import type { EpcaStore } from "@epca/core";
+import type { PostgresStore } from "@epca/adapter-postgres";
+import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler, type Store } from "express-rate-limit";
 import type { Request, RequestHandler, Response } from "express";
 import type { ServerConfig } from "../config.js";
+import { PostgresRateLimitStore } from "./rate-limit-store.js";
 
-// Counters live in this process (express-rate-limit's memory store): N instances allow N times
-// the limit. A PostgreSQL-backed store shared by instances is future work.
+/**
+ * Where a limiter keeps its counters, given the limiter's distinct prefix: `undefined` for
+ * express-rate-limit's memory store (this process only).
+ */
+export type RateLimitStoreFactory = (prefix: string) => Store | undefined;
+
+/** The memory store: counters in this process (PGlite and memory stores are single-process). */
+export const memoryRateLimitStores: RateLimitStoreFactory = () => undefined;
+
+/**
+ * The counters of the limiters: on PostgreSQL (`DATABASE_URL=postgres://…`, a `pg` PostgresStore)
+ * the `rate_limit_counters` table shared by every instance on that database, so N instances
+ * allow each limit once; otherwise the memory store. `null` when the config says PostgreSQL but
+ * the store given has no shared counters (the caller warns and falls back to memory).
+ */
+export function rateLimitStoresFor(config: Pick<ServerConfig, "storeKind">, store: EpcaStore): RateLimitStoreFactory | null {
+  if (config.storeKind !== "postgres") return memoryRateLimitStores;
+  const candidate = store as Partial<PostgresStore>;
+  if (candidate.driver !== "pg" || !candidate.rateLimitCounters) return null;
+  const counters = candidate.rateLimitCounters;
+  return (prefix) => new PostgresRateLimitStore(counters, `${prefix}:`);
+}
 
 function limiter(options: {
   windowMs: number;
   limit: number;
+  store: Store | undefined;
   keyGenerator?: (req: Request, res: Response) => string;
   skipSuccessfulRequests?: boolean;
   message: string;
@@ -17,6 +41,7 @@ function limiter(options: {
     limit: options.limit,
     standardHeaders: "draft-7",
     legacyHeaders: false,
+    ...(options.store ? { store: options.store } : {}),
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
     skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
     // express-rate-limit's own checks stay on: they report (once) a `trust proxy` of `true`, an
@@ -30,13 +55,17 @@ function limiter(options: {
 const clientIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown");
 
 /** Per-client-IP limits of the whole API (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_PER_HOUR`; 0 disables one). */
-export function apiRateLimits(config: ServerConfig): RequestHandler[] {
+export function apiRateLimits(config: ServerConfig, stores: RateLimitStoreFactory = memoryRateLimitStores): RequestHandler[] {
   const handlers: RequestHandler[] = [];
   if (config.RATE_LIMIT_PER_MINUTE > 0) {
-    handlers.push(limiter({ windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE, keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per minute" }));
+    handlers.push(
+      limiter({ windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE, store: stores("api-minute"), keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per minute" }),
+    );
   }
   if (config.RATE_LIMIT_PER_HOUR > 0) {
-    handlers.push(limiter({ windowMs: 3_600_000, limit: config.RATE_LIMIT_PER_HOUR, keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per hour" }));
+    handlers.push(
+      limiter({ windowMs: 3_600_000, limit: config.RATE_LIMIT_PER_HOUR, store: stores("api-hour"), keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per hour" }),
+    );
   }
   return handlers;
 }
@@ -61,11 +90,17 @@ export interface CredentialRateLimits {
 }
 
 /** The limits of the credential routes; a separate counter per route and per limit. */
-export function credentialRateLimits(config: ServerConfig): CredentialRateLimits {
+export function credentialRateLimits(config: ServerConfig, stores: RateLimitStoreFactory = memoryRateLimitStores): CredentialRateLimits {
   const limit = config.AUTH_RATE_LIMIT_PER_MINUTE;
   if (limit <= 0) return { login: [], refresh: [], register: [], perAccount: [] };
   const perIp = (route: string) => [
-    limiter({ windowMs: 60_000, limit, keyGenerator: (req) => `${route}:ip:${clientIp(req)}`, message: "Too many login attempts; try again later" }),
+    limiter({
+      windowMs: 60_000,
+      limit,
+      store: stores(`auth-${route}-ip`),
+      keyGenerator: (req) => `${route}:ip:${clientIp(req)}`,
+      message: "Too many login attempts; try again later",
+    }),
   ];
   return {
     login: perIp("login"),
@@ -75,6 +110,7 @@ export function credentialRateLimits(config: ServerConfig): CredentialRateLimits
       limiter({
         windowMs: 15 * 60_000,
         limit,
+        store: stores("auth-login-account"),
         skipSuccessfulRequests: true,
         keyGenerator: (req, res) => {
           const tenantId = res.locals.tenantId;

@@ -3,6 +3,7 @@ import type { Request, Response } from "express";
 import type { Logger } from "pino";
 import type { TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config.js";
+import type { RateLimitStoreFactory } from "./rate-limits.js";
 
 /** What the routes of one API instance share. Built once per `createApiRouter` call. */
 export interface ApiServices {
@@ -14,6 +15,8 @@ export interface ApiServices {
   readonly logger: Logger;
   /** When the instance started (ms since epoch), for `uptime_seconds`. */
   readonly startedAt: number;
+  /** Where each rate limiter keeps its counters (PostgreSQL shared by instances, or memory). */
+  readonly rateLimitStores: RateLimitStoreFactory;
 }
 
 /** The actor a request authenticated as (set by the auth step of a route). */

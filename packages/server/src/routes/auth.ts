@@ -12,7 +12,7 @@ const WRONG_CREDENTIALS = "Incorrect email or password";
 
 /** `/auth`: spec 000 section 4, "Authentication Endpoints", with contract section 3. */
 export function authRoutes(api: RouteTable): void {
-  const limits = credentialRateLimits(api.services.config);
+  const limits = credentialRateLimits(api.services.config, api.services.rateLimitStores);
 
   api.define(
     {
