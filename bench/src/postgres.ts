@@ -5,6 +5,9 @@
  *
  * Server: EPCA_BENCH_DATABASE_URL (a superuser URL; a database is created on it), else a
  * throwaway cluster when initdb is found. Scale: EPCA_BENCH_SCALE (default 1 = 1,000,000 timesheets).
+ * Timed repetitions of the analytics queries: EPCA_BENCH_REPETITIONS (default 7, the median is shown).
+ *
+ *   pnpm bench:postgres          (from the repository root: builds the packages, then runs this)
  */
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";

@@ -5,7 +5,8 @@
  * JSON, in one run on loopback. Prints req/s of both, the ratio (goal ≥ 0.5) and p99 latency.
  *
  *   pnpm bench:server            (from the repository root: builds the packages, then runs this)
- *   EPCA_BENCH_SECONDS=20 EPCA_BENCH_CONNECTIONS=50 … (the full server logs a line per request at LOG_LEVEL=info, to /dev/null: that cost is included)
+ *   EPCA_BENCH_SECONDS (default 10), EPCA_BENCH_CONNECTIONS (default 20); the full server logs a line
+ *   per request at LOG_LEVEL=info, to /dev/null: that cost is included.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";

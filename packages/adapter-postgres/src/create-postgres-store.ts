@@ -50,10 +50,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   return createStoreOnDriver(driver, options);
 }
 
-/**
- * Applies pending migrations to a PostgreSQL database and closes what it opened (the
- * `epca migrate` command).
- */
+/** Applies pending migrations to a PostgreSQL database with a one-connection pool, then closes it. */
 export async function migrate(options: Pick<PostgresStoreOptions, "connectionString" | "pool" | "migrationsDirectory">): Promise<MigrationResult> {
   const pgModule = await loadPg();
   const { pool, owns } = poolFor(pgModule, { ...options, poolSize: 1 });
