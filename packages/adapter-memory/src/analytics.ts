@@ -4,27 +4,22 @@ import {
   aggregateEmployee,
   aggregateProject,
   buildAnalyticsIndex,
-  compareRanked,
+  DEFAULT_STANDARD_ANNUAL_HOURS,
   employeeMetricValue,
   projectMetricValue,
+  topValues,
   type AnalyticsStore,
   type Employee,
 } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import type { TransactionContext } from "./table.js";
 
-/** Employee ranking metrics do not depend on the working year; the value only fills the options. */
-const EMPLOYEE_RANKING_OPTIONS = { standardAnnualHours: 2080 };
+/** Employee ranking metrics do not depend on the working year; the default only fills the options. */
+const EMPLOYEE_RANKING_OPTIONS = { standardAnnualHours: DEFAULT_STANDARD_ANNUAL_HOURS };
 
-/** The `limit` best items by value, highest first, ties by id ascending, `null` (and NaN) left out. */
+/** The `limit` best items by core's one ranking rule. */
 function topByValue<T>(items: readonly T[], id: (item: T) => number, value: (item: T) => number | null, limit: number): T[] {
-  const scored: { item: T; id: number; value: number }[] = [];
-  for (const item of items) {
-    const v = value(item);
-    if (v !== null && !Number.isNaN(v)) scored.push({ item, id: id(item), value: v });
-  }
-  scored.sort(compareRanked);
-  return scored.slice(0, Math.max(0, Math.floor(limit))).map((s) => s.item);
+  return topValues(items, id, value, limit).map((s) => s.item);
 }
 
 /**

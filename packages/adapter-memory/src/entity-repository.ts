@@ -1,5 +1,5 @@
-import { NotFoundError, type EntityRepository, type Page, type PageResult } from "@epca/core";
-import { copy, definedFields, pageOf, type Row, type TenantTable, type TransactionContext } from "./table.js";
+import { definedOnly, NotFoundError, type EntityRepository, type Page, type PageResult } from "@epca/core";
+import { copy, pageOf, type Row, type TenantTable, type TransactionContext } from "./table.js";
 
 /** A stored entity: an id and its two timestamps. */
 interface StoredEntity {
@@ -79,7 +79,7 @@ export function entityRepository<T extends StoredEntity, Insert, Filter>(
       tx.assertOpen();
       const current = spec.table.get(tx.tenantId, id);
       if (current === undefined) return null;
-      const columns = copy(spec.columns({ ...current, ...definedFields(patch) } as unknown as Insert));
+      const columns = copy(spec.columns({ ...current, ...definedOnly(patch) } as unknown as Insert));
       if (spec.references) {
         checkReferences(tx, spec.references(columns), spec.references(current as unknown as Insert));
       }

@@ -162,11 +162,3 @@ export function pageOf<T>(rows: readonly T[], page: Partial<Page>): PageResult<T
   return { items: rows.slice(skip, skip + limit).map(copy), total: rows.length };
 }
 
-/** The patch without its `undefined` values: a missing field and an `undefined` one both mean "unchanged". */
-export function definedFields<P extends object>(patch: P): Partial<P> {
-  const defined: Partial<P> = {};
-  for (const key of Object.keys(patch) as Array<keyof P>) {
-    if (patch[key] !== undefined) defined[key] = patch[key];
-  }
-  return defined;
-}

@@ -118,6 +118,7 @@ export {
   type TenantUpdate,
 } from "./schemas/tenant.js";
 export { auditEntrySchema, type AuditEntry, type AuditEntryInsert, type AuditFilter } from "./schemas/audit.js";
+export { employeeRankingMetricSchema, projectRankingMetricSchema, rankingLimitSchema } from "./schemas/ranking.js";
 
 // Formulas
 export {
@@ -140,6 +141,7 @@ export {
   rankEmployees,
   rankProjects,
   ratio,
+  topValues,
   type AnalyticsIndex,
   type AnalyticsRecords,
   type CompanyAnalytics,
@@ -236,6 +238,7 @@ export {
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
+export { definedOnly } from "./use-cases/context.js";
 export type {
   AnalyticsUseCases,
   CrudUseCases,

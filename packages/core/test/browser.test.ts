@@ -6,11 +6,12 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs, chromiumPath } from "../../../test-support/browser.js";
 
-const root = fileURLToPath(new URL("../../..", import.meta.url));
+// A web app that depends on both packages: the bundle resolves them as its bundler would.
+const webApp = fileURLToPath(new URL("../../../examples/embed-core", import.meta.url));
 
-// @epca/core promises to run in a browser: this bundles it (with the memory adapter) the way a web
-// app's bundler would, loads it in real headless Chromium from a page on loopback, and computes an
-// organisation's analytics there.
+// @epca/core promises to run in a browser: this bundles the built packages (core with the memory
+// adapter) the way a web app's bundler would, loads them in real headless Chromium from a page on
+// loopback, and computes an organisation's analytics there.
 describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
   let server: Server;
   let browser: Browser;
@@ -20,10 +21,10 @@ describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
     const bundle = await build({
       stdin: {
         contents: `
-          export { createEpca, systemActor, ValidationError } from "./packages/core/src/index.ts";
-          export { createMemoryStore } from "./packages/adapter-memory/src/index.ts";
+          export { createEpca, systemActor, ValidationError } from "@epca/core";
+          export { createMemoryStore } from "@epca/adapter-memory";
         `,
-        resolveDir: root,
+        resolveDir: webApp,
         loader: "ts",
       },
       bundle: true,

@@ -11,6 +11,7 @@ export {
   projectMetricValue,
   rankEmployees,
   rankProjects,
+  topValues,
   type EmployeeRanking,
   type ProjectRanking,
 } from "./rankings.js";

@@ -56,8 +56,8 @@ export function compareRanked(a: { value: number; id: number }, b: { value: numb
   return a.id - b.id;
 }
 
-/** The `limit` best of `items` by value (nulls dropped), in ranking order. */
-function topValues<T>(
+/** The `limit` best of `items` by value (nulls and NaN dropped), in ranking order: the one ranking rule. */
+export function topValues<T>(
   items: readonly T[],
   id: (item: T) => number,
   value: (item: T) => number | null,

@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import type { ProjectStatus } from "../schemas/project.js";
+import type { employeeRankingMetricSchema, projectRankingMetricSchema } from "../schemas/ranking.js";
 
 /** An employee with the hours they logged (every status but `rejected`). */
 export interface EmployeeAggregate {
@@ -56,9 +58,9 @@ export interface CompanyAggregate {
 }
 
 /** Metrics employees can be ranked by. */
-export type EmployeeRankingMetric = "productivity_index" | "roi" | "revenue_generated";
+export type EmployeeRankingMetric = z.infer<typeof employeeRankingMetricSchema>;
 /** Metrics projects can be ranked by. */
-export type ProjectRankingMetric = "roi" | "profit" | "productivity_index";
+export type ProjectRankingMetric = z.infer<typeof projectRankingMetricSchema>;
 
 /**
  * Aggregates for the analytics formulas, computed where the data lives (SQL aggregates on

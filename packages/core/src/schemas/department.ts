@@ -10,7 +10,6 @@ export const departmentCreateSchema = z.object({
   description: z.string().max(2000).nullish(),
 });
 export type DepartmentCreate = z.input<typeof departmentCreateSchema>;
-export type DepartmentCreateParsed = z.output<typeof departmentCreateSchema>;
 
 /** Input of `updateDepartment`: any subset of the create fields. */
 export const departmentUpdateSchema = z.object({

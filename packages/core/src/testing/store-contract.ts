@@ -564,6 +564,9 @@ export function runStoreContract(runner: ContractRunner, options: StoreContractO
           role: await s.roles.insert({ name: "auditor", description: null, permissions: [{ resource: "audit_logs", actions: ["read"] }] }),
         }));
         await checkRejects(run(tenant, (s) => s.roles.insert({ name: "auditor", description: null, permissions: [] })), ConflictError, "duplicate role name");
+        await checkRejects(run(tenant, (s) => s.users.setRoleIds(user.id, [role.id, 999_999_999])), NotFoundError, "granting a role of no such id");
+        await checkRejects(run(tenant, (s) => s.users.setRoleIds(999_999_999, [role.id])), NotFoundError, "granting to a user of no such id");
+        checkEqual((await run(tenant, (s) => s.users.findById(user.id)))?.role_ids, [], "a refused grant grants nothing");
         await run(tenant, (s) => s.users.setRoleIds(user.id, [role.id]));
         checkEqual((await run(tenant, (s) => s.users.findById(user.id)))?.role_ids, [role.id], "role granted");
         checkEqual(await run(tenant, (s) => s.roles.findByIds([role.id, 999_999_999])), [role], "findByIds returns the existing ones");

@@ -18,17 +18,19 @@ const RESOURCE = "allocation";
 
 /** Allocations: an employee's overlapping allocations never sum above 100% (409). */
 export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation, AllocationCreate, AllocationUpdate, AllocationFilter> {
-  /** Checks the employee, the project, the actor's scope and the 100% rule for the allocation as it would be stored. */
-  async function check(
+  /** The employee an allocation is for, which the actor's scope must cover. */
+  async function allocatedEmployee(scope: TenantScope, actor: Actor, action: "create" | "update" | "delete", employeeId: number) {
+    const employee = found(await scope.employees.findById(employeeId), "employee", employeeId);
+    authorize(actor, action, "allocations", { departmentIds: [employee.department_id] });
+    return employee;
+  }
+
+  /** Checks the 100% rule (and the ranges) for the allocation as it would be stored. */
+  async function checkLoad(
     scope: TenantScope,
-    actor: Actor,
-    action: "create" | "update",
-    candidate: Pick<Allocation, "employee_id" | "project_id" | "allocation_percentage" | "start_date" | "end_date">,
+    candidate: Pick<Allocation, "employee_id" | "allocation_percentage" | "start_date" | "end_date">,
     excludeId?: number,
   ): Promise<void> {
-    const employee = found(await scope.employees.findById(candidate.employee_id), "employee", candidate.employee_id);
-    found(await scope.projects.findById(candidate.project_id), "project", candidate.project_id);
-    authorize(actor, action, "allocations", { departmentIds: [employee.department_id] });
     const overlapping = await scope.allocations.findOverlappingForUpdate(
       candidate.employee_id,
       candidate.start_date,
@@ -58,7 +60,9 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
       gate(actor, "create", "allocations");
       const values = parseInput(allocationCreateSchema, input);
       return inTenant(ctx, actor, async (scope) => {
-        await check(scope, actor, "create", values);
+        await allocatedEmployee(scope, actor, "create", values.employee_id);
+        found(await scope.projects.findById(values.project_id), "project", values.project_id);
+        await checkLoad(scope, values);
         const created = await scope.allocations.insert(values);
         await recordChange(scope, actor, { action: "create", resourceType: RESOURCE, resourceId: created.id, before: null, after: created });
         return created;
@@ -71,10 +75,15 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
       const patch = definedOnly(parseInput(allocationUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);
-        const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
-        authorize(actor, "update", "allocations", { departmentIds: [owner.department_id] });
-        // check() authorizes again for the employee the allocation ends up with, and reports end < start.
-        await check(scope, actor, "update", { ...before, ...patch }, id);
+        await allocatedEmployee(scope, actor, "update", before.employee_id);
+        // Moving it to another employee needs the actor's scope over that one too.
+        if (patch.employee_id !== undefined && patch.employee_id !== before.employee_id) {
+          await allocatedEmployee(scope, actor, "update", patch.employee_id);
+        }
+        if (patch.project_id !== undefined && patch.project_id !== before.project_id) {
+          found(await scope.projects.findById(patch.project_id), "project", patch.project_id);
+        }
+        await checkLoad(scope, { ...before, ...patch }, id);
         const after = found(await scope.allocations.update(id, patch), RESOURCE, id);
         await recordChange(scope, actor, { action: "update", resourceType: RESOURCE, resourceId: id, before, after });
         return after;
@@ -86,8 +95,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
       gate(actor, "delete", "allocations");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);
-        const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
-        authorize(actor, "delete", "allocations", { departmentIds: [owner.department_id] });
+        await allocatedEmployee(scope, actor, "delete", before.employee_id);
         const deleted = found(await scope.allocations.delete(id), RESOURCE, id);
         await recordChange(scope, actor, { action: "delete", resourceType: RESOURCE, resourceId: id, before, after: null });
         return deleted;

@@ -5,16 +5,17 @@ import { employeeAnalytics } from "../metrics/employee.js";
 import { projectAnalytics } from "../metrics/project.js";
 import { rankEmployees, rankProjects } from "../metrics/rankings.js";
 import { z } from "zod";
+import { employeeRankingMetricSchema, projectRankingMetricSchema, rankingLimitSchema } from "../schemas/ranking.js";
 import { assertRecordId, found, inTenant, parseInput, type UseCaseContext } from "./context.js";
 import type { AnalyticsUseCases } from "./types.js";
 
 const employeeRankingQuery = z.object({
-  metric: z.enum(["productivity_index", "roi", "revenue_generated"]).default("productivity_index"),
-  limit: z.number().int().min(1).max(100).default(10),
+  metric: employeeRankingMetricSchema.default("productivity_index"),
+  limit: rankingLimitSchema.default(10),
 });
 const projectRankingQuery = z.object({
-  metric: z.enum(["roi", "profit", "productivity_index"]).default("roi"),
-  limit: z.number().int().min(1).max(100).default(10),
+  metric: projectRankingMetricSchema.default("roi"),
+  limit: rankingLimitSchema.default(10),
 });
 
 /** Analytics: the store aggregates where the data lives, core's formulas turn sums into figures. */

@@ -150,10 +150,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
       const unique = [...new Set(parseInput(z.array(idSchema).max(100), roleIds))].sort((a, b) => a - b);
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.users.findById(id), RESOURCE, id);
-        const roles = await scope.roles.findByIds(unique);
-        const missing = unique.find((roleId) => !roles.some((role) => role.id === roleId));
-        if (missing !== undefined) found(null, "role", missing);
-        await scope.users.setRoleIds(id, unique);
+        await scope.users.setRoleIds(id, unique); // NotFoundError for a role of no such id
         await recordChange(scope, actor, {
           action: "set_roles",
           resourceType: RESOURCE,
