@@ -131,6 +131,17 @@ export function roleRepository(sql: SqlExecutor): RoleRepository {
 
 /** Refresh-token families of the transaction's tenant. */
 export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository {
+  /** Revokes every unrevoked token matching `column = value` in one statement; counts those that were live. */
+  async function revokeWhere(column: "family_id" | "user_id", value: string | number, now: Date): Promise<number> {
+    const result = await sql.query<{ live: boolean }>(
+      `UPDATE refresh_tokens SET revoked_at = $2::timestamptz
+        WHERE ${column} = $1 AND revoked_at IS NULL
+        RETURNING (used_at IS NULL AND expires_at > $2::timestamptz) AS live`,
+      [value, now.toISOString()],
+    );
+    return result.rows.filter((row) => row.live).length;
+  }
+
   return {
     async insert(values) {
       const result = await guardedWrite(sql, () =>
@@ -160,30 +171,7 @@ export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository
       if (token.used_at !== null) return { outcome: "reused", token };
       return { outcome: "expired", token };
     },
-    async revokeFamily(familyId, now) {
-      const result = await sql.query(
-        `UPDATE refresh_tokens SET revoked_at = $2::timestamptz
-          WHERE family_id = $1 AND revoked_at IS NULL AND used_at IS NULL AND expires_at > $2::timestamptz`,
-        [familyId, now.toISOString()],
-      );
-      // Used and expired tokens are revoked too, but only live ones are counted.
-      await sql.query("UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE family_id = $1 AND revoked_at IS NULL", [
-        familyId,
-        now.toISOString(),
-      ]);
-      return result.rowCount;
-    },
-    async revokeAllForUser(userId, now) {
-      const result = await sql.query(
-        `UPDATE refresh_tokens SET revoked_at = $2::timestamptz
-          WHERE user_id = $1 AND revoked_at IS NULL AND used_at IS NULL AND expires_at > $2::timestamptz`,
-        [userId, now.toISOString()],
-      );
-      await sql.query("UPDATE refresh_tokens SET revoked_at = $2::timestamptz WHERE user_id = $1 AND revoked_at IS NULL", [
-        userId,
-        now.toISOString(),
-      ]);
-      return result.rowCount;
-    },
+    revokeFamily: (familyId, now) => revokeWhere("family_id", familyId, now),
+    revokeAllForUser: (userId, now) => revokeWhere("user_id", userId, now),
   };
 }
