@@ -1,23 +1,33 @@
 import type { Caller, Fixture, TestServer } from "./support/harness.js";
 import { daysAgo } from "./support/harness.js";
 
-/** Expected answer class: a 2xx, or an exact status. */
-export type Expect = "2xx" | 401 | 403;
+/** What a caller gets: the row's exact success status (`MatrixRow.success`), or an exact refusal. */
+export type Expect = "success" | 401 | 403;
+
+/** The request of one caller: its path, body, and the id of the one record a success answers with. */
+export interface MatrixRequest {
+  readonly path: string;
+  readonly body?: unknown;
+  /** Set for a route answering one existing record (read, update, transition, delete): its `id`. */
+  readonly id?: number;
+}
 
 /** One row: a route, how to build the request (fresh targets for mutations), and who gets what. */
 export interface MatrixRow {
   readonly route: string;
-  readonly request: (t: TestServer, fx: Fixture, caller: Caller) => Promise<{ path: string; body?: unknown }>;
+  /** The exact status of a success: 201 for creates (`created()`), 200 for everything else. */
+  readonly success: 200 | 201;
+  readonly request: (t: TestServer, fx: Fixture, caller: Caller) => Promise<MatrixRequest>;
   readonly expect: Record<Exclude<Caller, "anonymous">, Expect>;
 }
 
-const ALL: MatrixRow["expect"] = { admin: "2xx", department_head: "2xx", analyst: "2xx", read_only: "2xx", other_head: "2xx" };
-const ADMIN_ONLY: MatrixRow["expect"] = { admin: "2xx", department_head: 403, analyst: 403, read_only: 403, other_head: 403 };
+const ALL: MatrixRow["expect"] = { admin: "success", department_head: "success", analyst: "success", read_only: "success", other_head: "success" };
+const ADMIN_ONLY: MatrixRow["expect"] = { admin: "success", department_head: 403, analyst: 403, read_only: 403, other_head: 403 };
 /** Admin and the head of department A (the target's department); not B's head. */
-const ADMIN_AND_HEAD_A: MatrixRow["expect"] = { admin: "2xx", department_head: "2xx", analyst: 403, read_only: 403, other_head: 403 };
+const ADMIN_AND_HEAD_A: MatrixRow["expect"] = { admin: "success", department_head: "success", analyst: 403, read_only: 403, other_head: 403 };
 /** Admin, head of A, and the owner (the read-only user is employee A). */
-const ADMIN_HEAD_A_OWNER: MatrixRow["expect"] = { admin: "2xx", department_head: "2xx", analyst: 403, read_only: "2xx", other_head: 403 };
-const ADMIN_ANALYST: MatrixRow["expect"] = { admin: "2xx", department_head: 403, analyst: "2xx", read_only: 403, other_head: 403 };
+const ADMIN_HEAD_A_OWNER: MatrixRow["expect"] = { admin: "success", department_head: "success", analyst: 403, read_only: "success", other_head: 403 };
+const ADMIN_ANALYST: MatrixRow["expect"] = { admin: "success", department_head: 403, analyst: "success", read_only: 403, other_head: 403 };
 
 let sequence = 0;
 const unique = (prefix: string) => `${prefix} ${++sequence}-${Math.random().toString(36).slice(2, 7)}`;
@@ -43,6 +53,14 @@ const freshAllocationPeriod = () => {
 const freshAllocation = async (t: TestServer, fx: Fixture) =>
   (await t.epca.allocations.create(t.system, { employee_id: fx.empA, project_id: fx.projA, allocation_percentage: 10, ...freshAllocationPeriod() })).id;
 const ownId = (fx: Fixture, caller: Caller) => fx.users[caller];
+/** A user other than the caller (and not an admin, so a change to it breaks no later row). */
+const someoneElse = (fx: Fixture, caller: Caller) => (caller === "analyst" || caller === "admin" ? fx.users.read_only : fx.users.analyst);
+/** A request for the one record `id` at `<collection>/<id><suffix>`. */
+const one = (collection: string, id: number, extra: { suffix?: string; body?: unknown } = {}): MatrixRequest => ({
+  path: `${collection}/${id}${extra.suffix ?? ""}`,
+  id,
+  ...(extra.body !== undefined ? { body: extra.body } : {}),
+});
 
 /**
  * The authorization matrix: every route of the documented tables × anonymous and the four roles,
@@ -51,88 +69,145 @@ const ownId = (fx: Fixture, caller: Caller) => fx.users[caller];
  */
 export const MATRIX: MatrixRow[] = [
   // Auth
-  { route: "GET /auth/me", request: async () => ({ path: "/auth/me" }), expect: ALL },
+  { route: "GET /auth/me", success: 200, request: async (_t, fx, c) => ({ path: "/auth/me", id: ownId(fx, c) }), expect: ALL },
   // Users
-  { route: "GET /users/", request: async () => ({ path: "/users/" }), expect: ADMIN_ONLY },
-  { route: "GET /users/{self}", request: async (_t, fx, c) => ({ path: `/users/${ownId(fx, c)}` }), expect: ALL },
+  { route: "GET /users/", success: 200, request: async () => ({ path: "/users/" }), expect: ADMIN_ONLY },
+  { route: "GET /users/{self}", success: 200, request: async (_t, fx, c) => one("/users", ownId(fx, c)), expect: ALL },
+  { route: "GET /users/{someone else}", success: 200, request: async (_t, fx, c) => one("/users", someoneElse(fx, c)), expect: ADMIN_ONLY },
   {
-    route: "GET /users/{someone else}",
-    request: async (_t, fx, c) => ({ path: `/users/${c === "analyst" || c === "admin" ? fx.users.read_only : fx.users.analyst}` }),
-    expect: ADMIN_ONLY,
+    route: "PUT /users/{self} full_name",
+    success: 200,
+    request: async (_t, fx, c) => one("/users", ownId(fx, c), { body: { full_name: unique("Name") } }),
+    expect: ALL,
   },
-  { route: "PUT /users/{self} full_name", request: async (_t, fx, c) => ({ path: `/users/${ownId(fx, c)}`, body: { full_name: unique("Name") } }), expect: ALL },
   {
+    // Everyone asks to become admin: refused but for the admin, for whom it changes nothing.
     route: "PUT /users/{self} role",
-    request: async (_t, fx, c) => ({ path: `/users/${ownId(fx, c)}`, body: { role: c === "admin" ? "admin" : "admin" } }),
+    success: 200,
+    request: async (_t, fx, c) => one("/users", ownId(fx, c), { body: { role: "admin" } }),
     expect: ADMIN_ONLY,
   },
   {
     route: "PUT /users/{someone else}",
-    request: async (_t, fx, c) => ({ path: `/users/${c === "analyst" || c === "admin" ? fx.users.read_only : fx.users.analyst}`, body: { full_name: unique("N") } }),
+    success: 200,
+    request: async (_t, fx, c) => one("/users", someoneElse(fx, c), { body: { full_name: unique("N") } }),
     expect: ADMIN_ONLY,
   },
   {
     route: "DELETE /users/{id}",
-    request: async (t) => ({
-      path: `/users/${(await t.epca.users.create(t.system, { email: `${unique("u").replace(/\W/g, "")}@x.example`, password: "password123", full_name: "Temp" })).id}`,
-    }),
+    success: 200,
+    request: async (t) =>
+      one("/users", (await t.epca.users.create(t.system, { email: `${unique("u").replace(/\W/g, "")}@x.example`, password: "password123", full_name: "Temp" })).id),
     expect: ADMIN_ONLY,
   },
   // Departments
-  { route: "GET /departments/", request: async () => ({ path: "/departments/" }), expect: ALL },
-  { route: "POST /departments/", request: async () => ({ path: "/departments/", body: { name: unique("New dept"), budget: 1 } }), expect: { admin: "2xx", department_head: "2xx", analyst: 403, read_only: 403, other_head: "2xx" } },
-  { route: "GET /departments/{id}", request: async (_t, fx) => ({ path: `/departments/${fx.deptA}` }), expect: ALL },
-  { route: "PUT /departments/{A}", request: async (_t, fx) => ({ path: `/departments/${fx.deptA}`, body: { budget: 1_000_000 } }), expect: ADMIN_AND_HEAD_A },
-  { route: "DELETE /departments/{id}", request: async (t) => ({ path: `/departments/${await freshDepartment(t)}` }), expect: ADMIN_ONLY },
-  { route: "GET /departments/{id}/employees", request: async (_t, fx) => ({ path: `/departments/${fx.deptA}/employees` }), expect: ALL },
+  { route: "GET /departments/", success: 200, request: async () => ({ path: "/departments/" }), expect: ALL },
+  {
+    route: "POST /departments/",
+    success: 201,
+    request: async () => ({ path: "/departments/", body: { name: unique("New dept"), budget: 1 } }),
+    expect: { admin: "success", department_head: "success", analyst: 403, read_only: 403, other_head: "success" },
+  },
+  { route: "GET /departments/{id}", success: 200, request: async (_t, fx) => one("/departments", fx.deptA), expect: ALL },
+  { route: "PUT /departments/{A}", success: 200, request: async (_t, fx) => one("/departments", fx.deptA, { body: { budget: 1_000_000 } }), expect: ADMIN_AND_HEAD_A },
+  { route: "DELETE /departments/{id}", success: 200, request: async (t) => one("/departments", await freshDepartment(t)), expect: ADMIN_ONLY },
+  { route: "GET /departments/{id}/employees", success: 200, request: async (_t, fx) => ({ path: `/departments/${fx.deptA}/employees` }), expect: ALL },
   // Employees
-  { route: "GET /employees/", request: async () => ({ path: "/employees/" }), expect: ALL },
-  { route: "POST /employees/ (in A)", request: async (_t, fx) => ({ path: "/employees/", body: { name: unique("Hire"), department_id: fx.deptA, salary: 60_000 } }), expect: ADMIN_AND_HEAD_A },
-  { route: "GET /employees/{id}", request: async (_t, fx) => ({ path: `/employees/${fx.empA}` }), expect: ALL },
-  { route: "PUT /employees/{in A}", request: async (t, fx) => ({ path: `/employees/${await freshEmployee(t, fx.deptA)}`, body: { salary: 70_000 } }), expect: ADMIN_AND_HEAD_A },
+  { route: "GET /employees/", success: 200, request: async () => ({ path: "/employees/" }), expect: ALL },
+  {
+    route: "POST /employees/ (in A)",
+    success: 201,
+    request: async (_t, fx) => ({ path: "/employees/", body: { name: unique("Hire"), department_id: fx.deptA, salary: 60_000 } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  { route: "GET /employees/{id}", success: 200, request: async (_t, fx) => one("/employees", fx.empA), expect: ALL },
+  {
+    route: "PUT /employees/{in A}",
+    success: 200,
+    request: async (t, fx) => one("/employees", await freshEmployee(t, fx.deptA), { body: { salary: 70_000 } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
   {
     route: "PUT /employees/{in A} moved to B",
-    request: async (t, fx) => ({ path: `/employees/${await freshEmployee(t, fx.deptA)}`, body: { department_id: fx.deptB } }),
-    expect: { admin: "2xx", department_head: 403, analyst: 403, read_only: 403, other_head: 403 },
+    success: 200,
+    request: async (t, fx) => one("/employees", await freshEmployee(t, fx.deptA), { body: { department_id: fx.deptB } }),
+    expect: { admin: "success", department_head: 403, analyst: 403, read_only: 403, other_head: 403 },
   },
-  { route: "DELETE /employees/{id}", request: async (t, fx) => ({ path: `/employees/${await freshEmployee(t, fx.deptA)}` }), expect: ADMIN_ONLY },
+  { route: "DELETE /employees/{id}", success: 200, request: async (t, fx) => one("/employees", await freshEmployee(t, fx.deptA)), expect: ADMIN_ONLY },
   // Projects
-  { route: "GET /projects/", request: async () => ({ path: "/projects/" }), expect: ALL },
-  { route: "POST /projects/ (in A)", request: async (_t, fx) => ({ path: "/projects/", body: { name: unique("Proj"), department_id: fx.deptA } }), expect: ADMIN_AND_HEAD_A },
-  { route: "GET /projects/{id}", request: async (_t, fx) => ({ path: `/projects/${fx.projA}` }), expect: ALL },
-  { route: "PUT /projects/{in A}", request: async (t, fx) => ({ path: `/projects/${await freshProject(t, fx.deptA)}`, body: { completion_percentage: 50 } }), expect: ADMIN_AND_HEAD_A },
-  { route: "DELETE /projects/{id}", request: async (t, fx) => ({ path: `/projects/${await freshProject(t, fx.deptA)}` }), expect: ADMIN_ONLY },
-  { route: "GET /projects/department/{id}", request: async (_t, fx) => ({ path: `/projects/department/${fx.deptA}` }), expect: ALL },
+  { route: "GET /projects/", success: 200, request: async () => ({ path: "/projects/" }), expect: ALL },
+  {
+    route: "POST /projects/ (in A)",
+    success: 201,
+    request: async (_t, fx) => ({ path: "/projects/", body: { name: unique("Proj"), department_id: fx.deptA } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  { route: "GET /projects/{id}", success: 200, request: async (_t, fx) => one("/projects", fx.projA), expect: ALL },
+  {
+    route: "PUT /projects/{in A}",
+    success: 200,
+    request: async (t, fx) => one("/projects", await freshProject(t, fx.deptA), { body: { completion_percentage: 50 } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  { route: "DELETE /projects/{id}", success: 200, request: async (t, fx) => one("/projects", await freshProject(t, fx.deptA)), expect: ADMIN_ONLY },
+  { route: "GET /projects/department/{id}", success: 200, request: async (_t, fx) => ({ path: `/projects/department/${fx.deptA}` }), expect: ALL },
   // Timesheets
-  { route: "GET /timesheets/", request: async () => ({ path: "/timesheets/" }), expect: ALL },
+  { route: "GET /timesheets/", success: 200, request: async () => ({ path: "/timesheets/" }), expect: ALL },
   {
     route: "POST /timesheets/ (employee A)",
+    success: 201,
     request: async (_t, fx) => ({ path: "/timesheets/", body: { employee_id: fx.empA, project_id: fx.projA, hours_worked: 1, date: freshDate() } }),
     expect: ADMIN_HEAD_A_OWNER,
   },
-  { route: "GET /timesheets/{id}", request: async (_t, fx) => ({ path: `/timesheets/${fx.tsA}` }), expect: ALL },
-  { route: "PUT /timesheets/{id}", request: async (t, fx) => ({ path: `/timesheets/${await freshTimesheet(t, fx)}`, body: { hours_worked: 2 } }), expect: ADMIN_HEAD_A_OWNER },
-  { route: "DELETE /timesheets/{id}", request: async (t, fx) => ({ path: `/timesheets/${await freshTimesheet(t, fx)}` }), expect: ADMIN_HEAD_A_OWNER },
-  { route: "POST /timesheets/{id}/submit", request: async (t, fx) => ({ path: `/timesheets/${await freshTimesheet(t, fx)}/submit` }), expect: ADMIN_HEAD_A_OWNER },
-  { route: "POST /timesheets/{id}/approve", request: async (t, fx) => ({ path: `/timesheets/${await freshTimesheet(t, fx, "submitted")}/approve` }), expect: ADMIN_AND_HEAD_A },
-  { route: "POST /timesheets/{id}/reject", request: async (t, fx) => ({ path: `/timesheets/${await freshTimesheet(t, fx, "submitted")}/reject`, body: { reason: "no" } }), expect: ADMIN_AND_HEAD_A },
-  { route: "GET /timesheets/employee/{id}", request: async (_t, fx) => ({ path: `/timesheets/employee/${fx.empA}` }), expect: ALL },
-  { route: "GET /timesheets/project/{id}", request: async (_t, fx) => ({ path: `/timesheets/project/${fx.projA}` }), expect: ALL },
+  { route: "GET /timesheets/{id}", success: 200, request: async (_t, fx) => one("/timesheets", fx.tsA), expect: ALL },
+  {
+    route: "PUT /timesheets/{id}",
+    success: 200,
+    request: async (t, fx) => one("/timesheets", await freshTimesheet(t, fx), { body: { hours_worked: 2 } }),
+    expect: ADMIN_HEAD_A_OWNER,
+  },
+  { route: "DELETE /timesheets/{id}", success: 200, request: async (t, fx) => one("/timesheets", await freshTimesheet(t, fx)), expect: ADMIN_HEAD_A_OWNER },
+  {
+    route: "POST /timesheets/{id}/submit",
+    success: 200,
+    request: async (t, fx) => one("/timesheets", await freshTimesheet(t, fx), { suffix: "/submit" }),
+    expect: ADMIN_HEAD_A_OWNER,
+  },
+  {
+    route: "POST /timesheets/{id}/approve",
+    success: 200,
+    request: async (t, fx) => one("/timesheets", await freshTimesheet(t, fx, "submitted"), { suffix: "/approve" }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  {
+    route: "POST /timesheets/{id}/reject",
+    success: 200,
+    request: async (t, fx) => one("/timesheets", await freshTimesheet(t, fx, "submitted"), { suffix: "/reject", body: { reason: "no" } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  { route: "GET /timesheets/employee/{id}", success: 200, request: async (_t, fx) => ({ path: `/timesheets/employee/${fx.empA}` }), expect: ALL },
+  { route: "GET /timesheets/project/{id}", success: 200, request: async (_t, fx) => ({ path: `/timesheets/project/${fx.projA}` }), expect: ALL },
   // Allocations
-  { route: "GET /allocations/", request: async () => ({ path: "/allocations/" }), expect: ALL },
+  { route: "GET /allocations/", success: 200, request: async () => ({ path: "/allocations/" }), expect: ALL },
   {
     route: "POST /allocations/ (employee A)",
+    success: 201,
     request: async (_t, fx) => ({ path: "/allocations/", body: { employee_id: fx.empA, project_id: fx.projA, allocation_percentage: 5, ...freshAllocationPeriod() } }),
     expect: ADMIN_AND_HEAD_A,
   },
-  { route: "GET /allocations/{id}", request: async (t, fx) => ({ path: `/allocations/${await freshAllocation(t, fx)}` }), expect: ALL },
-  { route: "PUT /allocations/{id}", request: async (t, fx) => ({ path: `/allocations/${await freshAllocation(t, fx)}`, body: { allocation_percentage: 20 } }), expect: ADMIN_AND_HEAD_A },
-  { route: "DELETE /allocations/{id}", request: async (t, fx) => ({ path: `/allocations/${await freshAllocation(t, fx)}` }), expect: ADMIN_AND_HEAD_A },
+  { route: "GET /allocations/{id}", success: 200, request: async (t, fx) => one("/allocations", await freshAllocation(t, fx)), expect: ALL },
+  {
+    route: "PUT /allocations/{id}",
+    success: 200,
+    request: async (t, fx) => one("/allocations", await freshAllocation(t, fx), { body: { allocation_percentage: 20 } }),
+    expect: ADMIN_AND_HEAD_A,
+  },
+  { route: "DELETE /allocations/{id}", success: 200, request: async (t, fx) => one("/allocations", await freshAllocation(t, fx)), expect: ADMIN_AND_HEAD_A },
   // Analytics
-  { route: "GET /analytics/company", request: async () => ({ path: "/analytics/company" }), expect: ADMIN_ANALYST },
-  { route: "GET /analytics/departments/{id}", request: async (_t, fx) => ({ path: `/analytics/departments/${fx.deptA}` }), expect: ALL },
-  { route: "GET /analytics/employees/{id}", request: async (_t, fx) => ({ path: `/analytics/employees/${fx.empA}` }), expect: ALL },
-  { route: "GET /analytics/projects/{id}", request: async (_t, fx) => ({ path: `/analytics/projects/${fx.projA}` }), expect: ALL },
-  { route: "GET /analytics/top-performers", request: async () => ({ path: "/analytics/top-performers?limit=5&metric=roi" }), expect: ADMIN_ANALYST },
-  { route: "GET /analytics/top-projects", request: async () => ({ path: "/analytics/top-projects?limit=5&metric=profit" }), expect: ADMIN_ANALYST },
+  { route: "GET /analytics/company", success: 200, request: async () => ({ path: "/analytics/company" }), expect: ADMIN_ANALYST },
+  { route: "GET /analytics/departments/{id}", success: 200, request: async (_t, fx) => ({ path: `/analytics/departments/${fx.deptA}` }), expect: ALL },
+  { route: "GET /analytics/employees/{id}", success: 200, request: async (_t, fx) => ({ path: `/analytics/employees/${fx.empA}` }), expect: ALL },
+  { route: "GET /analytics/projects/{id}", success: 200, request: async (_t, fx) => ({ path: `/analytics/projects/${fx.projA}` }), expect: ALL },
+  { route: "GET /analytics/top-performers", success: 200, request: async () => ({ path: "/analytics/top-performers?limit=5&metric=roi" }), expect: ADMIN_ANALYST },
+  { route: "GET /analytics/top-projects", success: 200, request: async () => ({ path: "/analytics/top-projects?limit=5&metric=profit" }), expect: ADMIN_ANALYST },
 ];

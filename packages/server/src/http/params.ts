@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** A decimal integer from a path or query string; anything else stays as is and fails the number check. */
-function integerFromString(value: unknown): unknown {
+export function integerFromString(value: unknown): unknown {
   return typeof value === "string" && /^-?\d{1,20}$/.test(value) ? Number(value) : value;
 }
 
@@ -27,10 +27,3 @@ export const booleanQuery = z.preprocess(
 
 /** An inclusive ISO date bound of a list filter. */
 export const dateQuery = z.iso.date();
-
-/** Drops the keys whose value is `undefined` (core filters treat a present key as a condition). */
-export function defined<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = value;
-  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
-}

@@ -1,5 +1,5 @@
-import type { Actor, Epca, EpcaStore, PasswordHasher } from "@epca/core";
-import type { Request, Response } from "express";
+import type { Epca, EpcaStore, PasswordHasher } from "@epca/core";
+import type { Request } from "express";
 import type { Logger } from "pino";
 import type { TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config.js";
@@ -17,11 +17,6 @@ export interface ApiServices {
   readonly startedAt: number;
   /** Where each rate limiter keeps its counters (PostgreSQL shared by instances, or memory). */
   readonly rateLimitStores: RateLimitStoreFactory;
-}
-
-/** The actor a request authenticated as (set by the auth step of a route). */
-export function requestActor(res: Response): Actor | undefined {
-  return res.locals.actor as Actor | undefined;
 }
 
 /** Request metadata copied into audit entries. */

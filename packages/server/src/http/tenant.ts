@@ -20,6 +20,8 @@ export async function tenantOfRequest(req: Request, services: ApiServices): Prom
         ? `Unknown tenant "${candidate.slice(0, 63)}" (X-Tenant-ID): expected a tenant id or subdomain`
         : `Unknown tenant "${candidate.slice(0, 63)}" (from the host name): send X-Tenant-ID with a tenant id or subdomain`,
     );
+  // Every subdomain (a DNS label) is also a well-formed tenant id: a value that is not one names no
+  // tenant and costs no lookup. The subdomain is only looked up when the id matched nothing.
   if (!tenantIdSchema.safeParse(candidate).success) throw unknown();
   const tenant =
     (await services.store.tenants.findById(candidate)) ?? (await services.store.tenants.findBySubdomain(candidate.toLowerCase()));

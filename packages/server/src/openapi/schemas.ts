@@ -13,9 +13,11 @@ import {
   departmentSchema,
   departmentUpdateSchema,
   employeeCreateSchema,
+  employeeRankingMetricSchema,
   employeeSchema,
   employeeUpdateSchema,
   projectCreateSchema,
+  projectRankingMetricSchema,
   projectSchema,
   projectUpdateSchema,
   timesheetCreateSchema,
@@ -178,10 +180,10 @@ export const projectAnalyticsSchema = z
   .openapi("ProjectAnalytics");
 
 export const employeeRankingSchema = employeeAnalyticsSchema
-  .extend({ rank: z.number().int(), metric: z.enum(["productivity_index", "roi", "revenue_generated"]), value: z.number() })
+  .extend({ rank: z.number().int(), metric: employeeRankingMetricSchema, value: z.number() })
   .openapi("EmployeeRanking");
 export const projectRankingSchema = projectAnalyticsSchema
-  .extend({ rank: z.number().int(), metric: z.enum(["roi", "profit", "productivity_index"]), value: z.number() })
+  .extend({ rank: z.number().int(), metric: projectRankingMetricSchema, value: z.number() })
   .openapi("ProjectRanking");
 
 export const healthSchema = z

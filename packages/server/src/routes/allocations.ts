@@ -1,6 +1,7 @@
+import { definedOnly } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { dateQuery, defined, idParam, idParams, pageQuery } from "../http/params.js";
+import { dateQuery, idParam, idParams, pageQuery } from "../http/params.js";
 import { created, ok, page } from "../http/replies.js";
 import { schemas } from "../openapi/schemas.js";
 
@@ -27,7 +28,7 @@ export function allocationRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of allocations", schema: z.array(schemas.Allocation), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, query: { skip, limit, ...filter } }) =>
-      page(await services.epca.allocations.list(actor, defined(filter), defined({ skip, limit }))),
+      page(await services.epca.allocations.list(actor, definedOnly(filter), definedOnly({ skip, limit }))),
   );
 
   api.define(

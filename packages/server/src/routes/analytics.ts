@@ -1,6 +1,7 @@
+import { employeeRankingMetricSchema, projectRankingMetricSchema, rankingLimitSchema } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { idParams } from "../http/params.js";
+import { idParams, integerFromString } from "../http/params.js";
 import { ok } from "../http/replies.js";
 import {
   companyAnalyticsSchema,
@@ -12,10 +13,8 @@ import {
 } from "../openapi/schemas.js";
 
 const tags = ["analytics"];
-const rankingLimit = z.preprocess(
-  (v) => (typeof v === "string" && /^-?\d{1,20}$/.test(v) ? Number(v) : v),
-  z.number().int().min(1).max(100),
-);
+/** `limit` of the rankings: a query string, coerced to a number and held to core's bounds. */
+const rankingLimit = z.preprocess(integerFromString, rankingLimitSchema);
 
 /** `/analytics`: spec 000 section 4, "Analytics Endpoints"; formulas in contract section 6. */
 export function analyticsRoutes(api: RouteTable): void {
@@ -81,7 +80,7 @@ export function analyticsRoutes(api: RouteTable): void {
       request: {
         query: z.object({
           limit: rankingLimit.default(10),
-          metric: z.enum(["productivity_index", "roi", "revenue_generated"]).default("productivity_index"),
+          metric: employeeRankingMetricSchema.default("productivity_index"),
         }),
       },
       responses: { 200: { description: "Ranked employees", schema: z.array(employeeRankingSchema) } },
@@ -99,7 +98,7 @@ export function analyticsRoutes(api: RouteTable): void {
       request: {
         query: z.object({
           limit: rankingLimit.default(10),
-          metric: z.enum(["roi", "profit", "productivity_index"]).default("roi"),
+          metric: projectRankingMetricSchema.default("roi"),
         }),
       },
       responses: { 200: { description: "Ranked projects", schema: z.array(projectRankingSchema) } },

@@ -1,6 +1,7 @@
+import { definedOnly } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { defined, idParams, pageQuery } from "../http/params.js";
+import { idParams, pageQuery } from "../http/params.js";
 import { created, ok, page } from "../http/replies.js";
 import { schemas } from "../openapi/schemas.js";
 
@@ -21,7 +22,7 @@ export function departmentRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of departments", schema: z.array(schemas.Department), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, query: { skip, limit, name } }) =>
-      page(await services.epca.departments.list(actor, defined({ name }), defined({ skip, limit }))),
+      page(await services.epca.departments.list(actor, definedOnly({ name }), definedOnly({ skip, limit }))),
   );
 
   api.define(
@@ -88,6 +89,6 @@ export function departmentRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of the department's employees", schema: z.array(schemas.Employee), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, params, query }) =>
-      page(await services.epca.departments.employees(actor, params.dept_id, defined({ skip: query.skip, limit: query.limit }))),
+      page(await services.epca.departments.employees(actor, params.dept_id, definedOnly({ skip: query.skip, limit: query.limit }))),
   );
 }

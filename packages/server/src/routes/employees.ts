@@ -1,6 +1,7 @@
+import { definedOnly } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { booleanQuery, defined, idParam, idParams, pageQuery } from "../http/params.js";
+import { booleanQuery, idParam, idParams, pageQuery } from "../http/params.js";
 import { created, ok, page } from "../http/replies.js";
 import { schemas } from "../openapi/schemas.js";
 
@@ -21,7 +22,7 @@ export function employeeRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of employees", schema: z.array(schemas.Employee), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, query: { skip, limit, ...filter } }) =>
-      page(await services.epca.employees.list(actor, defined(filter), defined({ skip, limit }))),
+      page(await services.epca.employees.list(actor, definedOnly(filter), definedOnly({ skip, limit }))),
   );
 
   api.define(

@@ -1,6 +1,7 @@
+import { definedOnly } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { defined, idParam, idParams, pageQuery } from "../http/params.js";
+import { idParam, idParams, pageQuery } from "../http/params.js";
 import { created, ok, page } from "../http/replies.js";
 import { schemas } from "../openapi/schemas.js";
 
@@ -21,7 +22,7 @@ export function projectRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of projects", schema: z.array(schemas.Project), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, query: { skip, limit, ...filter } }) =>
-      page(await services.epca.projects.list(actor, defined(filter), defined({ skip, limit }))),
+      page(await services.epca.projects.list(actor, definedOnly(filter), definedOnly({ skip, limit }))),
   );
 
   api.define(
@@ -88,6 +89,6 @@ export function projectRoutes(api: RouteTable): void {
       responses: { 200: { description: "One page of the department's projects", schema: z.array(schemas.Project), headers: ["X-Total-Count"] } },
     },
     async ({ services, actor, params, query }) =>
-      page(await services.epca.departments.projects(actor, params.dept_id, defined({ skip: query.skip, limit: query.limit }))),
+      page(await services.epca.departments.projects(actor, params.dept_id, definedOnly({ skip: query.skip, limit: query.limit }))),
   );
 }

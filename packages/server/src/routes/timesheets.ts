@@ -1,6 +1,7 @@
+import { definedOnly } from "@epca/core";
 import { z } from "zod";
 import type { RouteTable } from "../http/define-route.js";
-import { dateQuery, defined, idParam, idParams, pageQuery } from "../http/params.js";
+import { dateQuery, idParam, idParams, pageQuery } from "../http/params.js";
 import { created, ok, page } from "../http/replies.js";
 import { schemas } from "../openapi/schemas.js";
 
@@ -31,7 +32,7 @@ export function timesheetRoutes(api: RouteTable): void {
       responses: { 200: timesheetPage },
     },
     async ({ services, actor, query: { skip, limit, ...filter } }) =>
-      page(await services.epca.timesheets.list(actor, defined(filter), defined({ skip, limit }))),
+      page(await services.epca.timesheets.list(actor, definedOnly(filter), definedOnly({ skip, limit }))),
   );
 
   api.define(
@@ -142,7 +143,7 @@ export function timesheetRoutes(api: RouteTable): void {
     },
     async ({ services, actor, params, query: { skip, limit, ...filter } }) => {
       await services.epca.employees.get(actor, params.emp_id);
-      return page(await services.epca.timesheets.list(actor, defined({ ...filter, employee_id: params.emp_id }), defined({ skip, limit })));
+      return page(await services.epca.timesheets.list(actor, definedOnly({ ...filter, employee_id: params.emp_id }), definedOnly({ skip, limit })));
     },
   );
 
@@ -158,7 +159,7 @@ export function timesheetRoutes(api: RouteTable): void {
     },
     async ({ services, actor, params, query: { skip, limit, ...filter } }) => {
       await services.epca.projects.get(actor, params.proj_id);
-      return page(await services.epca.timesheets.list(actor, defined({ ...filter, project_id: params.proj_id }), defined({ skip, limit })));
+      return page(await services.epca.timesheets.list(actor, definedOnly({ ...filter, project_id: params.proj_id }), definedOnly({ skip, limit })));
     },
   );
 }
