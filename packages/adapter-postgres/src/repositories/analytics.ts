@@ -81,6 +81,18 @@ SELECT (SELECT count(*) FROM departments) AS department_count,
        (SELECT COALESCE(sum(hours_worked), 0)::float8 AS total_hours FROM timesheets WHERE status <> 'rejected') t`;
 
 /** Analytics aggregates of the transaction's tenant, computed by PostgreSQL. */
+/** The sums a department and the company share, from one aggregate row. */
+function totalsOf(r: Record<string, unknown>) {
+  return {
+    employee_count: toNumber(r.employee_count),
+    project_count: toNumber(r.project_count),
+    salary_total: toNumber(r.salary_total),
+    project_cost_total: toNumber(r.project_cost_total),
+    project_revenue_total: toNumber(r.project_revenue_total),
+    total_hours: toNumber(r.total_hours),
+  };
+}
+
 export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
   return {
     async employee(employeeId) {
@@ -131,12 +143,7 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
         department_id: toNumber(r.id),
         name: String(r.name),
         budget: toNumber(r.budget),
-        employee_count: toNumber(r.employee_count),
-        project_count: toNumber(r.project_count),
-        salary_total: toNumber(r.salary_total),
-        project_cost_total: toNumber(r.project_cost_total),
-        project_revenue_total: toNumber(r.project_revenue_total),
-        total_hours: toNumber(r.total_hours),
+        ...totalsOf(r),
       };
       return aggregate;
     },
@@ -144,15 +151,7 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
     async company() {
       const result = await sql.query(COMPANY_AGGREGATE_SQL);
       const r = result.rows[0]!;
-      const aggregate: CompanyAggregate = {
-        department_count: toNumber(r.department_count),
-        employee_count: toNumber(r.employee_count),
-        project_count: toNumber(r.project_count),
-        salary_total: toNumber(r.salary_total),
-        project_cost_total: toNumber(r.project_cost_total),
-        project_revenue_total: toNumber(r.project_revenue_total),
-        total_hours: toNumber(r.total_hours),
-      };
+      const aggregate: CompanyAggregate = { department_count: toNumber(r.department_count), ...totalsOf(r) };
       return aggregate;
     },
 

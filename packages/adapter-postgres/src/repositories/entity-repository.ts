@@ -80,27 +80,18 @@ export async function listPage<T>(
   page: Page,
   map: (row: Record<string, unknown>) => T,
 ): Promise<PageResult<T>> {
-  const read = () => readPage(sql, from, select, conditions, page, map);
+  const read = async (): Promise<PageResult<T>> => {
+    const count = await sql.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${conditions.where}`, conditions.params);
+    const total = Number(count.rows[0]?.total ?? 0);
+    if (total === 0) return { items: [], total };
+    const params = [...conditions.params, page.limit, page.skip];
+    const rows = await sql.query(
+      `SELECT ${select} FROM ${from} ${conditions.where} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return { items: rows.rows.map(map), total };
+  };
   return conditions.fallible ? guardedRead(sql, read) : read();
-}
-
-async function readPage<T>(
-  sql: SqlExecutor,
-  from: string,
-  select: string,
-  conditions: Conditions,
-  page: Page,
-  map: (row: Record<string, unknown>) => T,
-): Promise<PageResult<T>> {
-  const count = await sql.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${conditions.where}`, conditions.params);
-  const total = Number(count.rows[0]?.total ?? 0);
-  if (total === 0) return { items: [], total };
-  const params = [...conditions.params, page.limit, page.skip];
-  const rows = await sql.query(
-    `SELECT ${select} FROM ${from} ${conditions.where} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
-    params,
-  );
-  return { items: rows.rows.map(map), total };
 }
 
 /** What a table-backed repository needs to know about its table. */

@@ -21,6 +21,18 @@ import type { SqlExecutor } from "../sql-executor.js";
 import { createEntityRepository } from "./entity-repository.js";
 import { mapRow } from "./rows.js";
 
+/** How many rows of each of `tables` refer to `id` through `column`, in one statement. */
+async function countReferences<const T extends string>(
+  sql: SqlExecutor,
+  tables: readonly T[],
+  column: "department_id" | "employee_id" | "project_id",
+  id: number,
+): Promise<Record<T, number>> {
+  const counts = tables.map((table) => `(SELECT count(*) FROM ${table} WHERE ${column} = $1) AS ${table}`).join(", ");
+  const row = (await sql.query<Record<T, string | number>>(`SELECT ${counts}`, [id])).rows[0]!;
+  return Object.fromEntries(tables.map((table) => [table, Number(row[table])])) as Record<T, number>;
+}
+
 /** Departments of the transaction's tenant. */
 export function departmentRepository(sql: SqlExecutor): DepartmentRepository {
   const base = createEntityRepository<Department, DepartmentInsert, DepartmentFilter>(sql, {
@@ -38,15 +50,7 @@ export function departmentRepository(sql: SqlExecutor): DepartmentRepository {
       const result = await sql.query("SELECT * FROM departments WHERE name = $1", [name]);
       return result.rows[0] ? mapRow.department(result.rows[0]) : null;
     },
-    async countDependents(id) {
-      const result = await sql.query<{ employees: number; projects: number }>(
-        `SELECT (SELECT count(*) FROM employees WHERE department_id = $1) AS employees,
-                (SELECT count(*) FROM projects WHERE department_id = $1) AS projects`,
-        [id],
-      );
-      const row = result.rows[0]!;
-      return { employees: Number(row.employees), projects: Number(row.projects) };
-    },
+    countDependents: (id) => countReferences(sql, ["employees", "projects"] as const, "department_id", id),
   };
 }
 
@@ -76,15 +80,7 @@ export function employeeRepository(sql: SqlExecutor): EmployeeRepository {
       const result = await sql.query("SELECT * FROM employees WHERE lower(email) = lower($1)", [email]);
       return result.rows[0] ? mapRow.employee(result.rows[0]) : null;
     },
-    async countDependents(id) {
-      const result = await sql.query<{ timesheets: number; allocations: number }>(
-        `SELECT (SELECT count(*) FROM timesheets WHERE employee_id = $1) AS timesheets,
-                (SELECT count(*) FROM allocations WHERE employee_id = $1) AS allocations`,
-        [id],
-      );
-      const row = result.rows[0]!;
-      return { timesheets: Number(row.timesheets), allocations: Number(row.allocations) };
-    },
+    countDependents: (id) => countReferences(sql, ["timesheets", "allocations"] as const, "employee_id", id),
   };
 }
 
@@ -112,15 +108,7 @@ export function projectRepository(sql: SqlExecutor): ProjectRepository {
   });
   return {
     ...base,
-    async countDependents(id) {
-      const result = await sql.query<{ timesheets: number; allocations: number }>(
-        `SELECT (SELECT count(*) FROM timesheets WHERE project_id = $1) AS timesheets,
-                (SELECT count(*) FROM allocations WHERE project_id = $1) AS allocations`,
-        [id],
-      );
-      const row = result.rows[0]!;
-      return { timesheets: Number(row.timesheets), allocations: Number(row.allocations) };
-    },
+    countDependents: (id) => countReferences(sql, ["timesheets", "allocations"] as const, "project_id", id),
   };
 }
 
