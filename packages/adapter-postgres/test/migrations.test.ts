@@ -11,7 +11,7 @@ import {
   MigrationChecksumError,
   readMigrations,
 } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 
 describe("migration files", () => {
   it("are numbered NNNN_name.sql and ship with the package", async () => {

@@ -1,7 +1,7 @@
 import { runStoreContract } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createPostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
   let drop: (() => Promise<void>) | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, describe } from "vitest";
 import { createPostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 import { runStoreScenarios } from "./store-scenarios.js";
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {

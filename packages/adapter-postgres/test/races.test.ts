@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 import { newTenant, seedBasics } from "./store-scenarios.js";
 
 const MAX_DAILY_HOURS = 24;

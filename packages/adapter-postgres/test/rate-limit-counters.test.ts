@@ -1,7 +1,7 @@
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "../src/index.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReadmeExample } from "../../../test-support/readme-example.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 
 describe.skipIf(!serverUrl)("README example (PostgreSQL server)", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore, type PostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 import { newTenant, seedBasics } from "./store-scenarios.js";
 
 describe.skipIf(!serverUrl)("row-level security on a PostgreSQL server", () => {

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPGliteStore, createPostgresStore, TransactionRolledBackError, type PostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "./server-database.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
 import { newTenant, seedBasics } from "./store-scenarios.js";
 
 const entry = (employee_id: number, project_id: number, hours_worked: number, date: string) => ({

@@ -1,7 +1,7 @@
 import { createEpca, fixedClock, ValidationError, type Actor, type EpcaStore, type Timesheet } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresStore, type PostgresStore } from "../src/index.js";
-import { createTestDatabase } from "./server-database.js";
+import { createTestDatabase } from "../../../test-support/test-database.js";
 import { newTenant, seedBasics } from "./store-scenarios.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

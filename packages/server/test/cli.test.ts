@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPostgresStore } from "@epca/adapter-postgres";
-import pg from "pg";
-import { randomBytes } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/test-database.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "./support/harness.js";
 import { cleanEnv, runProcess, startProcess, type RunningProcess } from "./support/processes.js";
@@ -211,26 +210,14 @@ describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {
 });
 
 describe.skipIf(!postgresServerUrl)("on PostgreSQL (DATABASE_URL)", () => {
-  const name = `epca_cli_${randomBytes(6).toString("hex")}`;
+  let database: TestDatabase;
   let url: string;
-
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresServerUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${name}`);
-    const u = new URL(postgresServerUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    database = await createTestDatabase();
+    url = database.url;
   });
   afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database?.drop();
   });
 
   it("create-admin creates an administrator who can log in; a second run leaves it unchanged", async () => {

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import type { ServerConfig } from "@epca/server";
-import pg from "pg";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/test-database.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./support/harness.js";
 import { postgresServerUrl } from "./support/stores.js";
@@ -13,24 +12,15 @@ const API = "/api/v1";
  * store (own pool) on one fresh database, configured with a `postgres://` DATABASE_URL.
  */
 describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one PostgreSQL", () => {
-  let name: string;
-  let url: string;
+  let database: TestDatabase;
   const stores: PostgresStore[] = [];
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
-    name = `epca_server_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: postgresServerUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
+    database = await createTestDatabase();
+    for (let i = 0; i < 2; i++) {
+      stores.push(await createPostgresStore({ connectionString: database.url, poolSize: 3, migrate: i === 0 }));
     }
-    const target = new URL(postgresServerUrl!);
-    target.pathname = `/${name}`;
-    url = target.toString();
-    for (let i = 0; i < 2; i++) stores.push(await createPostgresStore({ connectionString: url, poolSize: 3, migrate: i === 0 }));
   });
   afterEach(async () => {
     while (servers.length) await servers.pop()!.close();
@@ -38,18 +28,12 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
   });
   afterAll(async () => {
     for (const store of stores) await store.close();
-    const admin = new pg.Client({ connectionString: postgresServerUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await database?.drop();
   });
 
   /** Instances A and B; `storeKind` "postgres" unless a test says otherwise. */
   async function twoInstances(overrides: Partial<ServerConfig>): Promise<[TestServer, TestServer]> {
-    const config = { storeKind: "postgres" as const, DATABASE_URL: url, TRUST_PROXY: 1, ...overrides };
+    const config = { storeKind: "postgres" as const, DATABASE_URL: database.url, TRUST_PROXY: 1, ...overrides };
     const a = await startServer(stores[0]!, config);
     const b = await startServer(stores[1]!, config);
     servers.push(a, b);
