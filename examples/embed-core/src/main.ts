@@ -4,7 +4,8 @@ import { createMemoryStore } from "@epca/adapter-memory";
 import { ConflictError, createEpca, systemActor, type Actor } from "@epca/core";
 
 const store = createMemoryStore();
-const epca = createEpca({ store, standardAnnualHours: 2080 });
+// The platform signs its users in itself: EPCA keeps no passwords.
+const epca = createEpca({ store, passwordHasher: null, standardAnnualHours: 2080 });
 
 // The platform's own job runs as the system; requests of users run as their Actor.
 const system = systemActor("default");

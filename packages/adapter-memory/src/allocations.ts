@@ -15,6 +15,7 @@ function overlaps(a: Allocation, from: string | undefined, to: string | undefine
 export function memoryAllocationRepository(tx: TransactionContext, db: MemoryDatabase): AllocationRepository {
   const table = db.allocations;
   const base = entityRepository<Allocation, AllocationInsert, AllocationFilter>(tx, {
+    entity: "allocation",
     table,
     columns: (v) => ({
       employee_id: v.employee_id,

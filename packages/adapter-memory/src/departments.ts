@@ -1,7 +1,7 @@
 import { ConflictError, type Department, type DepartmentFilter, type DepartmentInsert, type DepartmentRepository } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
-import { copy, type TransactionContext } from "./table.js";
+import { findCopy, type TransactionContext } from "./table.js";
 import { unlinkUsers } from "./users.js";
 
 /**
@@ -10,7 +10,12 @@ import { unlinkUsers } from "./users.js";
  */
 export function memoryDepartmentRepository(tx: TransactionContext, db: MemoryDatabase): DepartmentRepository {
   const table = db.departments;
+  const dependents = (id: number) => ({
+    employees: db.employees.count(tx.tenantId, (e) => e.department_id === id),
+    projects: db.projects.count(tx.tenantId, (p) => p.department_id === id),
+  });
   const base = entityRepository<Department, DepartmentInsert, DepartmentFilter>(tx, {
+    entity: "department",
     table,
     columns: (v) => ({ name: v.name, budget: v.budget, description: v.description ?? null }),
     checkUnique(candidate, id) {
@@ -18,28 +23,15 @@ export function memoryDepartmentRepository(tx: TransactionContext, db: MemoryDat
       if (clash !== undefined) throw new ConflictError(`A department named "${candidate.name}" already exists`);
     },
     matcher: (filter) => (d) => filter.name === undefined || d.name === filter.name,
-    beforeDelete(id) {
-      const employees = db.employees.count(tx.tenantId, (e) => e.department_id === id);
-      const projects = db.projects.count(tx.tenantId, (p) => p.department_id === id);
-      if (employees > 0 || projects > 0) {
-        throw new ConflictError(`Department ${id} still has ${employees} employee(s) and ${projects} project(s)`);
-      }
-      unlinkUsers(tx, db, "department_id", id);
-    },
+    dependents,
+    beforeDelete: (id) => unlinkUsers(tx, db, "department_id", id),
   });
   return {
     ...base,
-    async findByName(name) {
-      tx.assertOpen();
-      const found = table.find(tx.tenantId, (d) => d.name === name);
-      return found === undefined ? null : copy(found);
-    },
+    findByName: async (name) => findCopy(tx, table, (d) => d.name === name),
     async countDependents(id) {
       tx.assertOpen();
-      return {
-        employees: db.employees.count(tx.tenantId, (e) => e.department_id === id),
-        projects: db.projects.count(tx.tenantId, (p) => p.department_id === id),
-      };
+      return dependents(id);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ConflictError, type Employee, type EmployeeFilter, type EmployeeInsert, type EmployeeRepository } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
-import { copy, type TransactionContext } from "./table.js";
+import { findCopy, type TransactionContext } from "./table.js";
 import { unlinkUsers } from "./users.js";
 
 /**
@@ -12,7 +12,12 @@ import { unlinkUsers } from "./users.js";
 export function memoryEmployeeRepository(tx: TransactionContext, db: MemoryDatabase): EmployeeRepository {
   const table = db.employees;
   const withEmail = (email: string) => (e: Employee) => e.email !== null && e.email.toLowerCase() === email.toLowerCase();
+  const dependents = (id: number) => ({
+    timesheets: db.timesheets.count(tx.tenantId, (t) => t.employee_id === id),
+    allocations: db.allocations.count(tx.tenantId, (a) => a.employee_id === id),
+  });
   const base = entityRepository<Employee, EmployeeInsert, EmployeeFilter>(tx, {
+    entity: "employee",
     table,
     columns: (v) => ({
       name: v.name,
@@ -34,28 +39,15 @@ export function memoryEmployeeRepository(tx: TransactionContext, db: MemoryDatab
       (filter.department_id === undefined || e.department_id === filter.department_id) &&
       (filter.is_active === undefined || e.is_active === filter.is_active),
     references: (v) => [{ entity: "department", table: db.departments, id: v.department_id }],
-    beforeDelete(id) {
-      const timesheets = db.timesheets.count(tx.tenantId, (t) => t.employee_id === id);
-      const allocations = db.allocations.count(tx.tenantId, (a) => a.employee_id === id);
-      if (timesheets > 0 || allocations > 0) {
-        throw new ConflictError(`Employee ${id} still has ${timesheets} timesheet(s) and ${allocations} allocation(s)`);
-      }
-      unlinkUsers(tx, db, "employee_id", id);
-    },
+    dependents,
+    beforeDelete: (id) => unlinkUsers(tx, db, "employee_id", id),
   });
   return {
     ...base,
-    async findByEmail(email) {
-      tx.assertOpen();
-      const found = table.find(tx.tenantId, withEmail(email));
-      return found === undefined ? null : copy(found);
-    },
+    findByEmail: async (email) => findCopy(tx, table, withEmail(email)),
     async countDependents(id) {
       tx.assertOpen();
-      return {
-        timesheets: db.timesheets.count(tx.tenantId, (t) => t.employee_id === id),
-        allocations: db.allocations.count(tx.tenantId, (a) => a.employee_id === id),
-      };
+      return dependents(id);
     },
   };
 }

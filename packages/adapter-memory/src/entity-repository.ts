@@ -1,5 +1,5 @@
-import { definedOnly, NotFoundError, type EntityRepository, type Page, type PageResult } from "@epca/core";
-import { copy, pageOf, type Row, type TenantTable, type TransactionContext } from "./table.js";
+import { ConflictError, NotFoundError, type EntityRepository, type Page, type PageResult } from "@epca/core";
+import { copy, definedFields, pageOf, type Row, type TenantTable, type TransactionContext } from "./table.js";
 
 /** A stored entity: an id and its two timestamps. */
 interface StoredEntity {
@@ -10,6 +10,8 @@ interface StoredEntity {
 
 /** How one entity is stored: the columns of the `EntityRepository` operations shared by every entity. */
 export interface EntitySpec<T extends StoredEntity, Insert, Filter> {
+  /** The entity's name in messages, e.g. `department`. */
+  readonly entity: string;
   readonly table: TenantTable<T>;
   /** The stored columns of `values`: known fields only, missing nullable ones as `null`. */
   columns(values: Insert): Insert;
@@ -20,10 +22,20 @@ export interface EntitySpec<T extends StoredEntity, Insert, Filter> {
   /** The records `values` refers to (a foreign key each); `null` ids refer to nothing. */
   references?(values: Insert): readonly Reference[];
   /**
-   * Runs before the row with this id is deleted: throws `ConflictError` while rows refer to it
-   * (ON DELETE RESTRICT), then unlinks the rows that merely point at it (ON DELETE SET NULL).
+   * How many rows of other tables refer to the row with this id, by table (`countDependents`);
+   * the row cannot be deleted while any does (ON DELETE RESTRICT, `ConflictError`).
    */
+  dependents?(id: number): Record<string, number>;
+  /** Runs before the row with this id is deleted, once no dependent is left: unlinks the rows that merely point at it (ON DELETE SET NULL). */
   beforeDelete?(id: number): void;
+}
+
+/** Throws `ConflictError` while other rows refer to the `entity` row `id` (ON DELETE RESTRICT). */
+function restrictDelete(entity: string, id: number, counts: Record<string, number>): void {
+  const entries = Object.entries(counts);
+  if (entries.every(([, n]) => n === 0)) return;
+  const what = entries.map(([table, n]) => `${n} ${table.replace(/s$/, "")}(s)`).join(" and ");
+  throw new ConflictError(`${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} still has ${what}`);
 }
 
 /** A foreign key: the referenced table, its entity name for `NotFoundError`, and the id. */
@@ -79,7 +91,7 @@ export function entityRepository<T extends StoredEntity, Insert, Filter>(
       tx.assertOpen();
       const current = spec.table.get(tx.tenantId, id);
       if (current === undefined) return null;
-      const columns = copy(spec.columns({ ...current, ...definedOnly(patch) } as unknown as Insert));
+      const columns = copy(spec.columns({ ...current, ...definedFields(patch) } as unknown as Insert));
       if (spec.references) {
         checkReferences(tx, spec.references(columns), spec.references(current as unknown as Insert));
       }
@@ -91,6 +103,7 @@ export function entityRepository<T extends StoredEntity, Insert, Filter>(
     async delete(id: number): Promise<T | null> {
       tx.assertOpen();
       if (spec.table.get(tx.tenantId, id) === undefined) return null;
+      if (spec.dependents) restrictDelete(spec.entity, id, spec.dependents(id));
       spec.beforeDelete?.(id);
       const removed = spec.table.remove(tx, id);
       return removed === undefined ? null : copy(removed);

@@ -1,1 +1,3 @@
-export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from "./store.js";
+export { createMemoryStore, type MemoryScope, type MemoryScopePart, type MemoryStore, type MemoryStoreOptions } from "./store.js";
+export { TenantTable, UndoLog, copy, pageOf, type Row, type TransactionContext } from "./table.js";
+export { entityRepository, insertEntity, type EntitySpec, type Reference } from "./entity-repository.js";

@@ -1,4 +1,4 @@
-import { ConflictError, type Project, type ProjectFilter, type ProjectInsert, type ProjectRepository } from "@epca/core";
+import { type Project, type ProjectFilter, type ProjectInsert, type ProjectRepository } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import { entityRepository } from "./entity-repository.js";
 import type { TransactionContext } from "./table.js";
@@ -8,7 +8,12 @@ import type { TransactionContext } from "./table.js";
  * be deleted while timesheets or allocations refer to it.
  */
 export function memoryProjectRepository(tx: TransactionContext, db: MemoryDatabase): ProjectRepository {
+  const dependents = (id: number) => ({
+    timesheets: db.timesheets.count(tx.tenantId, (t) => t.project_id === id),
+    allocations: db.allocations.count(tx.tenantId, (a) => a.project_id === id),
+  });
   const base = entityRepository<Project, ProjectInsert, ProjectFilter>(tx, {
+    entity: "project",
     table: db.projects,
     columns: (v) => ({
       name: v.name,
@@ -26,22 +31,13 @@ export function memoryProjectRepository(tx: TransactionContext, db: MemoryDataba
       (filter.department_id === undefined || p.department_id === filter.department_id) &&
       (filter.status === undefined || p.status === filter.status),
     references: (v) => [{ entity: "department", table: db.departments, id: v.department_id }],
-    beforeDelete(id) {
-      const timesheets = db.timesheets.count(tx.tenantId, (t) => t.project_id === id);
-      const allocations = db.allocations.count(tx.tenantId, (a) => a.project_id === id);
-      if (timesheets > 0 || allocations > 0) {
-        throw new ConflictError(`Project ${id} still has ${timesheets} timesheet(s) and ${allocations} allocation(s)`);
-      }
-    },
+    dependents,
   });
   return {
     ...base,
     async countDependents(id) {
       tx.assertOpen();
-      return {
-        timesheets: db.timesheets.count(tx.tenantId, (t) => t.project_id === id),
-        allocations: db.allocations.count(tx.tenantId, (a) => a.project_id === id),
-      };
+      return dependents(id);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { ConflictError, definedOnly, type Role, type RoleInsert, type RoleRepository } from "@epca/core";
+import { ConflictError, type Role, type RoleInsert, type RoleRepository } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
-import { copy, type TransactionContext } from "./table.js";
+import { copy, definedFields, type TransactionContext } from "./table.js";
 
 /** The stored columns of a role insert or patch: known fields only. */
 function roleColumns(v: RoleInsert): RoleInsert {
@@ -40,7 +40,7 @@ export function memoryRoleRepository(tx: TransactionContext, db: MemoryDatabase)
       tx.assertOpen();
       const current = table.get(tx.tenantId, id);
       if (current === undefined) return null;
-      const columns = copy(roleColumns({ ...current, ...definedOnly(patch) }));
+      const columns = copy(roleColumns({ ...current, ...definedFields(patch) }));
       checkUnique(columns.name, id);
       const row: Role = { ...current, ...columns, updated_at: tx.now() };
       table.replace(tx, row);

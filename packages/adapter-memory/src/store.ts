@@ -1,7 +1,11 @@
 import {
+  ConfigurationError,
   DEFAULT_TENANT_ID,
+  NestedTransactionError,
   NotFoundError,
   PLAN_LIMITS,
+  ScopeExpiredError,
+  StoreClosedError,
   systemClock,
   type Clock,
   type EpcaStore,
@@ -12,6 +16,7 @@ import {
 import { memoryAllocationRepository } from "./allocations.js";
 import { memoryAnalyticsStore } from "./analytics.js";
 import { memoryAuditLog } from "./audit-log.js";
+import { memoryCounterStore } from "./counters.js";
 import { createDatabase, type MemoryDatabase } from "./database.js";
 import { memoryDepartmentRepository } from "./departments.js";
 import { memoryEmployeeRepository } from "./employees.js";
@@ -20,17 +25,27 @@ import { memoryRefreshTokenRepository } from "./refresh-tokens.js";
 import { memoryRoleRepository } from "./roles.js";
 import { memoryTenantRepository } from "./tenants.js";
 import { memoryTimesheetRepository } from "./timesheets.js";
-import { UndoLog, type TransactionContext } from "./table.js";
+import { TenantTable, UndoLog, copy, type Row, type TransactionContext } from "./table.js";
 import { memoryUserRepository } from "./users.js";
 
+/** Builds one port of another package over a transaction: a part of the scope. */
+export type MemoryScopePart<P> = (tx: TransactionContext) => P;
+
+/** The scope a memory store hands out: core's ports plus one port per part. */
+export type MemoryScope<Parts extends Record<string, MemoryScopePart<unknown>>> = TenantScope & {
+  readonly [K in keyof Parts]: ReturnType<Parts[K]>;
+};
+
 /** Options of `createMemoryStore`. */
-export interface MemoryStoreOptions {
+export interface MemoryStoreOptions<Parts extends Record<string, MemoryScopePart<unknown>> = Record<never, never>> {
   /** Where `created_at` and `updated_at` come from; the wall clock by default. */
   readonly clock?: Clock;
+  /** Ports of other packages to add to every scope, by the name they take in it. */
+  readonly parts?: Parts;
 }
 
 /** A complete `EpcaStore` whose data lives in the process and vanishes with it. */
-export type MemoryStore = EpcaStore;
+export type MemoryStore<S extends TenantScope = TenantScope> = EpcaStore<S>;
 
 /** The part of Node's `AsyncLocalStorage` used to tell a nested transaction from a concurrent one. */
 interface AsyncContext<T> {
@@ -50,45 +65,33 @@ function createAsyncContext<T>(): AsyncContext<T> | null {
   return hooks?.AsyncLocalStorage ? new hooks.AsyncLocalStorage() : null;
 }
 
+/** Core's ports, by their name in the scope. */
+const CORE_PORTS = {
+  departments: memoryDepartmentRepository,
+  employees: memoryEmployeeRepository,
+  projects: memoryProjectRepository,
+  timesheets: memoryTimesheetRepository,
+  allocations: memoryAllocationRepository,
+  users: memoryUserRepository,
+  roles: memoryRoleRepository,
+  refreshTokens: memoryRefreshTokenRepository,
+  analytics: memoryAnalyticsStore,
+  audit: memoryAuditLog,
+} satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (tx: TransactionContext, db: MemoryDatabase) => unknown>;
+
 /**
- * The scope of one transaction. Each repository is built on first use, as most transactions touch
- * one or two of them; the getters are own enumerable properties, so spreading a scope still works.
+ * The scope of one transaction. Each port is built on first use, as most transactions touch one
+ * or two of them; the getters are own enumerable properties, so spreading a scope still works.
  */
-function lazyScope(tenantId: TenantId, tx: TransactionContext, db: MemoryDatabase): TenantScope {
-  const built: { -readonly [K in Exclude<keyof TenantScope, "tenantId">]?: TenantScope[K] } = {};
-  return {
-    tenantId,
-    get departments() {
-      return (built.departments ??= memoryDepartmentRepository(tx, db));
-    },
-    get employees() {
-      return (built.employees ??= memoryEmployeeRepository(tx, db));
-    },
-    get projects() {
-      return (built.projects ??= memoryProjectRepository(tx, db));
-    },
-    get timesheets() {
-      return (built.timesheets ??= memoryTimesheetRepository(tx, db));
-    },
-    get allocations() {
-      return (built.allocations ??= memoryAllocationRepository(tx, db));
-    },
-    get users() {
-      return (built.users ??= memoryUserRepository(tx, db));
-    },
-    get roles() {
-      return (built.roles ??= memoryRoleRepository(tx, db));
-    },
-    get refreshTokens() {
-      return (built.refreshTokens ??= memoryRefreshTokenRepository(tx, db));
-    },
-    get analytics() {
-      return (built.analytics ??= memoryAnalyticsStore(tx, db));
-    },
-    get audit() {
-      return (built.audit ??= memoryAuditLog(tx, db));
-    },
+function lazyScope<S extends TenantScope>(tenant: Tenant, tx: TransactionContext, db: MemoryDatabase, parts: Record<string, MemoryScopePart<unknown>>): S {
+  const scope: Record<string, unknown> = { tenantId: tenant.id, tenant };
+  const define = (name: string, make: () => unknown) => {
+    let built: unknown;
+    Object.defineProperty(scope, name, { enumerable: true, get: () => (built ??= make()) });
   };
+  for (const [name, make] of Object.entries(CORE_PORTS)) define(name, () => make(tx, db));
+  for (const [name, make] of Object.entries(parts)) define(name, () => make(tx));
+  return scope as S;
 }
 
 /** A transaction as its `work` sees it: open until it settles. */
@@ -100,20 +103,30 @@ interface RunningTransaction {
  * Creates an empty memory store holding the tenant `"default"` (plan `enterprise`).
  *
  * Transactions run one at a time, in call order: that makes every `ForUpdate` read a lock and
- * makes `consume` atomic. A transaction whose `work` rejects is undone write by write.
+ * makes `consume` atomic. A transaction whose `work` rejects is undone write by write. `parts`
+ * adds other packages' ports to every scope (each builds its port over the transaction, and keeps
+ * its rows in `tx.table(name)`).
  * @example
  * const store = createMemoryStore();
  * const sales = await store.transaction("default", (scope) =>
  *   scope.departments.insert({ name: "Sales", budget: 100_000, description: null }),
  * );
  */
-export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+export function createMemoryStore<Parts extends Record<string, MemoryScopePart<unknown>> = Record<never, never>>(
+  options: MemoryStoreOptions<Parts> = {},
+): MemoryStore<MemoryScope<Parts>> {
   const clock = options.clock ?? systemClock;
   if (typeof clock?.now !== "function") {
-    throw new TypeError("createMemoryStore: options.clock must be a Clock (an object with a now() method)");
+    throw new ConfigurationError("clock", "createMemoryStore: options.clock must be a Clock (an object with a now() method)");
+  }
+  const parts: Record<string, MemoryScopePart<unknown>> = options.parts ?? {};
+  for (const [name, part] of Object.entries(parts)) {
+    if (name in CORE_PORTS || name === "tenantId" || name === "tenant") throw new ConfigurationError(`parts.${name}`, "is a name core's scope already uses");
+    if (typeof part !== "function") throw new ConfigurationError(`parts.${name}`, "must be a function (tx) => port");
   }
 
   const db = createDatabase();
+  const extraTables = new Map<string, TenantTable<Row>>();
   const tenants = new Map<TenantId, Tenant>();
   tenants.set(DEFAULT_TENANT_ID, {
     id: DEFAULT_TENANT_ID,
@@ -127,14 +140,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   let closed = false;
   const assertUsable = () => {
-    if (closed) throw new Error("This memory store is closed");
+    if (closed) throw new StoreClosedError("memory store");
   };
   // The lock: each transaction starts when the one before it has settled.
   let queue: Promise<void> = Promise.resolve();
   const context = createAsyncContext<RunningTransaction>();
 
-  async function run<T>(tenantId: TenantId, work: (scope: TenantScope) => Promise<T>): Promise<T> {
-    if (!tenants.has(tenantId)) throw new NotFoundError("tenant", tenantId);
+  async function run<T>(tenantId: TenantId, work: (scope: MemoryScope<Parts>) => Promise<T>): Promise<T> {
+    const tenant = tenants.get(tenantId);
+    if (tenant === undefined) throw new NotFoundError("tenant", tenantId);
     const running: RunningTransaction = { open: true };
     const log = new UndoLog();
     const tx: TransactionContext = {
@@ -142,10 +156,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       log,
       now: () => clock.now().toISOString(),
       assertOpen() {
-        if (!running.open) throw new Error("This transaction scope was used after its transaction settled");
+        if (!running.open) throw new ScopeExpiredError();
+      },
+      table<R extends Row>(name: string): TenantTable<R> {
+        let table = extraTables.get(name);
+        if (table === undefined) {
+          table = new TenantTable<Row>();
+          extraTables.set(name, table);
+        }
+        return table as unknown as TenantTable<R>;
       },
     };
-    const scope = lazyScope(tenantId, tx, db);
+    const scope = lazyScope<MemoryScope<Parts>>(copy(tenant), tx, db, parts);
     try {
       const result = await (context ? context.run(running, () => work(scope)) : work(scope));
       running.open = false;
@@ -160,18 +182,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   return {
     tenants: memoryTenantRepository(tenants, clock, assertUsable),
+    counters: memoryCounterStore(clock, assertUsable),
+    capabilities: { sharedAcrossProcesses: false, durable: false },
 
-    transaction<T>(tenantId: TenantId, work: (scope: TenantScope) => Promise<T>): Promise<T> {
-      if (closed) return Promise.reject(new Error("This memory store is closed"));
-      if (context?.getStore()?.open) {
-        // Waiting for the lock held by our own caller would never end.
-        return Promise.reject(
-          new Error(
-            "store.transaction() was called inside another transaction of the same memory store; " +
-              "nested transactions are not supported: use the scope you were given",
-          ),
-        );
-      }
+    transaction<T>(tenantId: TenantId, work: (scope: MemoryScope<Parts>) => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new StoreClosedError("memory store"));
+      // Waiting for the lock held by our own caller would never end.
+      if (context?.getStore()?.open) return Promise.reject(new NestedTransactionError());
       const result = queue.then(() => run(tenantId, work));
       queue = result.then(
         () => undefined,

@@ -31,7 +31,7 @@ export class UndoLog {
   }
 }
 
-/** What every repository call of one transaction runs with. */
+/** What every repository call of one transaction runs with (what a scope part is built from). */
 export interface TransactionContext {
   /** The tenant whose rows the repositories see. */
   readonly tenantId: TenantId;
@@ -39,8 +39,13 @@ export interface TransactionContext {
   readonly log: UndoLog;
   /** The current instant from the store's clock, as an ISO string. */
   now(): string;
-  /** Throws when the transaction has settled. */
+  /** Throws `ScopeExpiredError` when the transaction has settled. */
   assertOpen(): void;
+  /**
+   * The store's table called `name`, created on first use and shared by every transaction of the
+   * store: where a scope part of another package keeps its rows.
+   */
+  table<T extends Row>(name: string): TenantTable<T>;
 }
 
 /** A stored row: every table is keyed by an integer id. */
@@ -162,3 +167,15 @@ export function pageOf<T>(rows: readonly T[], page: Partial<Page>): PageResult<T
   return { items: rows.slice(skip, skip + limit).map(copy), total: rows.length };
 }
 
+
+/** The fields of a patch that are set (a patch names only what changes; `undefined` is "unchanged"). */
+export function definedFields<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A copy of the tenant's first row that matches, or `null`: every `findBy…` of the repositories. */
+export function findCopy<T extends Row>(tx: TransactionContext, table: TenantTable<T>, matches: (row: T) => boolean): T | null {
+  tx.assertOpen();
+  const row = table.find(tx.tenantId, matches);
+  return row === undefined ? null : copy(row);
+}

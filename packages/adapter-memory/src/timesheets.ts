@@ -11,6 +11,7 @@ import type { TransactionContext } from "./table.js";
 export function memoryTimesheetRepository(tx: TransactionContext, db: MemoryDatabase): TimesheetRepository {
   const table = db.timesheets;
   const spec: EntitySpec<Timesheet, TimesheetInsert, TimesheetFilter> = {
+    entity: "timesheet",
     table,
     columns: (v) => ({
       employee_id: v.employee_id,

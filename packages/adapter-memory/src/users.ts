@@ -1,6 +1,5 @@
 import {
   ConflictError,
-  definedOnly,
   NotFoundError,
   type UserFilter,
   type UserInsert,
@@ -10,7 +9,7 @@ import {
 } from "@epca/core";
 import type { MemoryDatabase } from "./database.js";
 import { checkReferences, type Reference } from "./entity-repository.js";
-import { copy, pageOf, type TransactionContext } from "./table.js";
+import { copy, definedFields, pageOf, type TransactionContext } from "./table.js";
 
 /** The stored columns of a user insert or patch: known fields only. */
 function userColumns(v: UserInsert): UserInsert {
@@ -83,7 +82,7 @@ export function memoryUserRepository(tx: TransactionContext, db: MemoryDatabase)
       tx.assertOpen();
       const current = table.get(tx.tenantId, id);
       if (current === undefined) return null;
-      const columns = userColumns({ ...current, ...definedOnly(patch) });
+      const columns = userColumns({ ...current, ...definedFields(patch) });
       checkReferences(tx, userReferences(db, columns), userReferences(db, current));
       checkUnique(columns.email, id);
       const row: UserRecord = { ...current, ...columns, updated_at: tx.now() };

@@ -1,10 +1,13 @@
+import { ConfigurationError } from "@epca/core";
 import type pg from "pg";
 import { applyMigrations, type MigrationResult } from "./migrations.js";
 import { createPgDriver } from "./pg-driver.js";
-import { createStoreOnDriver, type PostgresStore } from "./store.js";
+import { createStoreOnDriver, type PostgresScope, type PostgresScopePart, type PostgresStore } from "./store.js";
 
 /** Options of `createPostgresStore`: a connection string or a pool the host owns. */
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions<Parts extends Record<string, PostgresScopePart<unknown>> = Record<never, never>> {
+  /** Ports of other packages to add to every scope, by the name they take in it. */
+  parts?: Parts;
   /** `postgres://user:password@host:port/database`; ignored when `pool` is given. */
   connectionString?: string;
   /** A pool the host created (and closes): the store never ends it. */
@@ -25,11 +28,11 @@ async function loadPg(): Promise<PgModule> {
   return module.default ?? module;
 }
 
-function poolFor(pgModule: PgModule, options: PostgresStoreOptions): { pool: pg.Pool; owns: boolean } {
+function poolFor(pgModule: PgModule, options: Pick<PostgresStoreOptions, "pool" | "connectionString" | "poolSize">): { pool: pg.Pool; owns: boolean } {
   if (options.pool) return { pool: options.pool, owns: false };
-  if (!options.connectionString) throw new TypeError("createPostgresStore: give `connectionString` or `pool`");
+  if (!options.connectionString) throw new ConfigurationError("connectionString", "createPostgresStore: give `connectionString` or `pool`");
   const size = options.poolSize ?? 10;
-  if (!Number.isInteger(size) || size < 1) throw new TypeError(`createPostgresStore: \`poolSize\` must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1) throw new ConfigurationError("poolSize", `createPostgresStore: must be a positive integer, got ${size}`);
   const pool = new pgModule.Pool({ connectionString: options.connectionString, max: size });
   // An idle client that loses its connection (server restart, terminated backend) is dropped by
   // the pool; without a listener its error would crash the process.
@@ -43,11 +46,13 @@ function poolFor(pgModule: PgModule, options: PostgresStoreOptions): { pool: pg.
  * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL, migrate: true });
  * const company = await store.transaction("default", (s) => s.analytics.company());
  */
-export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+export async function createPostgresStore<Parts extends Record<string, PostgresScopePart<unknown>> = Record<never, never>>(
+  options: PostgresStoreOptions<Parts>,
+): Promise<PostgresStore<PostgresScope<Parts>>> {
   const pgModule = await loadPg();
   const { pool, owns } = poolFor(pgModule, options);
   const driver = createPgDriver(pool, pgModule.types, owns);
-  return createStoreOnDriver(driver, options);
+  return createStoreOnDriver(driver, { ...options, capabilities: { sharedAcrossProcesses: true, durable: true } });
 }
 
 /** Applies pending migrations to a PostgreSQL database with a one-connection pool, then closes it. */

@@ -6,8 +6,7 @@
  */
 export { createPostgresStore, migrate, type PostgresStoreOptions } from "./create-postgres-store.js";
 export { createPGliteStore, type PGliteStoreOptions } from "./create-pglite-store.js";
-export { APP_ROLE, type PostgresStore } from "./store.js";
-export type { RateLimitCount, RateLimitCounters } from "./rate-limit-counters.js";
+export { APP_ROLE, type PostgresScope, type PostgresScopePart, type PostgresStore } from "./store.js";
 export {
   defaultMigrationsDirectory,
   MigrationChecksumError,

@@ -1,3 +1,4 @@
+import { EpcaError } from "@epca/core";
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -24,17 +25,17 @@ export interface MigrationResult {
 }
 
 /** Thrown when a migration already applied to the database no longer matches its file. */
-export class MigrationChecksumError extends Error {
+export class MigrationChecksumError extends EpcaError {
   constructor(
     readonly file: string,
     readonly expected: string,
     readonly actual: string,
   ) {
     super(
+      "migration_checksum_mismatch",
       `Migration ${file} was changed after it was applied (recorded sha256 ${expected}, file sha256 ${actual}); ` +
         "refusing to run. Restore the file and add a new migration instead.",
     );
-    this.name = "MigrationChecksumError";
   }
 }
 
@@ -61,10 +62,10 @@ export async function readMigrations(directory = defaultMigrationsDirectory()): 
   const files: MigrationFile[] = [];
   for (const file of entries) {
     const match = FILE_PATTERN.exec(file);
-    if (!match) throw new Error(`Migration file ${file} in ${directory} is not named NNNN_name.sql`);
+    if (!match) throw new EpcaError("invalid_migration", `Migration file ${file} in ${directory} is not named NNNN_name.sql`);
     const sql = await readFile(join(directory, file), "utf8");
     const version = Number(match[1]);
-    if (files.some((f) => f.version === version)) throw new Error(`Two migration files have version ${match[1]} (${file})`);
+    if (files.some((f) => f.version === version)) throw new EpcaError("invalid_migration", `Two migration files have version ${match[1]} (${file})`);
     files.push({ version, name: match[2]!, file, checksum: migrationChecksum(sql), sql });
   }
   return files;

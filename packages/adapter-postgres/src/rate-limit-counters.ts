@@ -1,35 +1,13 @@
+import type { CounterStore, CounterWindow } from "@epca/core";
 import type { SqlDriver } from "./sql-executor.js";
 
-/** A key's hits in its current window and when that window ends. */
-export interface RateLimitCount {
-  readonly hits: number;
-  readonly resetAt: Date;
-}
-
 /**
- * Fixed-window hit counters in the `rate_limit_counters` table (migration 0002): one row per key,
- * a window that starts at the key's first hit and lasts `windowMs`. Every statement is a single
- * autocommit statement on the database clock, so any number of processes on the same database
- * share the counts exactly (the reference server's express-rate-limit store is built on this).
+ * The store's `counters` (core's `CounterStore`) in the `rate_limit_counters` table (migration
+ * 0002): one row per key, a window that starts at the key's first hit and lasts `windowMs`. Every
+ * statement is a single autocommit statement on the database clock, so any number of processes on
+ * the same database share the counts exactly (increment is one atomic
+ * `INSERT … ON CONFLICT DO UPDATE … RETURNING`).
  */
-export interface RateLimitCounters {
-  /**
-   * Counts one hit: one atomic `INSERT … ON CONFLICT DO UPDATE … RETURNING`. A key without a row,
-   * or whose window has ended, starts a new window of `windowMs` with 1 hit.
-   */
-  increment(key: string, windowMs: number): Promise<RateLimitCount>;
-  /** Takes one hit back (not below 0) in the key's current window, if any. */
-  decrement(key: string): Promise<void>;
-  /** The key's count in its current window, or `undefined` when it has none. */
-  get(key: string): Promise<RateLimitCount | undefined>;
-  /** Forgets the key. */
-  reset(key: string): Promise<void>;
-  /** Forgets every key whose name starts with `prefix`. */
-  resetPrefix(prefix: string): Promise<void>;
-  /** Deletes the rows of windows that ended (rows of live windows are untouched); returns how many. */
-  prune(): Promise<number>;
-}
-
 const INCREMENT = `
 INSERT INTO rate_limit_counters AS c (key, hits, reset_at)
 VALUES ($1, 1, now() + make_interval(secs => $2::float8 / 1000))
@@ -39,12 +17,12 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING hits, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms`;
 
 type Row = { hits: number; reset_ms: number };
-const toCount = (row: Row): RateLimitCount => ({ hits: Number(row.hits), resetAt: new Date(Number(row.reset_ms)) });
+const toCount = (row: Row): CounterWindow => ({ hits: Number(row.hits), resetAt: new Date(Number(row.reset_ms)) });
 // LIKE pattern for "starts with `prefix`".
 const startsWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The counters over a driver (the statements run as the connecting user, outside any tenant). */
-export function rateLimitCounters(driver: SqlDriver, open: () => void): RateLimitCounters {
+export function rateLimitCounters(driver: SqlDriver, open: () => void): CounterStore {
   return {
     async increment(key, windowMs) {
       open();

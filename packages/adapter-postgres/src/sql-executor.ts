@@ -1,3 +1,5 @@
+import { EpcaError, ScopeExpiredError } from "@epca/core";
+
 /** Rows and count of one statement. */
 export interface SqlResult<T> {
   rows: T[];
@@ -37,7 +39,7 @@ export interface SqlDriver {
 export function guardExecutor(inner: SqlExecutor): { sql: SqlExecutor; end(): void } {
   let ended = false;
   const check = () => {
-    if (ended) throw new Error("This transaction has ended: a TenantScope must not be used after its work settled");
+    if (ended) throw new ScopeExpiredError();
   };
   return {
     sql: {
@@ -61,12 +63,12 @@ export function guardExecutor(inner: SqlExecutor): { sql: SqlExecutor; end(): vo
  * error instead of letting it reject: PostgreSQL rolled everything back, none of the writes of
  * the unit of work were saved.
  */
-export class TransactionRolledBackError extends Error {
+export class TransactionRolledBackError extends EpcaError {
   constructor(options?: { cause?: unknown }) {
     super(
+      "transaction_rolled_back",
       "The transaction was rolled back instead of committed: a statement inside it failed and its error was caught, so none of its writes were saved",
       options,
     );
-    this.name = "TransactionRolledBackError";
   }
 }

@@ -1,4 +1,12 @@
-import { NotFoundError, type EpcaStore, type TenantScope } from "@epca/core";
+import {
+  ConfigurationError,
+  NotFoundError,
+  StoreClosedError,
+  type EpcaStore,
+  type StoreCapabilities,
+  type Tenant,
+  type TenantScope,
+} from "@epca/core";
 import { applyMigrations, appliedMigrations, type MigrationResult } from "./migrations.js";
 import { analyticsStore } from "./repositories/analytics.js";
 import { auditLog } from "./repositories/audit-log.js";
@@ -6,14 +14,23 @@ import { allocationRepository, departmentRepository, employeeRepository, project
 import { tenantRepository } from "./repositories/tenants.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
 import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
-import { rateLimitCounters, type RateLimitCounters } from "./rate-limit-counters.js";
+import { rateLimitCounters } from "./rate-limit-counters.js";
+import { mapRow } from "./repositories/rows.js";
 import type { SqlDriver, SqlExecutor } from "./sql-executor.js";
 
 /** The role every tenant transaction runs as (see migrations/0001). */
 export const APP_ROLE = "epca_app";
 
+/** Builds one port of another package over one transaction's executor: a part of the scope. */
+export type PostgresScopePart<P> = (sql: SqlExecutor, tenantId: string) => P;
+
+/** The scope a PostgreSQL store hands out: core's ports plus one port per part. */
+export type PostgresScope<Parts extends Record<string, PostgresScopePart<unknown>>> = TenantScope & {
+  readonly [K in keyof Parts]: ReturnType<Parts[K]>;
+};
+
 /** An `EpcaStore` on PostgreSQL or PGlite, with the administration a host needs. */
-export interface PostgresStore extends EpcaStore {
+export interface PostgresStore<S extends TenantScope = TenantScope> extends EpcaStore<S> {
   /** `"pg"` (node-postgres) or `"pglite"` (embedded). */
   readonly driver: "pg" | "pglite";
   /** Applies pending migrations (refusing to run when an applied file changed). */
@@ -25,63 +42,78 @@ export interface PostgresStore extends EpcaStore {
    * security: for tooling and tests that need SQL the ports do not offer.
    */
   withTenantSql<T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
-  /**
-   * Fixed-window hit counters shared by every process on this database (the `rate_limit_counters`
-   * platform table of migration 0002): what the reference server's rate limits count with.
-   */
-  readonly rateLimitCounters: RateLimitCounters;
 }
 
-/** Every tenant-scoped port over one transaction's executor. */
-export function createTenantScope(tenantId: string, sql: SqlExecutor): TenantScope {
-  return {
-    tenantId,
-    departments: departmentRepository(sql),
-    employees: employeeRepository(sql),
-    projects: projectRepository(sql),
-    timesheets: timesheetRepository(sql),
-    allocations: allocationRepository(sql),
-    users: userRepository(sql),
-    roles: roleRepository(sql),
-    refreshTokens: refreshTokenRepository(sql),
-    analytics: analyticsStore(sql),
-    audit: auditLog(sql),
+/** Core's ports over one transaction's executor, by their name in the scope. */
+const CORE_PORTS = {
+  departments: departmentRepository,
+  employees: employeeRepository,
+  projects: projectRepository,
+  timesheets: timesheetRepository,
+  allocations: allocationRepository,
+  users: userRepository,
+  roles: roleRepository,
+  refreshTokens: refreshTokenRepository,
+  analytics: analyticsStore,
+  audit: auditLog,
+} satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (sql: SqlExecutor) => unknown>;
+
+/** Every tenant-scoped port over one transaction's executor, each built on first use. */
+export function createTenantScope<S extends TenantScope = TenantScope>(
+  tenant: Tenant,
+  sql: SqlExecutor,
+  parts: Readonly<Record<string, PostgresScopePart<unknown>>> = {},
+): S {
+  const scope: Record<string, unknown> = { tenantId: tenant.id, tenant };
+  const define = (name: string, make: () => unknown) => {
+    let built: unknown;
+    Object.defineProperty(scope, name, { enumerable: true, get: () => (built ??= make()) });
   };
+  for (const [name, make] of Object.entries(CORE_PORTS)) define(name, () => make(sql));
+  for (const [name, make] of Object.entries(parts)) define(name, () => make(sql, tenant.id));
+  return scope as S;
 }
 
 /**
- * Opens a tenant transaction on the executor: checks the tenant exists (as the connecting user,
- * before the switch), pins `app.tenant_id` for this transaction, then drops to the application
- * role so that row-level security applies even to a superuser connection.
+ * Opens a tenant transaction on the executor: reads the tenant (as the connecting user, before the
+ * switch) while pinning `app.tenant_id` for this transaction, then drops to the application role
+ * so that row-level security applies even to a superuser connection. One round trip besides the
+ * role switch; the tenant read is the scope's `tenant`.
  */
-export async function enterTenant(sql: SqlExecutor, tenantId: string): Promise<void> {
-  const result = await sql.query<{ found: boolean }>(
-    "SELECT set_config('app.tenant_id', $1, true) IS NOT NULL AND EXISTS (SELECT 1 FROM tenants WHERE id = $1) AS found",
-    [tenantId],
-  );
-  if (!result.rows[0]?.found) throw new NotFoundError("tenant", tenantId);
+export async function enterTenant(sql: SqlExecutor, tenantId: string): Promise<Tenant> {
+  const result = await sql.query("SELECT t.*, set_config('app.tenant_id', $1, true) AS pinned FROM tenants t WHERE t.id = $1", [tenantId]);
+  const row = result.rows[0];
+  if (!row) throw new NotFoundError("tenant", tenantId);
   await sql.query(`SET LOCAL ROLE ${APP_ROLE}`);
+  return mapRow.tenant(row);
 }
 
 /** Builds the store over a driver; both factories end here. */
-export async function createStoreOnDriver(driver: SqlDriver, options: { migrate?: boolean; migrationsDirectory?: string }): Promise<PostgresStore> {
+export async function createStoreOnDriver<Parts extends Record<string, PostgresScopePart<unknown>>>(
+  driver: SqlDriver,
+  options: { migrate?: boolean; migrationsDirectory?: string; parts?: Parts; capabilities: StoreCapabilities },
+): Promise<PostgresStore<PostgresScope<Parts>>> {
+  const parts: Record<string, PostgresScopePart<unknown>> = options.parts ?? {};
+  for (const [name, part] of Object.entries(parts)) {
+    if (name in CORE_PORTS || name === "tenantId" || name === "tenant") throw new ConfigurationError(`parts.${name}`, "is a name core's scope already uses");
+    if (typeof part !== "function") throw new ConfigurationError(`parts.${name}`, "must be a function (sql, tenantId) => port");
+  }
   let closed = false;
   const open = () => {
-    if (closed) throw new Error("The store is closed");
+    if (closed) throw new StoreClosedError();
   };
-  const withTenantSql = <T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T> => {
-    open();
+  const inTenant = <T>(tenantId: string, work: (sql: SqlExecutor, tenant: Tenant) => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new StoreClosedError());
     if (typeof tenantId !== "string" || tenantId.length === 0) return Promise.reject(new NotFoundError("tenant", String(tenantId)));
-    return driver.transaction(async (sql) => {
-      await enterTenant(sql, tenantId);
-      return work(sql);
-    });
+    return driver.transaction(async (sql) => work(sql, await enterTenant(sql, tenantId)));
   };
-  const store: PostgresStore = {
+  const store: PostgresStore<PostgresScope<Parts>> = {
     driver: driver.kind,
+    capabilities: options.capabilities,
     tenants: tenantRepository(driver),
-    transaction: (tenantId, work) => withTenantSql(tenantId, (sql) => work(createTenantScope(tenantId, sql))),
-    withTenantSql,
+    counters: rateLimitCounters(driver, open),
+    transaction: (tenantId, work) => inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts))),
+    withTenantSql: (tenantId, work) => inTenant(tenantId, (sql) => work(sql)),
     async ping() {
       open();
       await driver.query("SELECT 1");
@@ -96,7 +128,6 @@ export async function createStoreOnDriver(driver: SqlDriver, options: { migrate?
       return applyMigrations(driver, options.migrationsDirectory);
     },
     appliedMigrations: () => appliedMigrations(driver),
-    rateLimitCounters: rateLimitCounters(driver, open),
   };
   if (options.migrate) {
     try {

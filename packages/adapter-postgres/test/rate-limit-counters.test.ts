@@ -14,7 +14,7 @@ function counterSuite(open: () => Promise<{ store: PostgresStore; close(): Promi
   afterAll(() => close?.());
 
   it("counts hits per key in a window that starts at the key's first hit", async () => {
-    const c = store.rateLimitCounters;
+    const c = store.counters;
     const first = await c.increment("t1:a", 60_000);
     expect(first.hits).toBe(1);
     expect(first.resetAt.getTime() - Date.now()).toBeGreaterThan(55_000);
@@ -27,7 +27,7 @@ function counterSuite(open: () => Promise<{ store: PostgresStore; close(): Promi
   });
 
   it("decrements (never below 0), resets a key, and resets by prefix", async () => {
-    const c = store.rateLimitCounters;
+    const c = store.counters;
     await c.increment("t2:a", 60_000);
     await c.decrement("t2:a");
     await c.decrement("t2:a");
@@ -42,7 +42,7 @@ function counterSuite(open: () => Promise<{ store: PostgresStore; close(): Promi
   });
 
   it("starts a new window once the old one ended; prune deletes only ended windows", async () => {
-    const c = store.rateLimitCounters;
+    const c = store.counters;
     await c.increment("t3:short", 100);
     await c.increment("t3:short", 100);
     await c.increment("t3:long", 60_000);
@@ -56,7 +56,7 @@ function counterSuite(open: () => Promise<{ store: PostgresStore; close(): Promi
   });
 
   it("concurrent increments of one key each get a distinct count", async () => {
-    const c = store.rateLimitCounters;
+    const c = store.counters;
     const results = await Promise.all(Array.from({ length: 40 }, () => c.increment("t4:hot", 60_000)));
     expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });

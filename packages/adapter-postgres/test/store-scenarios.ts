@@ -298,10 +298,11 @@ export function runStoreScenarios(name: string, createStore: () => Promise<Postg
 
     it("reads bare audit dates in UTC whatever the session time zone", async () => {
       const tenant = await newTenant(store);
+      const tenantRow = (await store.tenants.findById(tenant))!;
       for (const zone of ["Pacific/Pago_Pago", "Pacific/Kiritimati"]) {
         await store.withTenantSql(tenant, async (sql) => {
           await sql.query(`SET LOCAL TimeZone = '${zone}'`);
-          const s = createTenantScope(tenant, sql);
+          const s = createTenantScope(tenantRow, sql);
           const before = (await s.audit.list({}, { skip: 0, limit: 1 })).total;
           if (before === 0) {
             await sql.query(

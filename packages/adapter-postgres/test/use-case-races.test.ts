@@ -64,7 +64,7 @@ describe.skipIf(!process.env.EPCA_TEST_DATABASE_URL)("PostgreSQL server: use cas
   const day = (n: number) => `2024-05-${String(n).padStart(2, "0")}`;
 
   it("an owner's edit racing an approval: the approved entry is always the one the approver read", async () => {
-    const epca = createEpca({ store: slowed(store, 15), clock });
+    const epca = createEpca({ store: slowed(store, 15), clock, passwordHasher: null });
     const outcomes = { editFirst: 0, approveFirst: 0 };
     for (let round = 0; round < 20; round++) {
       const draft = await epca.timesheets.create(owner, { employee_id: seeded.alice.id, project_id: seeded.project.id, hours_worked: 8, date: day(round + 1) });
@@ -101,7 +101,7 @@ describe.skipIf(!process.env.EPCA_TEST_DATABASE_URL)("PostgreSQL server: use cas
   }, 60_000);
 
   it("two concurrent 14 h entries for one employee and day: exactly one is created, the other is a ValidationError", async () => {
-    const epca = createEpca({ store: slowed(store, 20), clock });
+    const epca = createEpca({ store: slowed(store, 20), clock, passwordHasher: null });
     for (let round = 0; round < 5; round++) {
       const date = `2024-04-0${round + 1}`;
       const create = () => epca.timesheets.create(owner, { employee_id: seeded.alice.id, project_id: seeded.project.id, hours_worked: 14, date });
@@ -117,7 +117,7 @@ describe.skipIf(!process.env.EPCA_TEST_DATABASE_URL)("PostgreSQL server: use cas
   }, 60_000);
 
   it("resubmitting a rejected entry over the 24 h cap is refused", async () => {
-    const epca = createEpca({ store, clock });
+    const epca = createEpca({ store, clock, passwordHasher: null });
     const date = "2024-03-15";
     const first = await epca.timesheets.create(owner, { employee_id: seeded.alice.id, project_id: seeded.project.id, hours_worked: 14, date });
     await epca.timesheets.submit(owner, first.id);

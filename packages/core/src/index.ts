@@ -5,14 +5,21 @@
  * @packageDocumentation
  */
 export {
+  ConfigurationError,
   ConflictError,
   EpcaError,
   ForbiddenError,
   isEpcaError,
   LimitExceededError,
+  NestedTransactionError,
   NotFoundError,
+  ScopeExpiredError,
+  StoreClosedError,
+  TenantSuspendedError,
   UnauthenticatedError,
+  UnknownTenantError,
   ValidationError,
+  type CoreErrorCode,
   type EpcaErrorCode,
   type IssuePath,
   type ValidationIssue,
@@ -119,6 +126,21 @@ export {
 } from "./schemas/tenant.js";
 export { auditEntrySchema, type AuditEntry, type AuditEntryInsert, type AuditFilter } from "./schemas/audit.js";
 export { employeeRankingMetricSchema, projectRankingMetricSchema, rankingLimitSchema } from "./schemas/ranking.js";
+export {
+  companyAnalyticsSchema,
+  departmentAnalyticsSchema,
+  employeeAnalyticsSchema,
+  employeeRankingSchema,
+  projectAnalyticsSchema,
+  projectRankingSchema,
+  type CompanyAnalytics,
+  type DepartmentAnalytics,
+  type EmployeeAnalytics,
+  type EmployeeRanking,
+  type ProjectAnalytics,
+  type ProjectRanking,
+} from "./schemas/analytics.js";
+export { datesInOrder, isoDay } from "./schemas/dates.js";
 
 // Formulas
 export {
@@ -144,13 +166,7 @@ export {
   topValues,
   type AnalyticsIndex,
   type AnalyticsRecords,
-  type CompanyAnalytics,
-  type DepartmentAnalytics,
-  type EmployeeAnalytics,
-  type EmployeeRanking,
   type MetricOptions,
-  type ProjectAnalytics,
-  type ProjectRanking,
 } from "./metrics/index.js";
 
 // Policy
@@ -158,6 +174,7 @@ export {
   ACTIONS,
   actorPermissions,
   authorize,
+  authorizeSomewhere,
   BUILT_IN_ROLE_DESCRIPTIONS,
   BUILT_IN_ROLES,
   builtInRoles,
@@ -204,6 +221,8 @@ export {
   type AuditLog,
   type Clock,
   type CompanyAggregate,
+  type CounterStore,
+  type CounterWindow,
   type DepartmentAggregate,
   type DepartmentFilter,
   type DepartmentInsert,
@@ -226,6 +245,10 @@ export {
   type RefreshTokenRepository,
   type RoleInsert,
   type RoleRepository,
+  type SessionClaims,
+  type SessionTokenService,
+  type SignedSession,
+  type StoreCapabilities,
   type TenantRepository,
   type TenantScope,
   type TimesheetFilter,
@@ -238,9 +261,17 @@ export {
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
-export { definedOnly } from "./use-cases/context.js";
+export type { Credentials } from "./use-cases/actors.js";
 export type {
   AnalyticsUseCases,
+  HealthUseCases,
+  SessionUseCases,
+  StoreHealth,
+  TenantReference,
+  TenantUseCases,
+  TokenPair,
+  UseCaseFactory,
+  UseCaseHost,
   CrudUseCases,
   DepartmentUseCases,
   Epca,

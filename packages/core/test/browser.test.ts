@@ -39,7 +39,7 @@ describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
       <script type="module">
         import { createEpca, createMemoryStore, systemActor, ValidationError } from "/epca.js";
         try {
-          const epca = createEpca({ store: createMemoryStore() });
+          const epca = createEpca({ store: createMemoryStore(), passwordHasher: null });
           const admin = systemActor("default");
           const dept = await epca.departments.create(admin, { name: "Browser", budget: 100000 });
           const ada = await epca.employees.create(admin, { name: "Ada", department_id: dept.id, salary: 104000, revenue_generated: 208000 });

@@ -1,6 +1,15 @@
-import { scryptSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, scryptSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { createMemoryStore } from "@epca/adapter-memory";
-import { createEpca, fixedClock, systemActor, type Actor, type BuiltInRoleName, type PasswordHasher } from "@epca/core";
+import {
+  createEpca,
+  fixedClock,
+  systemActor,
+  type Actor,
+  type BuiltInRoleName,
+  type PasswordHasher,
+  type SessionClaims,
+  type SessionTokenService,
+} from "@epca/core";
 
 /** Real scrypt at a low cost: core does no crypto itself, the host supplies it. */
 export const testHasher: PasswordHasher = {
@@ -16,13 +25,35 @@ export const testHasher: PasswordHasher = {
   },
 };
 
-/** A fresh organisation in memory, on 2024-06-15, with an admin actor. */
-export function setup() {
+/**
+ * Session tokens as opaque random strings kept in a map: a complete `SessionTokenService` (the
+ * server's signs JWTs instead), so that core's session use cases run without the server.
+ */
+export function opaqueSessionTokens(): SessionTokenService & { revokeAll(): void } {
+  const refresh = new Map<string, SessionClaims>();
+  const token = () => randomBytes(24).toString("base64url");
+  return {
+    async issue(claims) {
+      const refreshToken = token();
+      refresh.set(refreshToken, claims);
+      return { accessToken: token(), accessExpiresIn: 3600, refreshToken, refreshTokenHash: createHash("sha256").update(refreshToken).digest("hex"), refreshExpiresAt: new Date(Date.parse("2024-06-22T12:00:00Z")) };
+    },
+    async verifyRefresh(value) {
+      return refresh.get(value) ?? null;
+    },
+    hashRefreshToken: (value) => createHash("sha256").update(value).digest("hex"),
+    revokeAll: () => refresh.clear(),
+  };
+}
+
+/** A fresh organisation in memory, on 2024-06-15, with an admin actor (self-registration open). */
+export function setup(options: { selfRegistration?: boolean } = {}) {
   const store = createMemoryStore();
   const clock = fixedClock("2024-06-15T12:00:00Z");
-  const epca = createEpca({ store, clock, passwordHasher: testHasher });
+  const sessionTokens = opaqueSessionTokens();
+  const epca = createEpca({ store, clock, passwordHasher: testHasher, sessionTokens, selfRegistration: options.selfRegistration ?? true });
   const admin = systemActor("default", { id: "req-1", ip: "10.0.0.1", userAgent: "vitest" });
-  return { store, clock, epca, admin };
+  return { store, clock, epca, admin, sessionTokens };
 }
 
 /** An actor of a role, as the server would build it for a user. */

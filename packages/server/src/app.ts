@@ -1,30 +1,22 @@
-import { createEpca, type Clock, type EpcaStore, type PasswordHasher } from "@epca/core";
+import { ConfigurationError, createEpca, type Clock, type EpcaStore, type PasswordHasher } from "@epca/core";
 import cors from "cors";
 import express, { type Express, type Router } from "express";
+import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createScryptPasswordHasher } from "./auth/scrypt-password-hasher.js";
-import { createTokenService } from "./auth/tokens.js";
-import type { ServerConfig } from "./config.js";
-import { createRouteTable, type MountedRoute } from "./http/define-route.js";
-import { errorHandler, notFoundHandler } from "./http/errors.js";
-import { apiRateLimits, isRateLimitExempt, memoryRateLimitStores, rateLimitStoresFor } from "./http/rate-limits.js";
+import { createSessionTokens, createTokenService } from "./auth/tokens.js";
+import type { ServerConfig } from "./config/config.js";
+import { mountDocs } from "./http/docs.js";
+import { createErrorHandler, ERROR_STATUSES, errorHandler, notFoundHandler } from "./http/errors.js";
+import { createHttpLogger, createLogger } from "./http/logging.js";
+import { createHttpMetrics } from "./http/metrics.js";
+import type { ModuleJobHandler, ServerModule } from "./http/module.js";
+import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiTag } from "./http/openapi.js";
+import { apiRateLimits, isRateLimitExempt, rateLimitStoresFor } from "./http/rate-limits.js";
 import { API_BASE_PATH } from "./http/replies.js";
-import type { ApiServices } from "./http/services.js";
-import { createOpenApiRegistry, generateOpenApiDocument } from "./openapi/document.js";
-import { mountDocs } from "./ops/docs.js";
-import { createHttpLogger, createLogger } from "./ops/logging.js";
-import { createHttpMetrics } from "./ops/metrics.js";
-import helmet from "helmet";
-import { allocationRoutes } from "./routes/allocations.js";
-import { analyticsRoutes } from "./routes/analytics.js";
-import { authRoutes } from "./routes/auth.js";
-import { departmentRoutes } from "./routes/departments.js";
-import { employeeRoutes } from "./routes/employees.js";
-import { healthRoutes } from "./routes/health.js";
-import { projectRoutes } from "./routes/projects.js";
-import { timesheetRoutes } from "./routes/timesheets.js";
-import { userRoutes } from "./routes/users.js";
+import { createRouteTable, type ApiKit, type MountedRoute } from "./http/route-table.js";
+import { builtInModules } from "./modules/index.js";
 
 /** What the API is assembled from. */
 export interface CreateAppOptions {
@@ -32,6 +24,8 @@ export interface CreateAppOptions {
   readonly store: EpcaStore;
   /** Parsed configuration (`loadConfig(process.env).config`, or `testConfig()`). */
   readonly config: ServerConfig;
+  /** The modules to mount, in order (default `builtInModules()`); add your own to extend the API. */
+  readonly modules?: readonly ServerModule[];
   /** Defaults to a pino logger at `LOG_LEVEL`. */
   readonly logger?: Logger;
   /** Defaults to scrypt at N = 2^`SCRYPT_LOG_N`. */
@@ -43,51 +37,72 @@ export interface CreateAppOptions {
 export interface ApiRouter extends Router {
   /** Every route mounted, in definition order. */
   readonly routes: readonly MountedRoute[];
+  /** The modules mounted, in order. */
+  readonly modules: readonly ServerModule[];
   /** The OpenAPI document served at `/openapi.json`. */
   openApiDocument(): Record<string, unknown>;
   /** This instance's Prometheus registry, or `null` when `ENABLE_METRICS` is false. */
   readonly metricsRegistry: Registry | null;
 }
 
+/** Every module's job handlers by type; two modules handling one type is a configuration error. */
+export function jobHandlersOf(modules: readonly ServerModule[]): ReadonlyMap<string, ModuleJobHandler> {
+  const handlers = new Map<string, ModuleJobHandler>();
+  for (const module of modules) {
+    for (const [type, handler] of Object.entries(module.jobs ?? {})) {
+      if (handlers.has(type)) throw new ConfigurationError(`modules.${module.name}.jobs.${type}`, "another module already handles this job type");
+      handlers.set(type, handler);
+    }
+  }
+  return handlers;
+}
+
+/** Checks the modules (unique names, unique job types) and merges their tags and error statuses. */
+function assemble(modules: readonly ServerModule[]): { tags: OpenApiTag[]; statuses: Record<string, number> } {
+  const names = new Set<string>();
+  const tags = new Map<string, OpenApiTag>();
+  const statuses: Record<string, number> = { ...ERROR_STATUSES };
+  for (const module of modules) {
+    if (names.has(module.name)) throw new ConfigurationError(`modules.${module.name}`, "two modules have this name");
+    names.add(module.name);
+    for (const tag of module.tags ?? []) if (!tags.has(tag.name)) tags.set(tag.name, tag);
+    Object.assign(statuses, module.errorStatuses);
+  }
+  jobHandlersOf(modules);
+  return { tags: [...tags.values()], statuses };
+}
+
 /**
  * The whole API (`/api/v1/…`, `/openapi.json`, `/docs`, `/redoc`, `/metrics`) as a router, to be
- * mounted at the root of an app or under a host's own path with the host's own store.
+ * mounted at the root of an app or under a host's own path with the host's own store. A request
+ * goes through, in order: request log, metrics, security headers, CORS, rate limits, the modules'
+ * routes (see `createRouteTable`), 404, the documentation, the error mapping.
  *
  * @example hostApp.use("/hr", createApiRouter({ store: createMemoryStore(), config: loadConfig().config }));
  */
 export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const { config } = options;
+  const modules = options.modules ?? builtInModules();
+  const { tags, statuses } = assemble(modules);
   const logger = options.logger ?? createLogger(config);
   const metrics = config.ENABLE_METRICS ? createHttpMetrics() : null;
   const store = metrics ? metrics.instrumentStore(options.store) : options.store;
-  const passwordHasher = options.passwordHasher ?? createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
+  const tokens = createTokenService({
+    secret: config.SECRET_KEY,
+    accessTokenMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES,
+    refreshTokenDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
+  });
   const epca = createEpca({
     store,
-    passwordHasher,
+    passwordHasher: options.passwordHasher ?? createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N }),
+    sessionTokens: createSessionTokens(tokens),
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
+    selfRegistration: config.REGISTRATION_ENABLED,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  // The counters must be shared by every instance: on PostgreSQL they live in its
-  // rate_limit_counters table (read from the store given, not the metrics wrapper).
-  let rateLimitStores = rateLimitStoresFor(config, options.store);
-  if (rateLimitStores === null) {
-    logger.warn("DATABASE_URL names PostgreSQL but the store given has no shared rate-limit counters: rate limits count in this process only");
-    rateLimitStores = memoryRateLimitStores;
-  }
-  const services: ApiServices = {
-    epca,
-    store,
-    config,
-    passwordHasher,
-    logger,
-    startedAt: Date.now(),
-    rateLimitStores,
-    tokens: createTokenService({
-      secret: config.SECRET_KEY,
-      accessTokenMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES,
-      refreshTokenDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
-    }),
-  };
+  // Counters shared by every instance when the store is (PostgreSQL), else this process's.
+  const rateLimitStores = rateLimitStoresFor(options.store);
+  const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now() };
 
   const router = express.Router() as ApiRouter;
   router.use(createHttpLogger(logger));
@@ -114,25 +129,18 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   }
 
   const registry = createOpenApiRegistry();
-  const table = createRouteTable({ router, registry, services, basePath: API_BASE_PATH });
-  healthRoutes(table);
-  authRoutes(table);
-  userRoutes(table);
-  departmentRoutes(table);
-  employeeRoutes(table);
-  projectRoutes(table);
-  timesheetRoutes(table);
-  allocationRoutes(table);
-  analyticsRoutes(table);
+  const table = createRouteTable({ router, registry, kit, basePath: API_BASE_PATH });
+  for (const module of modules) module.routes?.(table);
   router.use(API_BASE_PATH, notFoundHandler);
 
   let document: Record<string, unknown> | undefined;
-  const openApiDocument = () => (document ??= generateOpenApiDocument(registry));
+  const openApiDocument = () => (document ??= generateOpenApiDocument(registry, tags));
   mountDocs(router, openApiDocument);
-  router.use(errorHandler);
+  router.use(createErrorHandler(statuses));
 
   Object.defineProperties(router, {
     routes: { value: table.mounted, enumerable: true },
+    modules: { value: modules, enumerable: true },
     openApiDocument: { value: openApiDocument, enumerable: true },
     metricsRegistry: { value: metrics?.registry ?? null, enumerable: true },
   });
@@ -157,6 +165,7 @@ export function createApp(options: CreateAppOptions): EpcaApp {
   const api = createApiRouter(options);
   app.use(api);
   app.use(notFoundHandler);
+  // Errors inside the API are answered by its own handler; this one sees only the app's.
   app.use(errorHandler);
   Object.defineProperty(app, "api", { value: api, enumerable: true });
   return app;

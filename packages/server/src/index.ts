@@ -1,11 +1,36 @@
-export { createApiRouter, createApp, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
-export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config.js";
+export { createApiRouter, createApp, jobHandlersOf, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
+export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config/config.js";
 export { createScryptPasswordHasher, type ScryptParameters } from "./auth/scrypt-password-hasher.js";
-export { createTokenService, hashRefreshToken, type TokenClaims, type TokenService, type TokenType } from "./auth/tokens.js";
-export { errorHandler, notFoundHandler, HttpError } from "./http/errors.js";
-export type { MountedRoute, RouteMethod } from "./http/define-route.js";
-export { createLogger } from "./ops/logging.js";
-export { storeFromConfig } from "./store-from-config.js";
+export {
+  createSessionTokens,
+  createTokenService,
+  hashRefreshToken,
+  type TokenClaims,
+  type TokenService,
+  type TokenType,
+} from "./auth/tokens.js";
+export { createErrorHandler, ERROR_STATUSES, errorAnswer, errorHandler, notFoundHandler, HttpError, type ErrorAnswer } from "./http/errors.js";
+export type { ModuleJob, ModuleJobHandler, ServerModule } from "./http/module.js";
+export type { OpenApiTag } from "./http/openapi.js";
+export { named } from "./http/openapi.js";
+export type { ApiKit, MountedRoute, Reply, RouteContext, RouteDefinition, RouteMethod, RoutePermission, RouteTable } from "./http/route-table.js";
+export { idParam, idParams, pageQuery } from "./http/params.js";
+export { created, ok, page } from "./http/replies.js";
+export { createLogger } from "./http/logging.js";
+export {
+  allocationModule,
+  analyticsModule,
+  authModule,
+  builtInModules,
+  departmentModule,
+  employeeModule,
+  healthModule,
+  projectModule,
+  timesheetModule,
+  userModule,
+} from "./modules/index.js";
+export { schemas } from "./modules/schemas.js";
 export { ensureFirstAdmin, type FirstAdminOutcome } from "./bootstrap.js";
 export { seedDemoOrganisation, DEMO_USERS, type DemoSeedSummary } from "./demo-seed.js";
+export { DEV_ADMIN_PASSWORD } from "./config/config.js";
 export { SERVER_VERSION } from "./version.js";

@@ -1,4 +1,5 @@
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
+import type { EpcaStore } from "@epca/core";
 import type { ServerConfig } from "@epca/server";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/test-database.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,18 +25,25 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
   });
   afterEach(async () => {
     while (servers.length) await servers.pop()!.close();
-    await stores[0]?.rateLimitCounters.resetPrefix("");
+    await stores[0]?.counters.resetPrefix("");
   });
   afterAll(async () => {
     for (const store of stores) await store.close();
     await database?.drop();
   });
 
-  /** Instances A and B; `storeKind` "postgres" unless a test says otherwise. */
-  async function twoInstances(overrides: Partial<ServerConfig>): Promise<[TestServer, TestServer]> {
+  /**
+   * Instances A and B on the two stores of one database; `oneProcessEach` hands them the stores as
+   * single-process stores declare themselves (PGlite, memory), whose counters are the process's.
+   */
+  async function twoInstances(overrides: Partial<ServerConfig>, options: { oneProcessEach?: boolean } = {}): Promise<[TestServer, TestServer]> {
     const config = { storeKind: "postgres" as const, DATABASE_URL: database.url, TRUST_PROXY: 1, ...overrides };
-    const a = await startServer(stores[0]!, config);
-    const b = await startServer(stores[1]!, config);
+    const as = (store: EpcaStore): EpcaStore =>
+      options.oneProcessEach
+        ? Object.assign(Object.create(store) as EpcaStore, { capabilities: { sharedAcrossProcesses: false, durable: true } })
+        : store;
+    const a = await startServer(as(stores[0]!), config);
+    const b = await startServer(as(stores[1]!), config);
     servers.push(a, b);
     expect(a.base).not.toBe(b.base);
     return [a, b];
@@ -92,7 +100,7 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
   });
 
   it("control: with the memory store (a PGlite or memory configuration) each instance counts alone", async () => {
-    const [a, b] = await twoInstances({ storeKind: "memory", DATABASE_URL: "memory:", RATE_LIMIT_PER_MINUTE: 3 });
+    const [a, b] = await twoInstances({ storeKind: "memory", DATABASE_URL: "memory:", RATE_LIMIT_PER_MINUTE: 3 }, { oneProcessEach: true });
     const statuses: number[] = [];
     for (const t of [a, b, a, b]) statuses.push((await t.request("GET", `${API}/departments/`)).status);
     expect(statuses).toEqual([401, 401, 401, 401]);

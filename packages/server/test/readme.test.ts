@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expectMountedApi } from "../../../test-support/mounted-api.js";
-import { cleanEnv } from "./support/processes.js";
+import { cleanEnv } from "../../../test-support/processes.js";
 import { startReadmeExample } from "./support/readme-server.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));

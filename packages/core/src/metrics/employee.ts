@@ -1,26 +1,6 @@
+import type { EmployeeAnalytics } from "../schemas/analytics.js";
 import type { EmployeeAggregate } from "../ports/analytics-store.js";
 import { hourlyCost, ratio, type MetricOptions } from "./ratio.js";
-
-/** The figures of one employee (docs/metrics.md, "Employee"). */
-export interface EmployeeAnalytics {
-  employee_id: number;
-  name: string;
-  department_id: number;
-  /** `revenue_generated`, currency. */
-  revenue: number;
-  /** Annual salary, currency. */
-  cost: number;
-  /** `revenue − cost`, currency. */
-  profit: number;
-  /** `(revenue − cost) / cost`; `null` when cost is 0. */
-  roi: number | null;
-  /** Σ hours of the employee's non-rejected timesheets. */
-  total_hours: number;
-  /** `revenue / total_hours`, currency per hour; `null` without hours. */
-  productivity_index: number | null;
-  /** `salary / standardAnnualHours`, currency per hour. */
-  hourly_cost: number | null;
-}
 
 /** Computes an employee's figures from their aggregate. */
 export function employeeAnalytics(agg: EmployeeAggregate, options: MetricOptions): EmployeeAnalytics {

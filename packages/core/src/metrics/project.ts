@@ -1,32 +1,6 @@
+import type { ProjectAnalytics } from "../schemas/analytics.js";
 import type { ProjectAggregate } from "../ports/analytics-store.js";
-import type { ProjectStatus } from "../schemas/project.js";
 import { ratio, type MetricOptions } from "./ratio.js";
-
-/** The figures of one project (docs/metrics.md, "Project"). */
-export interface ProjectAnalytics {
-  project_id: number;
-  name: string;
-  department_id: number;
-  status: ProjectStatus;
-  /** 0–100, as stored. */
-  completion_percentage: number;
-  /** Project revenue, currency. */
-  revenue: number;
-  /** `project.cost`, currency. */
-  direct_cost: number;
-  /** Σ hours × hourly cost of the employee who logged them, currency. */
-  labour_cost: number;
-  /** `direct_cost + labour_cost`, currency. */
-  total_cost: number;
-  /** `revenue − total_cost`, currency. */
-  profit: number;
-  /** `profit / total_cost`; `null` when total cost is 0. */
-  roi: number | null;
-  /** Σ hours of non-rejected timesheets on the project. */
-  total_hours: number;
-  /** `revenue / total_hours`, currency per hour; `null` without hours. */
-  productivity_index: number | null;
-}
 
 /**
  * Labour cost of a project: `salary_hours / standardAnnualHours` (= Σ hours × hourly cost).

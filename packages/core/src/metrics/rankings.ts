@@ -4,25 +4,11 @@ import type {
   ProjectAggregate,
   ProjectRankingMetric,
 } from "../ports/analytics-store.js";
-import { employeeAnalytics, type EmployeeAnalytics } from "./employee.js";
-import { projectAnalytics, type ProjectAnalytics } from "./project.js";
+import type { EmployeeRanking, ProjectRanking } from "../schemas/analytics.js";
+import { employeeAnalytics } from "./employee.js";
+import { projectAnalytics } from "./project.js";
 import { ratio, type MetricOptions } from "./ratio.js";
 
-/** An employee's place in a ranking, with their figures and the value they were ranked by. */
-export interface EmployeeRanking extends EmployeeAnalytics {
-  /** 1 for the highest value. */
-  rank: number;
-  metric: EmployeeRankingMetric;
-  value: number;
-}
-
-/** A project's place in a ranking, with its figures and the value it was ranked by. */
-export interface ProjectRanking extends ProjectAnalytics {
-  /** 1 for the highest value. */
-  rank: number;
-  metric: ProjectRankingMetric;
-  value: number;
-}
 
 /** The value an employee is ranked by; `null` (left out of the ranking) when the ratio has no denominator. */
 export function employeeMetricValue(

@@ -22,4 +22,4 @@ export {
   type ReadonlyPermission,
   type Resource,
 } from "./permissions.js";
-export { actorPermissions, authorize, can, canSomewhere, grantedScopes, type PolicyTarget } from "./policy.js";
+export { actorPermissions, authorize, authorizeSomewhere, can, canSomewhere, grantedScopes, type PolicyTarget } from "./policy.js";

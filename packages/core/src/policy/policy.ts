@@ -101,3 +101,8 @@ export function grantedScopes(actor: Actor, action: string, resource: string): P
 export function authorize(actor: Actor, action: string, resource: string, target?: PolicyTarget): void {
   if (!can(actor, action, resource, target)) throw new ForbiddenError("Insufficient privileges");
 }
+
+/** Refuses early (`ForbiddenError`) an action the actor's roles grant in no scope at all, before any record is read. */
+export function authorizeSomewhere(actor: Actor, action: string, resource: string): void {
+  if (!canSomewhere(actor, action, resource)) throw new ForbiddenError();
+}

@@ -9,6 +9,7 @@ export type {
 } from "./analytics-store.js";
 export type { AuditLog } from "./audit-log.js";
 export { fixedClock, systemClock, type Clock } from "./clock.js";
+export type { CounterStore, CounterWindow } from "./counters.js";
 export type { PasswordHasher } from "./password-hasher.js";
 export type {
   AllocationFilter,
@@ -31,7 +32,8 @@ export type {
   ProjectRepository,
   TimesheetRepository,
 } from "./repositories.js";
-export type { EpcaStore, TenantScope, UnitOfWork } from "./store.js";
+export type { SessionClaims, SessionTokenService, SignedSession } from "./session-tokens.js";
+export type { EpcaStore, StoreCapabilities, TenantScope, UnitOfWork } from "./store.js";
 export type { TenantRepository } from "./tenants.js";
 export type {
   RefreshTokenConsumption,

@@ -1,6 +1,8 @@
 import type { TenantId } from "../schemas/common.js";
+import type { Tenant } from "../schemas/tenant.js";
 import type { AnalyticsStore } from "./analytics-store.js";
 import type { AuditLog } from "./audit-log.js";
+import type { CounterStore } from "./counters.js";
 import type {
   AllocationRepository,
   DepartmentRepository,
@@ -11,10 +13,16 @@ import type {
 import type { TenantRepository } from "./tenants.js";
 import type { RefreshTokenRepository, RoleRepository, UserRepository } from "./users.js";
 
-/** Every tenant-scoped port, as handed out by one unit of work for one tenant. */
+/**
+ * Core's tenant-scoped ports, as handed out by one unit of work for one tenant. Other packages
+ * add their own ports next to these (a scope is `TenantScope & TheirScope`): adapters compose the
+ * parts of the packages they implement, so this interface never widens for them.
+ */
 export interface TenantScope {
   /** The tenant every call of this scope runs for. */
   readonly tenantId: TenantId;
+  /** That tenant as stored when the unit of work began (read in the same transaction). */
+  readonly tenant: Tenant;
   readonly departments: DepartmentRepository;
   readonly employees: EmployeeRepository;
   readonly projects: ProjectRepository;
@@ -27,22 +35,37 @@ export interface TenantScope {
   readonly audit: AuditLog;
 }
 
-/** Transactions: the only way to reach tenant data. */
-export interface UnitOfWork {
+/** Transactions: the only way to reach tenant data. `S` is the scope: core's ports plus any parts. */
+export interface UnitOfWork<S extends TenantScope = TenantScope> {
   /**
    * Runs `work` in one transaction for one tenant. MUST commit every write when `work` resolves and
    * MUST roll back every write when it rejects, rethrowing its error unchanged. The scope MUST NOT
-   * be used after `work` settles. MUST reject with `NotFoundError("tenant", id)` for an unknown tenant.
+   * be used after `work` settles (`ScopeExpiredError`). MUST reject with `NotFoundError("tenant", id)`
+   * for an unknown tenant, and with `StoreClosedError` once the store is closed.
    */
-  transaction<T>(tenantId: TenantId, work: (scope: TenantScope) => Promise<T>): Promise<T>;
+  transaction<T>(tenantId: TenantId, work: (scope: S) => Promise<T>): Promise<T>;
+}
+
+/** What a store can do beyond the ports every store has; callers branch on these, never on probing methods. */
+export interface StoreCapabilities {
+  /**
+   * Several processes may use the store at once and see each other's commits (a PostgreSQL
+   * server): counters, locks and queues on it are shared by every server and worker process.
+   */
+  readonly sharedAcrossProcesses: boolean;
+  /** What is committed survives a restart of the process (PGlite, PostgreSQL; not memory). */
+  readonly durable: boolean;
 }
 
 /** A complete storage adapter. */
-export interface EpcaStore extends UnitOfWork {
+export interface EpcaStore<S extends TenantScope = TenantScope> extends UnitOfWork<S> {
   /** Platform-level tenant administration. */
   readonly tenants: TenantRepository;
+  /** Platform-level fixed-window counters (rate limits). */
+  readonly counters: CounterStore;
+  readonly capabilities: StoreCapabilities;
   /** Resolves when the storage answers; rejects with its error otherwise (health checks). */
   ping(): Promise<void>;
-  /** Releases connections and files; the store MUST NOT be used afterwards. */
+  /** Releases connections and files; the store MUST NOT be used afterwards (`StoreClosedError`). */
   close(): Promise<void>;
 }

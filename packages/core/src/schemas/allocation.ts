@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
+import { dateOrderRefinement } from "./dates.js";
 
 const percentage = z.number().min(0).max(100);
-function datesInOrder(a: { start_date?: string | undefined; end_date?: string | undefined }): boolean {
-  return !a.start_date || !a.end_date || a.start_date <= a.end_date;
-}
-const datesMessage = { message: "end_date must not be before start_date", path: ["end_date"] };
 
 /** Input of `createAllocation`: an employee's share of time on a project over a period. */
 export const allocationCreateSchema = z
@@ -17,7 +14,7 @@ export const allocationCreateSchema = z
     start_date: isoDateSchema,
     end_date: isoDateSchema,
   })
-  .refine(datesInOrder, datesMessage);
+  .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type AllocationCreate = z.input<typeof allocationCreateSchema>;
 
 /** Input of `updateAllocation`. */
@@ -30,7 +27,7 @@ export const allocationUpdateSchema = z
     start_date: isoDateSchema.optional(),
     end_date: isoDateSchema.optional(),
   })
-  .refine(datesInOrder, datesMessage);
+  .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type AllocationUpdate = z.input<typeof allocationUpdateSchema>;
 
 /** A stored allocation. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
+import { dateOrderRefinement } from "./dates.js";
 
 /** Lifecycle of a project. Timesheets cannot be logged on `completed` or `cancelled` ones. */
 export const projectStatusSchema = z.enum(["planned", "in_progress", "completed", "on_hold", "cancelled"]);
@@ -8,10 +9,6 @@ export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 const name = z.string().trim().min(2).max(200);
 const completion = z.number().min(0).max(100);
 
-function datesInOrder(p: { start_date?: string | null | undefined; end_date?: string | null | undefined }): boolean {
-  return !p.start_date || !p.end_date || p.start_date <= p.end_date;
-}
-const datesMessage = { message: "end_date must not be before start_date", path: ["end_date"] };
 
 /** Input of `createProject`. */
 export const projectCreateSchema = z
@@ -27,7 +24,7 @@ export const projectCreateSchema = z
     estimated_end_date: isoDateSchema.nullish(),
     description: z.string().max(2000).nullish(),
   })
-  .refine(datesInOrder, datesMessage);
+  .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type ProjectCreate = z.input<typeof projectCreateSchema>;
 
 /** Input of `updateProject`: any subset of the create fields. */
@@ -44,7 +41,7 @@ export const projectUpdateSchema = z
     estimated_end_date: isoDateSchema.nullish(),
     description: z.string().max(2000).nullish(),
   })
-  .refine(datesInOrder, datesMessage);
+  .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type ProjectUpdate = z.input<typeof projectUpdateSchema>;
 
 /** A stored project. */

@@ -1,10 +1,22 @@
 /**
- * @epca/core/testing — the contract suite every storage adapter runs, and the dataset generator
- * it uses. Framework-free: pass your runner's `describe`, `it`, `beforeAll`, `afterAll`.
+ * @epca/core/testing — the contract suite every storage adapter runs (whole, or one part per
+ * port), its fixtures, and the dataset generator it uses. Framework-free: pass your runner's
+ * `describe`, `it`, `beforeAll`, `afterAll` (and `skip`).
  *
  * @packageDocumentation
  */
-export { runStoreContract, type ContractRunner, type StoreContractOptions } from "./store-contract.js";
+export { runStoreContract, storeContractParts, type StoreContractPart } from "./store-contract.js";
+export {
+  contractContext,
+  ROLLBACK,
+  uniqueTenantId,
+  type ContractContext,
+  type ContractRunner,
+  type RawRead,
+  type StoreContractOptions,
+} from "./contract/kit.js";
+export { contractFixtures } from "./contract/fixtures.js";
+export { checkClosedStoreRefuses } from "./contract/scope.js";
 export {
   generateDataset,
   seededRandom,

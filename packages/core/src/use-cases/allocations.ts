@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from "../errors.js";
 import type { Actor } from "../policy/actor.js";
-import { authorize } from "../policy/policy.js";
+import { authorize, authorizeSomewhere } from "../policy/policy.js";
 import type { AllocationFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import {
@@ -11,7 +11,10 @@ import {
   type AllocationUpdate,
 } from "../schemas/allocation.js";
 import { validateAllocation } from "../validation/allocation.js";
-import { assertRecordId, definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "allocation";
@@ -47,7 +50,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
     async list(actor, filter: AllocationFilter = {}, page) {
       authorize(actor, "read", "allocations");
       const paging = parsePage(page);
-      return inTenant(ctx, actor, (scope) => scope.allocations.list(filter, paging));
+      return inTenant(ctx, actor, (scope) => scope.allocations.list(withoutUndefined(filter), paging));
     },
 
     async get(actor, id) {
@@ -57,7 +60,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
     },
 
     async create(actor, input) {
-      gate(actor, "create", "allocations");
+      authorizeSomewhere(actor, "create", "allocations");
       const values = parseInput(allocationCreateSchema, input);
       return inTenant(ctx, actor, async (scope) => {
         await allocatedEmployee(scope, actor, "create", values.employee_id);
@@ -71,8 +74,8 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "update", "allocations");
-      const patch = definedOnly(parseInput(allocationUpdateSchema, input));
+      authorizeSomewhere(actor, "update", "allocations");
+      const patch = withoutUndefined(parseInput(allocationUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);
         await allocatedEmployee(scope, actor, "update", before.employee_id);
@@ -92,7 +95,7 @@ export function allocationUseCases(ctx: UseCaseContext): CrudUseCases<Allocation
 
     async delete(actor, id) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "delete", "allocations");
+      authorizeSomewhere(actor, "delete", "allocations");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.allocations.findById(id), RESOURCE, id);
         await allocatedEmployee(scope, actor, "delete", before.employee_id);

@@ -6,7 +6,9 @@ import { projectAnalytics } from "../metrics/project.js";
 import { rankEmployees, rankProjects } from "../metrics/rankings.js";
 import { z } from "zod";
 import { employeeRankingMetricSchema, projectRankingMetricSchema, rankingLimitSchema } from "../schemas/ranking.js";
-import { assertRecordId, found, inTenant, parseInput, type UseCaseContext } from "./context.js";
+import { assertRecordId, parseInput } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
 import type { AnalyticsUseCases } from "./types.js";
 
 const employeeRankingQuery = z.object({

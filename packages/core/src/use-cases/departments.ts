@@ -1,9 +1,12 @@
 import { ConflictError } from "../errors.js";
-import { authorize } from "../policy/policy.js";
+import { authorize, authorizeSomewhere } from "../policy/policy.js";
 import type { DepartmentFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import { departmentCreateSchema, departmentUpdateSchema, type Department } from "../schemas/department.js";
-import { assertRecordId, definedOnly, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { DepartmentUseCases } from "./types.js";
 
 const RESOURCE = "department";
@@ -19,7 +22,7 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
     async list(actor, filter: DepartmentFilter = {}, page) {
       authorize(actor, "read", "departments");
       const paging = parsePage(page);
-      return inTenant(ctx, actor, (scope) => scope.departments.list(filter, paging));
+      return inTenant(ctx, actor, (scope) => scope.departments.list(withoutUndefined(filter), paging));
     },
 
     async get(actor, id) {
@@ -41,8 +44,8 @@ export function departmentUseCases(ctx: UseCaseContext): DepartmentUseCases {
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "update", "departments");
-      const patch = definedOnly(parseInput(departmentUpdateSchema, input));
+      authorizeSomewhere(actor, "update", "departments");
+      const patch = withoutUndefined(parseInput(departmentUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.departments.findById(id), RESOURCE, id);
         authorize(actor, "update", "departments", { departmentIds: [before.id] });

@@ -1,9 +1,12 @@
 import { ConflictError } from "../errors.js";
-import { authorize } from "../policy/policy.js";
+import { authorize, authorizeSomewhere } from "../policy/policy.js";
 import type { EmployeeFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import { employeeCreateSchema, employeeUpdateSchema, type Employee, type EmployeeCreate, type EmployeeUpdate } from "../schemas/employee.js";
-import { assertRecordId, definedOnly, departmentsTouched, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { departmentsTouched, found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "employee";
@@ -20,7 +23,7 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
     async list(actor, filter: EmployeeFilter = {}, page) {
       authorize(actor, "read", "employees");
       const paging = parsePage(page);
-      return inTenant(ctx, actor, (scope) => scope.employees.list(filter, paging));
+      return inTenant(ctx, actor, (scope) => scope.employees.list(withoutUndefined(filter), paging));
     },
 
     async get(actor, id) {
@@ -30,7 +33,7 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
     },
 
     async create(actor, input) {
-      gate(actor, "create", "employees");
+      authorizeSomewhere(actor, "create", "employees");
       const values = parseInput(employeeCreateSchema, input);
       return inTenant(ctx, actor, async (scope) => {
         found(await scope.departments.findById(values.department_id), "department", values.department_id);
@@ -48,8 +51,8 @@ export function employeeUseCases(ctx: UseCaseContext): CrudUseCases<Employee, Em
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "update", "employees");
-      const patch = definedOnly(parseInput(employeeUpdateSchema, input));
+      authorizeSomewhere(actor, "update", "employees");
+      const patch = withoutUndefined(parseInput(employeeUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.employees.findById(id), RESOURCE, id);
         const departmentIds = await departmentsTouched(scope, before.department_id, patch.department_id);

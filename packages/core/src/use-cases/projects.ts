@@ -1,8 +1,12 @@
 import { ConflictError, ValidationError } from "../errors.js";
-import { authorize } from "../policy/policy.js";
+import { authorize, authorizeSomewhere } from "../policy/policy.js";
 import type { ProjectFilter } from "../ports/records.js";
+import { datesInOrder } from "../schemas/dates.js";
 import { projectCreateSchema, projectUpdateSchema, type Project, type ProjectCreate, type ProjectUpdate } from "../schemas/project.js";
-import { assertRecordId, definedOnly, departmentsTouched, found, gate, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { departmentsTouched, found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "project";
@@ -13,7 +17,7 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
     async list(actor, filter: ProjectFilter = {}, page) {
       authorize(actor, "read", "projects");
       const paging = parsePage(page);
-      return inTenant(ctx, actor, (scope) => scope.projects.list(filter, paging));
+      return inTenant(ctx, actor, (scope) => scope.projects.list(withoutUndefined(filter), paging));
     },
 
     async get(actor, id) {
@@ -23,7 +27,7 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
     },
 
     async create(actor, input) {
-      gate(actor, "create", "projects");
+      authorizeSomewhere(actor, "create", "projects");
       const values = parseInput(projectCreateSchema, input);
       return inTenant(ctx, actor, async (scope) => {
         found(await scope.departments.findById(values.department_id), "department", values.department_id);
@@ -42,15 +46,15 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "update", "projects");
-      const patch = definedOnly(parseInput(projectUpdateSchema, input));
+      authorizeSomewhere(actor, "update", "projects");
+      const patch = withoutUndefined(parseInput(projectUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.projects.findById(id), RESOURCE, id);
         const departmentIds = await departmentsTouched(scope, before.department_id, patch.department_id);
         authorize(actor, "update", "projects", { departmentIds });
         const start = patch.start_date === undefined ? before.start_date : patch.start_date;
         const end = patch.end_date === undefined ? before.end_date : patch.end_date;
-        if (start && end && end < start) {
+        if (!datesInOrder(start, end)) {
           throw new ValidationError([{ path: ["end_date"], message: "end_date must not be before start_date", code: "invalid_range" }]);
         }
         const after = found(await scope.projects.update(id, patch), RESOURCE, id);

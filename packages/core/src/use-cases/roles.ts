@@ -3,7 +3,10 @@ import { authorize } from "../policy/policy.js";
 import { builtInRoles, isBuiltInRoleName } from "../policy/built-in-roles.js";
 import type { TenantScope } from "../ports/store.js";
 import { roleCreateSchema, roleUpdateSchema } from "../schemas/role.js";
-import { assertRecordId, definedOnly, found, inTenant, parseInput, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { RoleUseCases } from "./types.js";
 
 const RESOURCE = "role";
@@ -39,7 +42,7 @@ export function roleUseCases(ctx: UseCaseContext): RoleUseCases {
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
       authorize(actor, "update", "roles");
-      const patch = definedOnly(parseInput(roleUpdateSchema, input));
+      const patch = withoutUndefined(parseInput(roleUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.roles.findById(id), RESOURCE, id);
         if (patch.name !== undefined && patch.name !== before.name) await ensureNameFree(scope, patch.name, id);

@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from "../errors.js";
 import type { Actor } from "../policy/actor.js";
-import { authorize, can, type PolicyTarget } from "../policy/policy.js";
+import { authorize, can, type PolicyTarget, authorizeSomewhere } from "../policy/policy.js";
 import type { TimesheetFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import type { Employee } from "../schemas/employee.js";
@@ -12,10 +12,20 @@ import {
 } from "../schemas/timesheet.js";
 import { validateTimesheetEntry } from "../validation/timesheet.js";
 import { nextTimesheetStatus, timesheetLockIssue, type TimesheetTransition } from "../validation/timesheet-workflow.js";
-import { assertRecordId, definedOnly, found, gate, inTenant, isoDay, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { isoDay } from "../schemas/dates.js";
+import { recordChange } from "./audit-trail.js";
 import type { TimesheetUseCases } from "./types.js";
 
 const RESOURCE = "timesheet";
+const PAST_PARTICIPLE: Readonly<Record<TimesheetTransition, string>> = { submit: "submitted", approve: "approved", reject: "rejected" };
+
+/** "A draft", "An approved": the indefinite article a word takes (the statuses are plain English words). */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "An" : "A"} ${word}`;
+}
 
 /** The policy target of an entry: its employee, and that employee's department. */
 function targetOf(employee: Employee): PolicyTarget {
@@ -49,13 +59,13 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
   async function transition(actor: Actor, id: number, step: TimesheetTransition, note: string | null): Promise<Timesheet> {
     assertRecordId(RESOURCE, id);
     const action = step === "submit" ? "submit" : "approve";
-    gate(actor, action, "timesheets");
+    authorizeSomewhere(actor, action, "timesheets");
     return inTenant(ctx, actor, async (scope) => {
       const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
       const employee = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
       authorize(actor, action, "timesheets", targetOf(employee));
       const status = nextTimesheetStatus(before.status, step);
-      if (status === null) throw new ConflictError(`A ${before.status} timesheet cannot be ${step === "submit" ? "submitted" : `${step}d`}`);
+      if (status === null) throw new ConflictError(`${withArticle(before.status)} timesheet cannot be ${PAST_PARTICIPLE[step]}`);
       // Rejected hours do not count towards the day, so a resubmitted entry is checked again.
       if (before.status === "rejected") await validateEntry(scope, { ...before, employee }, id);
       const review =
@@ -72,7 +82,27 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
     async list(actor, filter: TimesheetFilter = {}, page) {
       authorize(actor, "read", "timesheets");
       const paging = parsePage(page);
-      return inTenant(ctx, actor, (scope) => scope.timesheets.list(filter, paging));
+      return inTenant(ctx, actor, (scope) => scope.timesheets.list(withoutUndefined(filter), paging));
+    },
+
+    async listOfEmployee(actor, employeeId, filter = {}, page) {
+      assertRecordId("employee", employeeId);
+      authorize(actor, "read", "timesheets");
+      const paging = parsePage(page);
+      return inTenant(ctx, actor, async (scope) => {
+        found(await scope.employees.findById(employeeId), "employee", employeeId);
+        return scope.timesheets.list({ ...withoutUndefined(filter), employee_id: employeeId }, paging);
+      });
+    },
+
+    async listOfProject(actor, projectId, filter = {}, page) {
+      assertRecordId("project", projectId);
+      authorize(actor, "read", "timesheets");
+      const paging = parsePage(page);
+      return inTenant(ctx, actor, async (scope) => {
+        found(await scope.projects.findById(projectId), "project", projectId);
+        return scope.timesheets.list({ ...withoutUndefined(filter), project_id: projectId }, paging);
+      });
     },
 
     async get(actor, id) {
@@ -82,7 +112,7 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
     },
 
     async create(actor, input) {
-      gate(actor, "create", "timesheets");
+      authorizeSomewhere(actor, "create", "timesheets");
       const values = parseInput(timesheetCreateSchema, input);
       return inTenant(ctx, actor, async (scope) => {
         const employee = found(await scope.employees.findById(values.employee_id), "employee", values.employee_id);
@@ -103,8 +133,8 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "update", "timesheets");
-      const patch = definedOnly(parseInput(timesheetUpdateSchema, input));
+      authorizeSomewhere(actor, "update", "timesheets");
+      const patch = withoutUndefined(parseInput(timesheetUpdateSchema, input));
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
         const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);
@@ -133,7 +163,7 @@ export function timesheetUseCases(ctx: UseCaseContext): TimesheetUseCases {
 
     async delete(actor, id) {
       assertRecordId(RESOURCE, id);
-      gate(actor, "delete", "timesheets");
+      authorizeSomewhere(actor, "delete", "timesheets");
       return inTenant(ctx, actor, async (scope) => {
         const before = found(await scope.timesheets.findByIdForUpdate(id), RESOURCE, id);
         const owner = found(await scope.employees.findById(before.employee_id), "employee", before.employee_id);

@@ -8,11 +8,14 @@ import type { Role, RoleCreate, RoleUpdate } from "../schemas/role.js";
 import type { BuiltInRole } from "../policy/built-in-roles.js";
 import type { Timesheet, TimesheetCreate, TimesheetReview, TimesheetUpdate } from "../schemas/timesheet.js";
 import type { User, UserCreate, UserRecord, UserUpdate } from "../schemas/user.js";
-import type { CompanyAnalytics } from "../metrics/company.js";
-import type { DepartmentAnalytics } from "../metrics/department.js";
-import type { EmployeeAnalytics } from "../metrics/employee.js";
-import type { ProjectAnalytics } from "../metrics/project.js";
-import type { EmployeeRanking, ProjectRanking } from "../metrics/rankings.js";
+import type {
+  CompanyAnalytics,
+  DepartmentAnalytics,
+  EmployeeAnalytics,
+  EmployeeRanking,
+  ProjectAnalytics,
+  ProjectRanking,
+} from "../schemas/analytics.js";
 import type { Actor, RequestMetadata } from "../policy/actor.js";
 import type { Clock } from "../ports/clock.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
@@ -26,18 +29,28 @@ import type {
   TimesheetFilter,
   UserFilter,
 } from "../ports/index.js";
-import type { UnitOfWork } from "../ports/store.js";
+import type { SessionTokenService } from "../ports/session-tokens.js";
+import type { EpcaStore, TenantScope } from "../ports/store.js";
+import type { Credentials } from "./actors.js";
 
-/** What the use cases run on. */
+/** What the use cases run on; each is checked when `createEpca` runs, not at first use. */
 export interface EpcaDependencies {
   /** The storage adapter. */
-  readonly store: UnitOfWork;
+  readonly store: EpcaStore;
+  /**
+   * Memory-hard password hashing for user accounts (core does no cryptography). Required: pass
+   * `null` to say the application keeps no passwords (its own sign-in); creating a user or logging
+   * in then fails with `ConfigurationError`.
+   */
+  readonly passwordHasher: PasswordHasher | null;
+  /** Signs session tokens; without it `sessions` refuses every login. */
+  readonly sessionTokens?: SessionTokenService;
   /** Defaults to the wall clock. */
   readonly clock?: Clock;
-  /** Needed for user creation, password changes and `authenticate`. */
-  readonly passwordHasher?: PasswordHasher;
   /** Hours in a working year, for hourly cost (default 2080). */
   readonly standardAnnualHours?: number;
+  /** Whether anonymous `users.register` creates accounts (default false); admins register anyone either way. */
+  readonly selfRegistration?: boolean;
 }
 
 /** Paging as callers pass it: both fields optional (skip 0, limit 100). */
@@ -73,6 +86,10 @@ export interface TimesheetUseCases extends CrudUseCases<Timesheet, TimesheetCrea
   approve(actor: Actor, id: number): Promise<Timesheet>;
   /** `submitted` → `rejected`, with an optional reason. */
   reject(actor: Actor, id: number, review?: TimesheetReview): Promise<Timesheet>;
+  /** The employee's entries; `NotFoundError` when the employee does not exist. */
+  listOfEmployee(actor: Actor, employeeId: number, filter?: Omit<TimesheetFilter, "employee_id">, page?: PageInput): Promise<PageResult<Timesheet>>;
+  /** The project's entries; `NotFoundError` when the project does not exist. */
+  listOfProject(actor: Actor, projectId: number, filter?: Omit<TimesheetFilter, "project_id">, page?: PageInput): Promise<PageResult<Timesheet>>;
 }
 
 /** User administration and self-service. */
@@ -83,8 +100,8 @@ export interface UserUseCases {
   /** An admin creates a user of any role. */
   create(actor: Actor, input: UserCreate): Promise<User>;
   /**
-   * Registration: without an actor only `read_only` users are created (another role: `ForbiddenError`);
-   * an admin actor may register any role.
+   * Registration: without an actor only `read_only` users are created (another role: `ForbiddenError`),
+   * and only while self-registration is open; an admin actor may register any role at any time.
    */
   register(tenantId: TenantId, input: UserCreate, actor?: Actor | null, request?: RequestMetadata): Promise<User>;
   /** An admin, or the user themself; only an admin changes `role`, `is_active`, `department_id`, `employee_id`. */
@@ -120,8 +137,90 @@ export interface AnalyticsUseCases {
   topProjects(actor: Actor, options?: { metric?: ProjectRankingMetric; limit?: number }): Promise<ProjectRanking[]>;
 }
 
+/** The body of a successful login or refresh (OAuth2's token response). */
+export interface TokenPair {
+  readonly access_token: string;
+  readonly refresh_token: string;
+  readonly token_type: "bearer";
+  /** Seconds the access token is valid. */
+  readonly expires_in: number;
+}
+
+/** Sessions: login, refresh-token rotation with reuse detection, logout. */
+export interface SessionUseCases {
+  /** Starts a session; `UnauthenticatedError` ("Incorrect email or password") for wrong credentials or an inactive user. */
+  login(tenantId: TenantId, credentials: { email: string; password: string }, request?: RequestMetadata): Promise<TokenPair>;
+  /**
+   * Rotates a refresh token: the presented one stops working and a new pair of the same session is
+   * issued. A token presented a second time revokes its whole session (reuse detection); so does a
+   * refresh by a user who is no longer active. `tenantHint` is what the request names as its tenant.
+   */
+  refresh(refreshToken: string, options?: { tenantHint?: string | null; request?: RequestMetadata }): Promise<TokenPair>;
+  /** Ends the actor's session `sessionId` (and the session of `refreshToken`, when it is the actor's). */
+  logout(actor: Actor, sessionId: string, options?: { refreshToken?: string }): Promise<void>;
+}
+
+/** Where the name of a tenant came from, as its error messages say. */
+export interface TenantReference {
+  readonly value: string;
+  readonly source: "X-Tenant-ID" | "from the host name";
+}
+
+/** Tenant resolution before login. */
+export interface TenantUseCases {
+  /** The id of the tenant `reference` names (an id, else a subdomain); `UnknownTenantError`, or `TenantSuspendedError`. */
+  resolve(reference: TenantReference): Promise<TenantId>;
+}
+
+/** What a health check reports of the store. */
+export interface StoreHealth {
+  readonly status: "healthy" | "unhealthy";
+  /** Round trip in ms, to the microsecond; `null` when it failed. */
+  readonly latency_ms: number | null;
+  /** Why it failed. */
+  readonly error?: unknown;
+}
+
+/** Health checks. */
+export interface HealthUseCases {
+  /** Pings the store within `timeoutMs` (default 5,000). */
+  store(options?: { timeoutMs?: number }): Promise<StoreHealth>;
+}
+
+/**
+ * What another package's use cases are built on: units of work (the request's own inside
+ * `actingAs`), the clock, and core's use cases on the same units of work. `S` is the scope the
+ * package needs: core's ports plus the parts it adds to a store.
+ */
+export interface UseCaseHost<S extends TenantScope = TenantScope> {
+  /** Runs `work` in a unit of work of the tenant: a transaction of its own, or the request's. */
+  run<T>(tenantId: TenantId, work: (scope: S) => Promise<T>): Promise<T>;
+  readonly clock: Clock;
+  /** Core's use cases, joining the same units of work. */
+  readonly epca: Epca;
+}
+
+/** Builds another package's use cases over a host (see `Epca.extend`). */
+export type UseCaseFactory<U, S extends TenantScope = TenantScope> = (host: UseCaseHost<S>) => U;
+
 /** The whole application layer of EPCA, bound to its dependencies. */
 export interface Epca {
+  /**
+   * Another package's use cases over this instance, built once per factory: inside `actingAs`
+   * they join the request's unit of work as core's do. Their scope must hold the ports the factory
+   * needs (the store was created with those parts); a missing one fails at its first use.
+   */
+  extend<U, S extends TenantScope = TenantScope>(factory: UseCaseFactory<U, S>): U;
+  /**
+   * Runs `work` as the user of verified `credentials` in ONE unit of work: the tenant (active, and
+   * the one `tenantHint` names), the user (active) and their roles are read in the transaction
+   * that every use case called through the `epca` handed to `work` then joins.
+   * `UnauthenticatedError` for an inactive or unknown user; `ForbiddenError` for a tenant mismatch.
+   */
+  actingAs<T>(credentials: Credentials, work: (actor: Actor, epca: Epca) => Promise<T>): Promise<T>;
+  readonly sessions: SessionUseCases;
+  readonly tenants: TenantUseCases;
+  readonly health: HealthUseCases;
   readonly departments: DepartmentUseCases;
   readonly employees: CrudUseCases<Employee, EmployeeCreate, EmployeeUpdate, EmployeeFilter>;
   readonly projects: CrudUseCases<Project, ProjectCreate, ProjectUpdate, ProjectFilter>;

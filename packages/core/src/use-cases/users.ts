@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { ConflictError, ForbiddenError, ValidationError } from "../errors.js";
-import type { Actor, RequestMetadata } from "../policy/actor.js";
-import { authorize } from "../policy/policy.js";
+import { ConfigurationError, ConflictError, ForbiddenError, ValidationError } from "../errors.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { Actor, RequestMetadata } from "../policy/actor.js";
+import { authorize, can } from "../policy/policy.js";
+import { actorOfUser } from "./actors.js";
 import type { UserFilter } from "../ports/records.js";
 import type { TenantScope } from "../ports/store.js";
 import { idSchema, type TenantId } from "../schemas/common.js";
@@ -15,24 +16,32 @@ import {
   type UserPatch,
   type UserRecord,
 } from "../schemas/user.js";
-import { assertRecordId, definedOnly, found, inTenant, parseInput, parsePage, recordChange, type UseCaseContext } from "./context.js";
+import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input.js";
+import { found } from "./records.js";
+import { inTenant, type UseCaseContext } from "./unit-of-work.js";
+import { recordChange } from "./audit-trail.js";
 import type { UserUseCases } from "./types.js";
 
 const RESOURCE = "user";
+
+/** What account use cases meet when `createEpca` was given `passwordHasher: null`. */
+function noPasswords(): ConfigurationError {
+  return new ConfigurationError("passwordHasher", "is null: this application keeps no passwords, so it cannot create users with one or check one");
+}
 /** Fields only an admin may change, on anyone, themselves included. */
 const PRIVILEGED_FIELDS = ["role", "is_active", "department_id", "employee_id"] as const;
 
 /** Users: admins manage everyone; a user reads and edits their own profile. */
 export function userUseCases(ctx: UseCaseContext): UserUseCases {
-  function hasher(): PasswordHasher {
-    if (!ctx.passwordHasher) throw new Error("createEpca needs a passwordHasher for user accounts");
-    return ctx.passwordHasher;
-  }
+  const hasher: PasswordHasher = ctx.passwordHasher ?? {
+    hash: () => Promise.reject(noPasswords()),
+    verify: () => Promise.reject(noPasswords()),
+  };
 
   // A hash to verify against when the email is unknown, so that both answers cost the same.
   let decoyHash: Promise<string> | undefined;
   function decoy(): Promise<string> {
-    decoyHash ??= hasher().hash("decoy-password-never-matches");
+    decoyHash ??= hasher.hash("decoy-password-never-matches");
     return decoyHash;
   }
 
@@ -42,7 +51,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
         { path: ["current_password"], message: "Confirm your current password to change your password or email", code: "required" },
       ]);
     }
-    if (!(await hasher().verify(currentPassword, user.password_hash))) {
+    if (!(await hasher.verify(currentPassword, user.password_hash))) {
       throw new ValidationError([{ path: ["current_password"], message: "The current password is not correct", code: "invalid_password" }]);
     }
   }
@@ -57,7 +66,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     await checkLinks(scope, values);
     const created = await scope.users.insert({
       email: values.email,
-      password_hash: await hasher().hash(values.password),
+      password_hash: await hasher.hash(values.password),
       full_name: values.full_name,
       role: values.role,
       is_active: values.is_active,
@@ -74,7 +83,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
       authorize(actor, "read", "users");
       const paging = parsePage(page);
       return inTenant(ctx, actor, async (scope) => {
-        const result = await scope.users.list(filter, paging);
+        const result = await scope.users.list(withoutUndefined(filter), paging);
         return { items: result.items.map(toPublicUser), total: result.total };
       });
     },
@@ -95,18 +104,21 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
       const values = parseInput(userCreateSchema, input);
       if (actor) {
         if (actor.tenantId !== tenantId) throw new ForbiddenError("An admin registers users in their own tenant only");
+        if (!ctx.selfRegistration && !can(actor, "create", "users")) throw new ForbiddenError("Registration is disabled");
         authorize(actor, "create", "users");
+      } else if (!ctx.selfRegistration) {
+        throw new ForbiddenError("Registration is disabled");
       } else if (values.role !== "read_only" || values.department_id != null || values.employee_id != null || !values.is_active) {
         throw new ForbiddenError("Self-registration creates read_only users only");
       }
       const source = actor ?? { userId: null, ...(request ? { request } : {}) };
-      return ctx.store.transaction(tenantId, (scope) => insertUser(scope, source, values));
+      return ctx.run(tenantId, (scope) => insertUser(scope, source, values));
     },
 
     async update(actor, id, input) {
       assertRecordId(RESOURCE, id);
       authorize(actor, "update", "users", { userId: id });
-      const values = definedOnly(parseInput(userUpdateSchema, input));
+      const values = withoutUndefined(parseInput(userUpdateSchema, input));
       // Only a grant over all users (an admin's) changes these, on anyone, the actor included.
       if (PRIVILEGED_FIELDS.some((field) => values[field] !== undefined)) authorize(actor, "manage", "users");
       return inTenant(ctx, actor, async (scope) => {
@@ -121,7 +133,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
           await confirmCurrentPassword(before, currentPassword);
         }
         const patch: UserPatch = { ...rest };
-        if (password !== undefined) patch.password_hash = await hasher().hash(password);
+        if (password !== undefined) patch.password_hash = await hasher.hash(password);
         const after = found(await scope.users.update(id, patch), RESOURCE, id);
         // A new password or a deactivation ends every session of the user.
         if (password !== undefined || (values.is_active === false && before.is_active)) {
@@ -163,32 +175,19 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     },
 
     async authenticate(tenantId, email, password) {
-      const user: UserRecord | null = await ctx.store.transaction(tenantId, (scope) => scope.users.findByEmail(email.toLowerCase()));
+      const user: UserRecord | null = await ctx.run(tenantId, (scope) => scope.users.findByEmail(email.toLowerCase()));
       if (!user) {
-        await hasher().verify(password, await decoy());
+        await hasher.verify(password, await decoy());
         return null;
       }
-      const valid = await hasher().verify(password, user.password_hash);
+      const valid = await hasher.verify(password, user.password_hash);
       return valid && user.is_active ? user : null;
     },
 
     async actorFor(tenantId, userId, request) {
-      return ctx.store.transaction(tenantId, async (scope) => {
+      return ctx.run(tenantId, async (scope) => {
         const user = await scope.users.findById(userId);
-        if (!user || !user.is_active) return null;
-        const customRoles = user.role_ids.length > 0 ? await scope.roles.findByIds(user.role_ids) : [];
-        const actor: Actor = {
-          userId: user.id,
-          tenantId,
-          role: user.role,
-          departmentId: user.department_id,
-          employeeId: user.employee_id,
-          ...(customRoles.length > 0
-            ? { customRoles: customRoles.map((role) => ({ name: role.name, permissions: role.permissions })) }
-            : {}),
-          ...(request ? { request } : {}),
-        };
-        return actor;
+        return user && user.is_active ? actorOfUser(scope, user, request) : null;
       });
     },
   };

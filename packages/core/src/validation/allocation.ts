@@ -1,5 +1,6 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Allocation } from "../schemas/allocation.js";
+import { datesInOrder } from "../schemas/dates.js";
 
 /** Most an employee may be allocated at any one time, in percent. */
 export const MAX_ALLOCATION_PERCENTAGE = 100;
@@ -75,7 +76,7 @@ export function validateAllocation(
     });
   }
 
-  const rangeValid = candidate.start_date <= candidate.end_date;
+  const rangeValid = datesInOrder(candidate.start_date, candidate.end_date);
   if (!rangeValid) {
     issues.push({
       path: ["end_date"],

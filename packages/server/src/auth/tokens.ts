@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import type { SessionTokenService } from "@epca/core";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 
 /** `typ` header values: an access token can never pass as a refresh token, nor the reverse. */
@@ -111,5 +112,27 @@ export function createTokenService(options: {
         throw error;
       }
     },
+  };
+}
+
+/** Core's `SessionTokenService` over the API's JWTs: what `createEpca` signs sessions with. */
+export function createSessionTokens(tokens: TokenService): SessionTokenService {
+  return {
+    async issue(claims) {
+      const access = await tokens.sign("access", claims);
+      const refresh = await tokens.sign("refresh", claims);
+      return {
+        accessToken: access.token,
+        accessExpiresIn: tokens.accessTtlSeconds,
+        refreshToken: refresh.token,
+        refreshTokenHash: hashRefreshToken(refresh.token),
+        refreshExpiresAt: refresh.expiresAt,
+      };
+    },
+    async verifyRefresh(token) {
+      const claims = await tokens.verify(token, "refresh");
+      return claims && { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId };
+    },
+    hashRefreshToken,
   };
 }

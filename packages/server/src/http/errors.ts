@@ -1,13 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import {
-  ConflictError,
-  ForbiddenError,
-  LimitExceededError,
-  NotFoundError,
-  UnauthenticatedError,
-  ValidationError,
-  isEpcaError,
-} from "@epca/core";
+import { NotFoundError, ValidationError, isEpcaError } from "@epca/core";
 import type { z } from "zod";
 
 /** Where a validation issue sits, FastAPI style. */
@@ -51,39 +43,44 @@ export function zodIssuesToDetail(issues: readonly z.core.$ZodIssue[], location:
 
 const UNAUTHENTICATED_HEADERS = { "WWW-Authenticate": "Bearer" };
 
-interface ErrorAnswer {
+/**
+ * The HTTP status of every error code the built-in modules can meet: the one table where errors
+ * become statuses. A module adds its own codes (`ServerModule.errorStatuses`); a code in no table
+ * is a 500.
+ */
+export const ERROR_STATUSES: Readonly<Record<string, number>> = Object.freeze({
+  unauthenticated: 401,
+  forbidden: 403,
+  tenant_suspended: 403,
+  limit_exceeded: 403,
+  not_found: 404,
+  unknown_tenant: 404,
+  conflict: 409,
+  validation_failed: 422,
+  store_closed: 503,
+});
+
+/** An error's answer: status, body and headers. */
+export interface ErrorAnswer {
   status: number;
   body: { detail: unknown };
   headers?: Record<string, string>;
 }
 
-/** The one place where errors become HTTP answers. */
-export function errorAnswer(error: unknown): ErrorAnswer | null {
+/** The one place where errors become HTTP answers, by their stable `code` (`statuses` defaults to `ERROR_STATUSES`). */
+export function errorAnswer(error: unknown, statuses: Readonly<Record<string, number>> = ERROR_STATUSES): ErrorAnswer | null {
   if (error instanceof HttpError) return { status: error.status, body: { detail: error.detail }, headers: error.headers };
   if (isEpcaError(error)) {
-    if (error instanceof NotFoundError) return { status: 404, body: { detail: notFoundMessage(error) } };
-    if (error instanceof ForbiddenError) return { status: 403, body: { detail: error.message } };
-    if (error instanceof LimitExceededError) return { status: 403, body: { detail: error.message } };
-    if (error instanceof ConflictError) return { status: 409, body: { detail: error.message } };
-    if (error instanceof UnauthenticatedError) {
-      return { status: 401, body: { detail: error.message }, headers: UNAUTHENTICATED_HEADERS };
-    }
+    const status = statuses[error.code];
+    if (status === undefined) return null;
     if (error instanceof ValidationError) {
-      return {
-        status: 422,
-        body: {
-          detail: error.issues.map((issue) => ({
-            loc: ["body", ...issue.path],
-            msg: issue.message,
-            type: issue.code,
-          })),
-        },
-      };
+      return { status, body: { detail: error.issues.map((issue) => ({ loc: ["body", ...issue.path], msg: issue.message, type: issue.code })) } };
     }
+    // "Department not found": never the id, never whether it exists in another tenant.
+    const detail = error instanceof NotFoundError && error.code === "not_found" ? notFoundMessage(error) : error.message;
+    return { status, body: { detail }, ...(status === 401 ? { headers: UNAUTHENTICATED_HEADERS } : {}) };
   }
-  const bodyParser = bodyParserError(error);
-  if (bodyParser) return bodyParser;
-  return null;
+  return bodyParserError(error);
 }
 
 function notFoundMessage(error: NotFoundError): string {
@@ -127,21 +124,26 @@ export const notFoundHandler: RequestHandler = (_req, res) => {
 };
 
 /**
- * Express error middleware: domain errors map to their status; anything unexpected is a 500 with
- * a fixed body (no stack, no SQL), logged with the request id.
+ * Express error middleware over a status table: domain errors map to their status; anything
+ * unexpected is a 500 with a fixed body (no stack, no SQL), logged with the request id.
  */
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const answer = errorAnswer(error);
-  if (res.headersSent) {
-    req.log?.error({ err: error }, "error after the response started");
-    res.destroy();
-    return;
-  }
-  if (answer) {
-    if (answer.status >= 500) req.log?.error({ err: error }, "request failed");
-    res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
-    return;
-  }
-  req.log?.error({ err: error }, "unexpected error");
-  res.status(500).json({ detail: "Internal Server Error" });
-};
+export function createErrorHandler(statuses: Readonly<Record<string, number>> = ERROR_STATUSES): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const answer = errorAnswer(error, statuses);
+    if (res.headersSent) {
+      req.log?.error({ err: error }, "error after the response started");
+      res.destroy();
+      return;
+    }
+    if (answer) {
+      if (answer.status >= 500) req.log?.error({ err: error }, "request failed");
+      res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
+      return;
+    }
+    req.log?.error({ err: error }, "unexpected error");
+    res.status(500).json({ detail: "Internal Server Error" });
+  };
+}
+
+/** The error middleware of the built-in modules' table. */
+export const errorHandler: ErrorRequestHandler = createErrorHandler();

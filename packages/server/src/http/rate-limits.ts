@@ -1,9 +1,8 @@
 import type { EpcaStore } from "@epca/core";
-import type { PostgresStore } from "@epca/adapter-postgres";
 import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler, type Store } from "express-rate-limit";
 import type { Request, RequestHandler, Response } from "express";
-import type { ServerConfig } from "../config.js";
-import { PostgresRateLimitStore } from "./rate-limit-store.js";
+import type { ServerConfig } from "../config/config.js";
+import { CounterRateLimitStore, type PruneSchedule } from "./counter-rate-limit-store.js";
 
 /**
  * Where a limiter keeps its counters, given the limiter's distinct prefix: `undefined` for
@@ -15,17 +14,14 @@ export type RateLimitStoreFactory = (prefix: string) => Store | undefined;
 export const memoryRateLimitStores: RateLimitStoreFactory = () => undefined;
 
 /**
- * The counters of the limiters: on PostgreSQL (`DATABASE_URL=postgres://…`, a `pg` PostgresStore)
- * the `rate_limit_counters` table shared by every instance on that database, so N instances
- * allow each limit once; otherwise the memory store. `null` when the config says PostgreSQL but
- * the store given has no shared counters (the caller warns and falls back to memory).
+ * The counters of the limiters: the store's own counters when several processes share the store
+ * (`capabilities.sharedAcrossProcesses`, a PostgreSQL server), so N instances allow each limit
+ * once; otherwise express-rate-limit's memory store (one process's store, one process's counts).
  */
-export function rateLimitStoresFor(config: Pick<ServerConfig, "storeKind">, store: EpcaStore): RateLimitStoreFactory | null {
-  if (config.storeKind !== "postgres") return memoryRateLimitStores;
-  const candidate = store as Partial<PostgresStore>;
-  if (candidate.driver !== "pg" || !candidate.rateLimitCounters) return null;
-  const counters = candidate.rateLimitCounters;
-  return (prefix) => new PostgresRateLimitStore(counters, `${prefix}:`);
+export function rateLimitStoresFor(store: Pick<EpcaStore, "capabilities" | "counters">): RateLimitStoreFactory {
+  if (!store.capabilities.sharedAcrossProcesses) return memoryRateLimitStores;
+  const schedule: PruneSchedule = { lastPrune: 0 };
+  return (prefix) => new CounterRateLimitStore(store.counters, `${prefix}:`, schedule);
 }
 
 function limiter(options: {

@@ -1,6 +1,6 @@
 import type { PageResult } from "@epca/core";
 import type { Request } from "express";
-import type { Reply } from "./define-route.js";
+import type { Reply } from "./route-table.js";
 
 /** Where the API lives under the router's mount point. */
 export const API_BASE_PATH = "/api/v1";

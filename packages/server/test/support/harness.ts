@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createEpca, systemActor, type Epca, type EpcaStore, type PasswordHasher } from "@epca/core";
-import { createApp, createScryptPasswordHasher, testConfig, type EpcaApp, type ServerConfig } from "@epca/server";
+import { createApp, createScryptPasswordHasher, testConfig, type EpcaApp, type ServerConfig, type ServerModule } from "@epca/server";
 import type { StoreFactory } from "./stores.js";
 
 /** Cheap scrypt for tests (N = 2^10); production uses 2^17. */
@@ -34,10 +34,10 @@ export interface TestResponse {
 export async function startServer(
   store: EpcaStore,
   overrides: Partial<ServerConfig> = {},
-  options: { closeStore?: () => Promise<void> } = {},
+  options: { closeStore?: () => Promise<void>; modules?: readonly ServerModule[] } = {},
 ): Promise<TestServer> {
   const config = testConfig({ SECRET_KEY: TEST_SECRET, ...overrides });
-  const app = createApp({ store, config, passwordHasher: testHasher });
+  const app = createApp({ store, config, passwordHasher: testHasher, ...(options.modules ? { modules: options.modules } : {}) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -1,5 +1,5 @@
 import { writeReadmeExample } from "../../../../test-support/readme-example.js";
-import { startProcess, type ProcessResult, type RunningProcess } from "./processes.js";
+import { startProcess, type ProcessResult, type RunningProcess } from "../../../../test-support/processes.js";
 
 /**
  * `runReadmeExample` for a README block that starts a server and keeps running: starts it with

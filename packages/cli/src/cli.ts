@@ -1,0 +1,189 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import { Command, Option } from "commander";
+import {
+  ConfigError,
+  createApp,
+  createLogger,
+  createScryptPasswordHasher,
+  DEMO_USERS,
+  DEV_ADMIN_PASSWORD,
+  ensureFirstAdmin,
+  loadConfig,
+  seedDemoOrganisation,
+  SERVER_VERSION,
+  type ServerConfig,
+} from "@epca/server";
+import { storeFromConfig } from "./store-from-config.js";
+
+/** Long work reports on stderr, so that stdout stays clean for scripts. */
+const progress = (message: string) => process.stderr.write(`epca: ${message}\n`);
+
+function configFromEnv(overrides: Record<string, string | undefined> = {}): ServerConfig {
+  const { config, warnings } = loadConfig({ ...process.env, ...overrides });
+  for (const warning of warnings) progress(`warning: ${warning}`);
+  return config;
+}
+
+async function serve(options: { port?: string; host?: string; seed?: boolean }): Promise<void> {
+  const config = configFromEnv({
+    ...(options.port !== undefined ? { PORT: options.port } : {}),
+    ...(options.host !== undefined ? { HOST: options.host } : {}),
+    ...(options.seed === false ? { EPCA_SEED_DEMO: "false" } : {}),
+  });
+  const logger = createLogger(config);
+  progress(`opening the store (${config.storeKind}) and applying migrations…`);
+  const opened = await storeFromConfig(config, { migrate: true });
+  for (const m of opened.migrationsApplied) progress(`applied migration ${m.version} ${m.name}`);
+  const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
+
+  const admin = await ensureFirstAdmin({
+    store: opened.store,
+    passwordHasher,
+    email: config.FIRST_ADMIN_EMAIL,
+    password: config.FIRST_ADMIN_PASSWORD,
+  });
+  if (admin === "created") progress(`created the first admin ${config.FIRST_ADMIN_EMAIL}`);
+  if (admin === "skipped") progress("FIRST_ADMIN_EMAIL / FIRST_ADMIN_PASSWORD not set: no admin created");
+
+  let seeded = false;
+  if (config.EPCA_SEED_DEMO) {
+    const summary = await seedDemoOrganisation({ store: opened.store, passwordHasher, onProgress: progress });
+    seeded = summary.seeded;
+    if (summary.seeded) {
+      progress(
+        `demo organisation: ${summary.departments} departments, ${summary.employees} employees, ${summary.projects} projects, ${summary.timesheets} timesheets, ${summary.users} users`,
+      );
+    }
+  }
+
+  const app = createApp({ store: opened.store, config, logger, passwordHasher });
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const url = `http://localhost:${port}`;
+  const lines = [
+    "",
+    `EPCA API ${SERVER_VERSION} on ${opened.description}`,
+    `  API      ${url}/api/v1`,
+    `  Docs     ${url}/docs   (ReDoc: ${url}/redoc)`,
+    `  Health   ${url}/api/v1/health`,
+    "",
+  ];
+  if (config.FIRST_ADMIN_EMAIL && config.NODE_ENV !== "production") {
+    // Only the built-in development password is shown; an operator's own never reaches stdout.
+    const password = config.FIRST_ADMIN_PASSWORD === DEV_ADMIN_PASSWORD ? DEV_ADMIN_PASSWORD : "<FIRST_ADMIN_PASSWORD>";
+    lines.push(
+      "Log in:",
+      `  curl -s -X POST ${url}/api/v1/auth/login -d 'username=${config.FIRST_ADMIN_EMAIL}&password=${password}'`,
+      `  curl -s ${url}/api/v1/departments/ -H "Authorization: Bearer <access_token>"`,
+      "",
+    );
+  }
+  if (seeded || config.EPCA_SEED_DEMO) {
+    lines.push(`Demo users (password ${DEMO_USERS[0].password}): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}`, "");
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(() => {
+      void opened.store.close().finally(() => process.exit(0));
+    });
+    server.closeIdleConnections?.();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+async function migrate(): Promise<void> {
+  const config = configFromEnv();
+  if (config.storeKind === "memory") {
+    progress("DATABASE_URL=memory: has no migrations");
+    return;
+  }
+  progress(`applying migrations (${config.storeKind})…`);
+  const opened = await storeFromConfig(config, { migrate: true });
+  for (const m of opened.migrationsApplied) progress(`applied migration ${m.version} ${m.name}`);
+  progress(opened.migrationsApplied.length === 0 ? "already up to date" : `${opened.migrationsApplied.length} migration(s) applied`);
+  await opened.store.close();
+}
+
+async function seedDemo(): Promise<void> {
+  const config = configFromEnv();
+  const opened = await storeFromConfig(config, { migrate: true });
+  try {
+    const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
+    const summary = await seedDemoOrganisation({ store: opened.store, passwordHasher, onProgress: progress });
+    if (!summary.seeded) progress("the store already holds departments or employees: nothing seeded");
+    else process.stdout.write(JSON.stringify(summary) + "\n");
+  } finally {
+    await opened.store.close();
+  }
+}
+
+async function createAdmin(options: { email: string; password?: string; name: string }): Promise<void> {
+  const config = configFromEnv();
+  const password = options.password ?? process.env.EPCA_ADMIN_PASSWORD;
+  if (!password) throw new ConfigError("--password", "required (or set EPCA_ADMIN_PASSWORD)");
+  const opened = await storeFromConfig(config, { migrate: true });
+  try {
+    const outcome = await ensureFirstAdmin({
+      store: opened.store,
+      passwordHasher: createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N }),
+      email: options.email,
+      password,
+      fullName: options.name,
+    });
+    progress(outcome === "created" ? `admin ${options.email} created` : `a user ${options.email} already exists: unchanged`);
+  } finally {
+    await opened.store.close();
+  }
+}
+
+/** The `epca` command line. */
+export function createCli(): Command {
+  const program = new Command("epca")
+    .description("EPCA – Employee Productivity & Cost Analytics: the reference API server")
+    .version(SERVER_VERSION)
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      "\nConfiguration comes from the environment (DATABASE_URL, SECRET_KEY, PORT, …); see packages/server/README.md.",
+    );
+  program
+    .command("serve")
+    .description("apply migrations, create the first admin, seed the demo (embedded store), then serve the API")
+    .addOption(new Option("-p, --port <port>", "port to listen on (PORT, default 8000)"))
+    .addOption(new Option("--host <host>", "address to bind (HOST, default 0.0.0.0)"))
+    .option("--no-seed", "do not seed the demo organisation (EPCA_SEED_DEMO=false)")
+    .action(serve);
+  program.command("migrate").description("apply pending database migrations and exit").action(migrate);
+  program.command("seed-demo").description("seed the demo organisation into an empty store and exit").action(seedDemo);
+  program
+    .command("create-admin")
+    .description("create an administrator in the default tenant")
+    .requiredOption("-e, --email <email>", "the admin's email")
+    .option("--password <password>", "the admin's password (or EPCA_ADMIN_PASSWORD)")
+    .option("-n, --name <name>", "full name", "Administrator")
+    .action(createAdmin);
+  return program;
+}
+
+createCli()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      progress(error.message);
+    } else {
+      progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (process.env.LOG_LEVEL === "debug" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    }
+    process.exit(1);
+  });

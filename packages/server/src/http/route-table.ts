@@ -1,0 +1,316 @@
+import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { BUILT_IN_ROLES, ForbiddenError, canSomewhere, can, type Actor, type BuiltInRoleName, type Epca, type SessionClaims } from "@epca/core";
+import express, { type Request, type RequestHandler, type Response, type Router } from "express";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { isBearer, verifyAccessToken } from "../auth/bearer.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { ServerConfig } from "../config/config.js";
+import { HttpError, RequestValidationError, zodIssuesToDetail, type IssueLocation } from "./errors.js";
+import { errorSchema } from "./openapi.js";
+import type { RateLimitStoreFactory } from "./rate-limits.js";
+import { requestMetadata } from "./request-metadata.js";
+
+/** HTTP methods the API uses. */
+export type RouteMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * The permission a route needs somewhere (any scope) before the request is even parsed; the use
+ * case then checks the record itself. `everywhere: true` asks for an unscoped grant (admin-only
+ * listings).
+ */
+export interface RoutePermission {
+  readonly action: string;
+  readonly resource: string;
+  readonly everywhere?: boolean;
+}
+
+type Maybe<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** One documented endpoint: mounted on the router and registered in the OpenAPI document at once. */
+export interface RouteDefinition<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+> {
+  readonly method: RouteMethod;
+  /** OpenAPI-style path under the API base, e.g. `/departments/{dept_id}` (a trailing `/` is optional on requests). */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  /** `required` (default): a valid access token; `optional`: used when sent; `none`: public. */
+  readonly auth?: "required" | "optional" | "none";
+  readonly permission?: RoutePermission;
+  readonly request?: {
+    readonly params?: P;
+    readonly query?: Q;
+    readonly body?: B;
+    /** Also accept `application/x-www-form-urlencoded` bodies (OAuth2 password flow). */
+    readonly form?: boolean;
+  };
+  /** Middleware run first (e.g. a stricter rate limit). */
+  readonly before?: readonly RequestHandler[];
+  /** Middleware run once the body is read, before it is validated (e.g. a per-account limit). */
+  readonly afterBody?: readonly RequestHandler[];
+  /** Success responses by status; errors (401/403/404/422) are documented automatically. */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly headers?: readonly string[] }>>;
+}
+
+/** What a handler receives: parsed input, who asks, and the use cases to call. */
+export interface RouteContext<P, Q, B> {
+  readonly params: Maybe<P>;
+  readonly query: Maybe<Q>;
+  readonly body: Maybe<B>;
+  /** The authenticated actor (routes with `auth: "required"`). */
+  readonly actor: Actor;
+  /** The actor when a token was sent (`auth: "optional"`), else `null`. */
+  readonly optionalActor: Actor | null;
+  /** The session (refresh-token family) of the caller's token, when authenticated. */
+  readonly sessionId: string | null;
+  /**
+   * The use cases. For an authenticated request they all join the request's one unit of work, in
+   * which the actor was looked up; the answer is sent once it committed.
+   */
+  readonly epca: Epca;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+/** What a handler answers; `undefined` when it wrote the response itself. */
+export interface Reply {
+  readonly status?: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A route as mounted, for tests comparing the router and the document. */
+export interface MountedRoute {
+  readonly method: RouteMethod;
+  /** The OpenAPI path, e.g. `/api/v1/departments/{dept_id}`. */
+  readonly path: string;
+  /** The Express path, e.g. `/api/v1/departments/:dept_id`. */
+  readonly expressPath: string;
+}
+
+/** What the routes of one API instance share; modules read it through their route table. */
+export interface ApiKit {
+  /** The use cases over the API's store (outside any request's unit of work). */
+  readonly epca: Epca;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly tokens: TokenService;
+  /** Where each rate limiter keeps its counters (the store's shared counters, or memory). */
+  readonly rateLimitStores: RateLimitStoreFactory;
+  /** When the instance started (ms since epoch), for `uptime_seconds`. */
+  readonly startedAt: number;
+}
+
+/** Collects the routes of one API instance. */
+export interface RouteTable extends ApiKit {
+  define<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    definition: RouteDefinition<P, Q, B>,
+    handler: (ctx: RouteContext<P, Q, B>) => Promise<Reply | undefined>,
+  ): void;
+  readonly mounted: readonly MountedRoute[];
+  /** The base path routes are defined under, e.g. `/api/v1`. */
+  readonly basePath: string;
+}
+
+const ROLE_NAMES = Object.keys(BUILT_IN_ROLES) as BuiltInRoleName[];
+
+/** The built-in roles a permission admits (documentation only; the policy decides at run time). */
+export function rolesFor(permission: RoutePermission | undefined): BuiltInRoleName[] {
+  if (!permission) return [...ROLE_NAMES];
+  return ROLE_NAMES.filter((role) => {
+    const actor: Actor = { userId: 1, tenantId: "default", role, departmentId: 1, employeeId: 1 };
+    return permitted(actor, permission);
+  });
+}
+
+function permitted(actor: Actor, permission: RoutePermission): boolean {
+  return permission.everywhere ? can(actor, permission.action, permission.resource) : canSomewhere(actor, permission.action, permission.resource);
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, location: IssueLocation): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new RequestValidationError(zodIssuesToDetail(result.error.issues, location));
+  return result.data;
+}
+
+/** What an authenticated request carries from its token to its unit of work. */
+interface PendingRequest {
+  claims?: SessionClaims;
+  /** A media-type or body error met before the caller was known: answered after 401 and 403. */
+  deferred?: unknown;
+}
+
+function pending(res: Response): PendingRequest {
+  return ((res.locals.epcaRequest as PendingRequest | undefined) ??= {});
+}
+
+/**
+ * Creates the route table of one router: `define` mounts each route and registers its operation.
+ *
+ * A request runs top to bottom: `before` (rate limits) → the token's signature and expiry (401,
+ * no storage) → the body is read (its errors kept for later) → `afterBody` → then, for an
+ * authenticated request, ONE unit of work: the actor is looked up (401 when inactive) → the
+ * route's permission (403) → the kept body error (413/415/422) → params, query and body parsed
+ * (422) → the handler, whose use cases join the same unit of work → commit → the answer.
+ */
+export function createRouteTable(options: { router: Router; registry: OpenAPIRegistry; kit: ApiKit; basePath: string }): RouteTable {
+  const { router, registry, kit, basePath } = options;
+  const mounted: MountedRoute[] = [];
+  const limit = kit.config.BODY_MAX_BYTES;
+  const multiTenant = kit.config.MULTI_TENANT;
+  const jsonParser = express.json({ limit, strict: true });
+  const formParser = express.urlencoded({ limit, extended: false, parameterLimit: 100 });
+
+  return {
+    ...kit,
+    mounted,
+    basePath,
+    define(definition, handler) {
+      const auth = definition.auth ?? "required";
+      const request = definition.request ?? {};
+      const openApiPath = basePath + definition.path;
+      const expressPath = (basePath + definition.path).replace(/\{(\w+)\}/g, ":$1").replace(/(.)\/$/, "$1");
+      const accepted = request.form ? ["application/json", "application/x-www-form-urlencoded"] : ["application/json"];
+      const wantsToken = (req: Request) => auth === "required" || (auth === "optional" && isBearer(req.get("authorization")));
+
+      /** Runs a body parser; for an authenticated request its error waits until the caller is known. */
+      const keepingErrors =
+        (parser: RequestHandler): RequestHandler =>
+        (req, res, next) =>
+          parser(req, res, (error?: unknown) => {
+            const state = pending(res);
+            if (error !== undefined && state.claims !== undefined) {
+              state.deferred ??= error;
+              next();
+            } else next(error as Error | undefined);
+          });
+
+      const steps: RequestHandler[] = [...(definition.before ?? [])];
+      steps.push(async (req, res, next) => {
+        try {
+          const state = pending(res);
+          if (wantsToken(req)) state.claims = await verifyAccessToken(req.get("authorization"), kit.tokens, multiTenant);
+          if (request.body) {
+            // A body in a media type the route does not read: 415 rather than a confusing 422.
+            const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+            if (hasBody && !req.is(accepted)) {
+              const unsupported = new HttpError(415, `Unsupported media type; send ${accepted.join(" or ")}`);
+              if (state.claims === undefined) throw unsupported;
+              state.deferred = unsupported;
+            }
+          }
+          next();
+        } catch (error) {
+          next(error);
+        }
+      });
+      if (request.body) {
+        steps.push((req, res, next) => (pending(res).deferred === undefined ? keepingErrors(jsonParser)(req, res, next) : next()));
+        if (request.form) steps.push((req, res, next) => (pending(res).deferred === undefined ? keepingErrors(formParser)(req, res, next) : next()));
+      }
+      steps.push(...(definition.afterBody ?? []));
+
+      const answer = async (req: Request, res: Response, epca: Epca, actor: Actor | null, sessionId: string | null) => {
+        const params = parsePart(request.params, req.params, "path");
+        const query = parsePart(request.query, req.query ?? {}, "query");
+        const body = parsePart(request.body, req.body, "body");
+        const ctx: RouteContext<typeof request.params, typeof request.query, typeof request.body> = {
+          params: params as never,
+          query: query as never,
+          body: body as never,
+          get actor(): Actor {
+            if (actor === null) throw new Error(`route ${definition.method} ${openApiPath} read an actor without auth`);
+            return actor;
+          },
+          optionalActor: actor,
+          sessionId,
+          epca,
+          req,
+          res,
+        };
+        return handler(ctx as never);
+      };
+
+      steps.push(async (req, res, next) => {
+        try {
+          const { claims, deferred } = pending(res);
+          let reply: Reply | undefined;
+          if (claims === undefined) {
+            reply = await answer(req, res, kit.epca, null, null);
+          } else {
+            res.set("Cache-Control", "no-store");
+            const tenantHint = multiTenant ? (req.get("x-tenant-id")?.trim() ?? null) : null;
+            reply = await kit.epca.actingAs({ ...claims, tenantHint, request: requestMetadata(req) }, async (actor, epca) => {
+              res.locals.actor = actor;
+              if (definition.permission && !permitted(actor, definition.permission)) throw new ForbiddenError("Insufficient privileges");
+              if (deferred !== undefined) throw deferred;
+              return answer(req, res, epca, actor, claims.sessionId);
+            });
+          }
+          if (reply === undefined || res.headersSent) return;
+          res.status(reply.status ?? 200);
+          if (reply.headers) res.set(reply.headers);
+          if (reply.body === undefined) res.end();
+          else res.json(reply.body);
+        } catch (error) {
+          next(error);
+        }
+      });
+      router[definition.method](expressPath, ...steps);
+      mounted.push({ method: definition.method, path: openApiPath, expressPath });
+
+      const roles = auth === "none" ? [] : rolesFor(definition.permission);
+      const responses: RouteConfig["responses"] = {};
+      for (const [status, response] of Object.entries(definition.responses)) {
+        responses[status] = {
+          description: response.description,
+          ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}),
+          ...(response.headers
+            ? { headers: Object.fromEntries(response.headers.map((h) => [h, { schema: { type: "string" as const } }])) }
+            : {}),
+        };
+      }
+      const error = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
+      if (auth === "required") {
+        responses["401"] = error("Not authenticated, or the token is invalid, expired or of an inactive user");
+        if (definition.permission) responses["403"] = error("The user's role or scope does not allow this");
+      }
+      if (request.params) responses["404"] = error("The record does not exist (or belongs to another tenant)");
+      if (request.params || request.query || request.body) responses["422"] = error("Validation error");
+      registry.registerPath({
+        method: definition.method,
+        path: openApiPath,
+        summary: definition.summary,
+        description: [definition.description, auth === "none" ? "No authentication." : `Roles: ${roles.join(", ") || "none"}.`]
+          .filter(Boolean)
+          .join("\n\n"),
+        tags: [...definition.tags],
+        ...(auth === "required" ? { security: [{ OAuth2PasswordBearer: [] }] } : {}),
+        ...(auth === "optional" ? { security: [{}, { OAuth2PasswordBearer: [] }] } : {}),
+        "x-roles": roles,
+        request: {
+          ...(request.params ? { params: request.params as never } : {}),
+          ...(request.query ? { query: request.query as never } : {}),
+          ...(request.body
+            ? {
+                body: {
+                  required: true,
+                  content: {
+                    "application/json": { schema: request.body },
+                    ...(request.form ? { "application/x-www-form-urlencoded": { schema: request.body } } : {}),
+                  },
+                },
+              }
+            : {}),
+        },
+        responses,
+      });
+    },
+  };
+}

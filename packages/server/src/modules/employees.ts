@@ -1,0 +1,88 @@
+import { z } from "zod";
+import type { ServerModule } from "../http/module.js";
+import type { RouteTable } from "../http/route-table.js";
+import { booleanQuery, idParam, idParams, pageQuery } from "../http/params.js";
+import { created, ok, page } from "../http/replies.js";
+import { schemas } from "./schemas.js";
+
+const tags = ["employees"];
+const empId = idParams("emp_id");
+const listQuery = pageQuery.extend({ department_id: idParam.optional(), is_active: booleanQuery.optional() });
+
+/** `/employees`: spec 000 section 4, "Employee Management Endpoints". */
+function routes(api: RouteTable): void {
+  api.define(
+    {
+      method: "get",
+      path: "/employees/",
+      summary: "List all employees",
+      tags,
+      permission: { action: "read", resource: "employees" },
+      request: { query: listQuery },
+      responses: { 200: { description: "One page of employees", schema: z.array(schemas.Employee), headers: ["X-Total-Count"] } },
+    },
+    async ({ epca, actor, query: { skip, limit, ...filter } }) =>
+      page(await epca.employees.list(actor, filter, { skip, limit })),
+  );
+
+  api.define(
+    {
+      method: "post",
+      path: "/employees/",
+      summary: "Create employee",
+      description: "A department head creates employees of their own department only.",
+      tags,
+      permission: { action: "create", resource: "employees" },
+      request: { body: schemas.EmployeeCreate },
+      responses: { 201: { description: "The created employee", schema: schemas.Employee, headers: ["Location"] } },
+    },
+    async ({ epca, actor, body, req }) => created(req, "/employees", await epca.employees.create(actor, body)),
+  );
+
+  api.define(
+    {
+      method: "get",
+      path: "/employees/{emp_id}",
+      summary: "Get employee details",
+      tags,
+      permission: { action: "read", resource: "employees" },
+      request: { params: empId },
+      responses: { 200: { description: "The employee", schema: schemas.Employee } },
+    },
+    async ({ epca, actor, params }) => ok(await epca.employees.get(actor, params.emp_id)),
+  );
+
+  api.define(
+    {
+      method: "put",
+      path: "/employees/{emp_id}",
+      summary: "Update employee",
+      description: "A department head updates employees of their own department only, and cannot move one out of it.",
+      tags,
+      permission: { action: "update", resource: "employees" },
+      request: { params: empId, body: schemas.EmployeeUpdate },
+      responses: { 200: { description: "The updated employee", schema: schemas.Employee } },
+    },
+    async ({ epca, actor, params, body }) => ok(await epca.employees.update(actor, params.emp_id, body)),
+  );
+
+  api.define(
+    {
+      method: "delete",
+      path: "/employees/{emp_id}",
+      summary: "Delete employee",
+      tags,
+      permission: { action: "delete", resource: "employees" },
+      request: { params: empId },
+      responses: { 200: { description: "The deleted employee", schema: schemas.Employee } },
+    },
+    async ({ epca, actor, params }) => ok(await epca.employees.delete(actor, params.emp_id)),
+  );
+}
+
+/** The `employees` module. */
+export const employeeModule: ServerModule = {
+  name: "employees",
+  tags: [{ name: "employees", description: 'Employees, their salaries, revenue and skills; "Employee Management Endpoints".' }],
+  routes,
+};
