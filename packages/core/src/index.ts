@@ -22,10 +22,13 @@ export {
 export {
   amountSchema,
   DEFAULT_TENANT_ID,
+  emailSchema,
   idSchema,
   isoDateSchema,
+  nameSchema,
   pageSchema,
   tenantIdSchema,
+  textSchema,
   type DateRange,
   type Page,
   type PageResult,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, storedFields } from "./common.js";
+import { idSchema, isoDateSchema, storedFields, textSchema } from "./common.js";
 
 /** `draft` → `submitted` → `approved` | `rejected`; a rejected entry may be edited and submitted again. */
 export const timesheetStatusSchema = z.enum(["draft", "submitted", "approved", "rejected"]);
@@ -8,6 +8,7 @@ export type TimesheetStatus = z.infer<typeof timesheetStatusSchema>;
 // Range rules (0 < hours ≤ 24, not in the future, …) live in validation/ so that every violation
 // is reported with its field; the schema only checks shapes.
 const hours = z.number().finite();
+const description = textSchema(2000);
 
 /** Input of `createTimesheet`. New entries start as `draft`. */
 export const timesheetCreateSchema = z.object({
@@ -15,7 +16,7 @@ export const timesheetCreateSchema = z.object({
   project_id: idSchema,
   hours_worked: hours,
   date: isoDateSchema,
-  description: z.string().max(2000).nullish(),
+  description: description.nullish(),
 });
 export type TimesheetCreate = z.input<typeof timesheetCreateSchema>;
 
@@ -25,12 +26,12 @@ export const timesheetUpdateSchema = z.object({
   project_id: idSchema.optional(),
   hours_worked: hours.optional(),
   date: isoDateSchema.optional(),
-  description: z.string().max(2000).nullish(),
+  description: description.nullish(),
 });
 export type TimesheetUpdate = z.input<typeof timesheetUpdateSchema>;
 
 /** Body of `rejectTimesheet`. */
-export const timesheetReviewSchema = z.object({ reason: z.string().max(2000).nullish() });
+export const timesheetReviewSchema = z.object({ reason: description.nullish() });
 export type TimesheetReview = z.input<typeof timesheetReviewSchema>;
 
 /** A stored timesheet entry. */

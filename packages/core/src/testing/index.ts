@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { runStoreContract, type ContractRunner, type StoreContractOptions } from "./store-contract.js";
+export { longTrickyText, runTextContract, TRICKY_TEXT } from "./text-contract.js";
 export {
   generateDataset,
   seededRandom,
