@@ -184,11 +184,15 @@ export {
 
 // Validation
 export {
+  fromHundredths,
+  HUNDREDTHS,
   isTimesheetLocked,
+  isWholeHundredths,
   MAX_ALLOCATION_PERCENTAGE,
   MAX_DAILY_HOURS,
   nextTimesheetStatus,
   timesheetLockIssue,
+  toHundredths,
   validateAllocation,
   validateTimesheetEntry,
   type AllocationPeriod,

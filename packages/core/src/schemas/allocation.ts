@@ -1,7 +1,13 @@
 import { z } from "zod";
+import { isWholeHundredths } from "../validation/exact-units.js";
 import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
 
-const percentage = z.number().min(0).max(100);
+// Hundredths of a percent at most (2 decimals), so that the 100 % rule sums exactly.
+const percentage = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine(isWholeHundredths, "Allocation percentages are counted in hundredths of a percent; use at most 2 decimals (e.g. 33.33).");
 function datesInOrder(a: { start_date?: string | undefined; end_date?: string | undefined }): boolean {
   return !a.start_date || !a.end_date || a.start_date <= a.end_date;
 }

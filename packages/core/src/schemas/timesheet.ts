@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWholeHundredths } from "../validation/exact-units.js";
 import { idSchema, isoDateSchema, storedFields, textSchema } from "./common.js";
 
 /** `draft` → `submitted` → `approved` | `rejected`; a rejected entry may be edited and submitted again. */
@@ -6,8 +7,12 @@ export const timesheetStatusSchema = z.enum(["draft", "submitted", "approved", "
 export type TimesheetStatus = z.infer<typeof timesheetStatusSchema>;
 
 // Range rules (0 < hours ≤ 24, not in the future, …) live in validation/ so that every violation
-// is reported with its field; the schema only checks shapes.
-const hours = z.number().finite();
+// is reported with its field; the schema only checks shapes, the resolution included: hours are
+// counted in hundredths (at most 2 decimals, 0.01 h = 36 s), so that daily sums are exact.
+const hours = z
+  .number()
+  .finite()
+  .refine(isWholeHundredths, "Hours worked are counted in hundredths of an hour; use at most 2 decimals (e.g. 7.25 or 0.1).");
 const description = textSchema(2000);
 
 /** Input of `createTimesheet`. New entries start as `draft`. */

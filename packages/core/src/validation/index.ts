@@ -6,3 +6,4 @@ export {
   timesheetLockIssue,
   type TimesheetTransition,
 } from "./timesheet-workflow.js";
+export { fromHundredths, HUNDREDTHS, isWholeHundredths, toHundredths } from "./exact-units.js";

@@ -1,6 +1,7 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Employee } from "../schemas/employee.js";
 import type { Project } from "../schemas/project.js";
+import { fromHundredths, HUNDREDTHS, toHundredths } from "./exact-units.js";
 
 /** Most hours one employee may log on one date, across all their entries. */
 export const MAX_DAILY_HOURS = 24;
@@ -13,7 +14,10 @@ export interface TimesheetRuleContext {
   readonly employee: Pick<Employee, "id" | "is_active">;
   /** The project the entry is logged on. */
   readonly project: Pick<Project, "id" | "status" | "start_date" | "end_date">;
-  /** Hours of the employee's other entries on the entry's date (not counting the entry itself). */
+  /**
+   * Hours of the employee's other entries on the entry's date (not counting the entry itself). A
+   * store's floating-point sum is fine: the daily cap is checked on whole hundredths of an hour.
+   */
   readonly hoursAlreadyOnDate: number;
 }
 
@@ -75,16 +79,21 @@ export function validateTimesheetEntry(
     });
   }
 
-  // Only when other entries exist: with none, the per-entry limit above already says it.
-  const already = context.hoursAlreadyOnDate;
-  if (already > 0 && hours > 0 && already + hours > MAX_DAILY_HOURS) {
-    const left = Math.max(0, MAX_DAILY_HOURS - already);
+  // Only when other entries exist: with none, the per-entry limit above already says it. Summed in
+  // whole hundredths of an hour (see exact-units.ts): 0.1 + 16.1 + 7.8 is exactly 24.
+  const alreadyHundredths = toHundredths(context.hoursAlreadyOnDate);
+  const hoursHundredths = toHundredths(hours);
+  const capHundredths = MAX_DAILY_HOURS * HUNDREDTHS;
+  if (alreadyHundredths > 0 && hours > 0 && alreadyHundredths + hoursHundredths > capHundredths) {
+    const already = fromHundredths(alreadyHundredths);
+    const total = fromHundredths(alreadyHundredths + hoursHundredths);
+    const left = fromHundredths(Math.max(0, capHundredths - alreadyHundredths));
     issues.push({
       path: ["hours_worked"],
       code: "daily_hours_exceeded",
       message:
         `${formatHours(already)} hours are already logged on ${entry.date}; adding ${formatHours(hours)} would make ` +
-        `${formatHours(already + hours)}, above the ${MAX_DAILY_HOURS}-hour daily limit, so log at most ${formatHours(left)} more.`,
+        `${formatHours(total)}, above the ${MAX_DAILY_HOURS}-hour daily limit, so log at most ${formatHours(left)} more.`,
     });
   }
 
