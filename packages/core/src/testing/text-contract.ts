@@ -1,4 +1,4 @@
-import { ValidationError } from "../errors.js";
+import { ConflictError, ValidationError } from "../errors.js";
 import { systemActor } from "../policy/actor.js";
 import { fixedClock } from "../ports/clock.js";
 import type { EpcaStore, TenantScope } from "../ports/store.js";
@@ -213,6 +213,26 @@ export function runTextContract(runner: ContractRunner, options: StoreContractOp
       checkSameText(read.audit[0]?.user_agent, TRICKY_TEXT.quotes, "audit user agent");
       const tenantRecord = await store.tenants.findById(tenant);
       checkSameText(tenantRecord?.name, TRICKY_TEXT.rtl, "tenant name");
+    });
+
+    it("department names are unique regardless of case: findByName, insert and update agree", async () => {
+      const tenant = await newTenant();
+      const sales = await run(tenant, (s) => s.departments.insert({ name: "Sales", budget: 1, description: null }));
+      const other = await run(tenant, (s) => s.departments.insert({ name: "Support", budget: 1, description: null }));
+      for (const spelling of ["Sales", "sales", "SALES", "sAlEs"]) {
+        checkEqual((await run(tenant, (s) => s.departments.findByName(spelling)))?.id, sales.id, `findByName("${spelling}")`);
+      }
+      checkEqual(await run(tenant, (s) => s.departments.findByName("Sale")), null, "no prefix match");
+      await checkRejects(run(tenant, (s) => s.departments.insert({ name: "SALES", budget: 1, description: null })), ConflictError, "insert SALES");
+      await checkRejects(run(tenant, (s) => s.departments.update(other.id, { name: "sales" })), ConflictError, "rename to sales");
+      const renamed = await run(tenant, (s) => s.departments.update(sales.id, { name: "SALES" }));
+      checkSameText(renamed?.name, "SALES", "a department may change the case of its own name");
+      const elsewhere = await newTenant();
+      const there = await run(elsewhere, (s) => s.departments.insert({ name: "sales", budget: 1, description: null }));
+      checkSameText(there.name, "sales", "another tenant may use the name in any case");
+      const epca = createEpca({ store });
+      const conflict = await checkRejects(epca.departments.create(systemActor(tenant), { name: "Sales" }), ConflictError, "use case");
+      checkEqual(conflict.message, 'A department named "Sales" already exists', "the use case names the clash");
     });
 
     it("refuses U+0000 and other control characters through the use cases with one ValidationError naming the field, storing nothing", async () => {
