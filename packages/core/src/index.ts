@@ -184,6 +184,7 @@ export {
 
 // Validation
 export {
+  EARLIEST_TIMESHEET_DATE,
   fromHundredths,
   HUNDREDTHS,
   isTimesheetLocked,

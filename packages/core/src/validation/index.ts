@@ -1,5 +1,5 @@
 export { MAX_ALLOCATION_PERCENTAGE, validateAllocation, type AllocationPeriod } from "./allocation.js";
-export { MAX_DAILY_HOURS, validateTimesheetEntry, type TimesheetRuleContext } from "./timesheet.js";
+export { EARLIEST_TIMESHEET_DATE, MAX_DAILY_HOURS, validateTimesheetEntry, type TimesheetRuleContext } from "./timesheet.js";
 export {
   isTimesheetLocked,
   nextTimesheetStatus,
