@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nameSchema, tenantCreateSchema, textSchema, ValidationError } from "@epca/core";
+import { loginCredentialsSchema, nameSchema, tenantCreateSchema, textSchema, ValidationError } from "@epca/core";
 import { setup } from "./helpers.js";
 
 /** The issues of the ValidationError `promise` rejects with, as `[field, code]`. */
@@ -41,6 +41,16 @@ describe("control characters in user text", () => {
     );
     expect(tenantCreateSchema.safeParse({ name: "Acme\u0000", subdomain: "acme", admin_email: "a@acme.com", admin_password: "password1" }).error?.issues.map((i) => i.path)).toEqual([["name"]]);
     expect((await epca.departments.list(admin)).items.map((d) => d.name)).toEqual(["Engineering"]);
+  });
+
+  it("login credentials: a control character in the username is refused before any lookup; the password may hold anything", () => {
+    expect(loginCredentialsSchema.safeParse({ username: "admin@example.com\u0000", password: "x" }).error?.issues.map((i) => [i.path, i.code])).toEqual([
+      [["username"], "invalid_format"],
+    ]);
+    expect(loginCredentialsSchema.parse({ username: " admin@example.com ", password: "p\u0000ss" })).toEqual({
+      username: "admin@example.com",
+      password: "p\u0000ss",
+    });
   });
 
   it("free text keeps tab, LF and CR and refuses the other C0 controls; names refuse every control character", () => {

@@ -10,6 +10,17 @@ const fullName = nameSchema(1, 200);
 /** Passwords: at least 8 characters (and at most 128, so hashing stays bounded). */
 export const passwordSchema = z.string().min(8).max(128);
 
+/**
+ * Credentials of a login (OAuth2 password flow: `username` is the email). The username is one line
+ * without control characters, like every name: a U+0000 would otherwise reach the store's lookup,
+ * which PostgreSQL cannot hold. The password is only ever hashed, so any character is allowed.
+ */
+export const loginCredentialsSchema = z.object({
+  username: nameSchema(1, 254),
+  password: z.string().min(1).max(128),
+});
+export type LoginCredentials = z.input<typeof loginCredentialsSchema>;
+
 /** Input of `createUser`; the password is hashed through the `PasswordHasher` port. */
 export const userCreateSchema = z.object({
   email,
