@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,6 +75,16 @@ describe("PGlite data directory lock", () => {
     const store = await createPGliteStore({ dataDir });
     await store.close();
   }, 60_000);
+
+  it("a lock file still empty (its creator between open and write) counts as held, by a process it cannot name", async () => {
+    const dataDir = newDataDir();
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, DATA_DIRECTORY_LOCK_FILE), "");
+    const error = await createPGliteStore({ dataDir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataDirectoryLockedError);
+    expect((error as DataDirectoryLockedError).pid).toBeNull();
+    expect((error as DataDirectoryLockedError).message).toMatch(new RegExp(`^The PGlite data directory ${dataDir} is in use by another process; `));
+  });
 
   it("refuses a second store in the same process until the first is closed; in-memory stores take no lock", async () => {
     const dataDir = newDataDir();
