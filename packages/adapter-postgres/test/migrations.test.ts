@@ -39,22 +39,27 @@ describe("migrations on PGlite", () => {
   it("applies pending files once, then is a no-op, then applies a new file", async () => {
     const store = await createPGliteStore({ pglite: db, migrationsDirectory: directory });
     const first = await store.migrate();
-    expect(first.applied.map((m) => m.version)).toEqual([1, 2]);
+    expect(first.applied.map((m) => m.version)).toEqual([1, 2, 3]);
     expect((await store.migrate()).applied).toEqual([]);
-    writeFileSync(join(directory, "0003_add_note.sql"), "ALTER TABLE departments ADD COLUMN note text;\n");
+    writeFileSync(join(directory, "0099_add_note.sql"), "ALTER TABLE departments ADD COLUMN note text;\n");
     const second = await store.migrate();
-    expect(second).toEqual({ applied: [{ version: 3, name: "add_note" }], current: 3 });
+    expect(second).toEqual({ applied: [{ version: 99, name: "add_note" }], current: 99 });
     const recorded = await store.appliedMigrations();
-    expect(recorded.map((m) => [m.version, m.name])).toEqual([[1, "initial_schema"], [2, "rate_limits"], [3, "add_note"]]);
+    expect(recorded.map((m) => [m.version, m.name])).toEqual([
+      [1, "initial_schema"],
+      [2, "rate_limits"],
+      [3, "department_name_ci"],
+      [99, "add_note"],
+    ]);
   });
 
   it("refuses to run when an applied file changed, naming the file", async () => {
     const store = await createPGliteStore({ pglite: db, migrationsDirectory: directory });
-    const path = join(directory, "0003_add_note.sql");
+    const path = join(directory, "0099_add_note.sql");
     const original = readFileSync(path, "utf8");
     writeFileSync(path, `${original}-- edited\n`);
     await expect(store.migrate()).rejects.toThrow(MigrationChecksumError);
-    await expect(store.migrate()).rejects.toThrow(/0003_add_note\.sql/);
+    await expect(store.migrate()).rejects.toThrow(/0099_add_note\.sql/);
     writeFileSync(path, original.replace(/\n/g, "\r\n"));
     // Line endings alone do not count as a change.
     expect((await store.migrate()).applied).toEqual([]);
@@ -62,12 +67,12 @@ describe("migrations on PGlite", () => {
 
   it("a failing file rolls back entirely and is not recorded", async () => {
     const store = await createPGliteStore({ pglite: db, migrationsDirectory: directory });
-    writeFileSync(join(directory, "0004_broken.sql"), "CREATE TABLE half_done (x int);\nSELECT no_such_function();\n");
+    writeFileSync(join(directory, "0100_broken.sql"), "CREATE TABLE half_done (x int);\nSELECT no_such_function();\n");
     await expect(store.migrate()).rejects.toThrow(/no_such_function/);
     const { rows } = await db.query("SELECT to_regclass('half_done') IS NULL AS absent");
     expect(rows).toEqual([{ absent: true }]);
-    expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3]);
-    rmSync(join(directory, "0004_broken.sql"));
+    expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 99]);
+    rmSync(join(directory, "0100_broken.sql"));
   });
 });
 
@@ -76,10 +81,10 @@ describe.skipIf(!serverUrl)("migrations on a PostgreSQL server", () => {
     const database = await createTestDatabase();
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrate({ connectionString: database.url })));
-      expect(results.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2]);
-      expect(await migrate({ connectionString: database.url })).toEqual({ applied: [], current: 2 });
+      expect(results.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2, 3]);
+      expect(await migrate({ connectionString: database.url })).toEqual({ applied: [], current: 3 });
       const store = await createPostgresStore({ connectionString: database.url });
-      expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2]);
+      expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3]);
       await store.close();
     } finally {
       await database.drop();

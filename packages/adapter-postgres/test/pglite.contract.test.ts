@@ -1,10 +1,10 @@
-import { runStoreContract } from "@epca/core/testing";
+import { runStoreContract, runTextContract } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createPGliteStore, type PostgresStore } from "../src/index.js";
 import { rawReadOf } from "./raw-read.js";
 
 let store: PostgresStore;
-// One in-memory PGlite per file: the suite works in tenants of its own.
+// One in-memory PGlite per suite: the suites work in tenants of their own.
 runStoreContract(
   { describe, it, beforeAll, afterAll, skip: it.skip },
   {
@@ -13,3 +13,4 @@ runStoreContract(
     rawRead: rawReadOf(() => store),
   },
 );
+runTextContract({ describe, it, beforeAll, afterAll }, { name: "pglite", createStore: () => createPGliteStore({ migrate: true }) });

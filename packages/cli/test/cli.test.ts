@@ -175,6 +175,16 @@ describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {
     // A demo user logs in with the printed demo password.
     await logIn(base, "analyst@example.com", "demo12345");
 
+    // PGlite is this process's database: a second process is refused at once, never told "created"
+    // for a write the running server would not see (and a restart would lose).
+    for (const command of [["create-admin", "--email", "late@example.com", "--password", "late-admin-1"], ["migrate"], ["seed-demo"]]) {
+      const second = await epca(command, env());
+      expect(second.code, command.join(" ")).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`is in use by process ${server!.child.pid}`));
+      expect(second.stdout).toBe("");
+    }
+    expect((await call(base, "/api/v1/auth/login", { method: "POST", body: new URLSearchParams({ username: "late@example.com", password: "late-admin-1" }) })).status).toBe(401);
+
     const stopped = await server!.stop("SIGTERM");
     server = undefined;
     expect(stopped.signal).toBeNull();

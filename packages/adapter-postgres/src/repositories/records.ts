@@ -47,7 +47,8 @@ export function departmentRepository(sql: SqlExecutor): DepartmentRepository {
   return {
     ...base,
     async findByName(name) {
-      const result = await sql.query("SELECT * FROM departments WHERE name = $1", [name]);
+      // Case-insensitive, as the unique index of migration 0003 (tenant_id, lower(name)) is.
+      const result = await sql.query("SELECT * FROM departments WHERE lower(name) = lower($1)", [name]);
       return result.rows[0] ? mapRow.department(result.rows[0]) : null;
     },
     countDependents: (id) => countReferences(sql, ["employees", "projects"] as const, "department_id", id),

@@ -43,7 +43,7 @@ export interface EntityRepository<T, Insert, Filter> {
  * projects belong to it, and MUST set `department_id` of users linked to it to `null`.
  */
 export interface DepartmentRepository extends EntityRepository<Department, DepartmentInsert, DepartmentFilter> {
-  /** The department with exactly this name, or `null`. */
+  /** The department with this name regardless of case (`sales` finds "Sales"), or `null`. */
   findByName(name: string): Promise<Department | null>;
   /** How many employees and projects belong to the department. */
   countDependents(id: number): Promise<{ employees: number; projects: number }>;

@@ -1,8 +1,14 @@
 import { z } from "zod";
+import { isWholeHundredths } from "../validation/exact-units.js";
 import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
 import { dateOrderRefinement } from "./dates.js";
 
-const percentage = z.number().min(0).max(100);
+// Hundredths of a percent at most (2 decimals), so that the 100 % rule sums exactly.
+const percentage = z
+  .number()
+  .min(0)
+  .max(100)
+  .refine(isWholeHundredths, "Allocation percentages are counted in hundredths of a percent; use at most 2 decimals (e.g. 33.33).");
 
 /** Input of `createAllocation`: an employee's share of time on a project over a period. */
 export const allocationCreateSchema = z

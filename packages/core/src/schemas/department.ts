@@ -1,13 +1,14 @@
 import { z } from "zod";
-import { amountSchema, storedFields } from "./common.js";
+import { amountSchema, nameSchema, storedFields, textSchema } from "./common.js";
 
-const name = z.string().trim().min(2).max(100);
+const name = nameSchema(2, 100);
+const description = textSchema(2000);
 
 /** Input of `createDepartment`: name unique per tenant. */
 export const departmentCreateSchema = z.object({
   name,
   budget: amountSchema.min(0).default(0),
-  description: z.string().max(2000).nullish(),
+  description: description.nullish(),
 });
 export type DepartmentCreate = z.input<typeof departmentCreateSchema>;
 
@@ -15,7 +16,7 @@ export type DepartmentCreate = z.input<typeof departmentCreateSchema>;
 export const departmentUpdateSchema = z.object({
   name: name.optional(),
   budget: amountSchema.min(0).optional(),
-  description: z.string().max(2000).nullish(),
+  description: description.nullish(),
 });
 export type DepartmentUpdate = z.input<typeof departmentUpdateSchema>;
 

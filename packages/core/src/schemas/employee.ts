@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
+import { amountSchema, emailSchema, idSchema, isoDateSchema, nameSchema, storedFields } from "./common.js";
 
-const name = z.string().trim().min(2).max(200);
-const email = z.email().max(254).transform((e) => e.toLowerCase());
-const skills = z.array(z.string().trim().min(1).max(100)).max(200);
+const name = nameSchema(2, 200);
+const email = emailSchema;
+const skills = z.array(nameSchema(1, 100)).max(200);
 
 /** Input of `createEmployee`. `salary` is annual. */
 export const employeeCreateSchema = z.object({

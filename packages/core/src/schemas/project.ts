@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { amountSchema, idSchema, isoDateSchema, storedFields } from "./common.js";
+import { amountSchema, idSchema, isoDateSchema, nameSchema, storedFields, textSchema } from "./common.js";
 import { dateOrderRefinement } from "./dates.js";
 
 /** Lifecycle of a project. Timesheets cannot be logged on `completed` or `cancelled` ones. */
 export const projectStatusSchema = z.enum(["planned", "in_progress", "completed", "on_hold", "cancelled"]);
 export type ProjectStatus = z.infer<typeof projectStatusSchema>;
 
-const name = z.string().trim().min(2).max(200);
+const name = nameSchema(2, 200);
+const description = textSchema(2000);
 const completion = z.number().min(0).max(100);
 
 
@@ -22,7 +23,7 @@ export const projectCreateSchema = z
     start_date: isoDateSchema.nullish(),
     end_date: isoDateSchema.nullish(),
     estimated_end_date: isoDateSchema.nullish(),
-    description: z.string().max(2000).nullish(),
+    description: description.nullish(),
   })
   .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type ProjectCreate = z.input<typeof projectCreateSchema>;
@@ -39,7 +40,7 @@ export const projectUpdateSchema = z
     start_date: isoDateSchema.nullish(),
     end_date: isoDateSchema.nullish(),
     estimated_end_date: isoDateSchema.nullish(),
-    description: z.string().max(2000).nullish(),
+    description: description.nullish(),
   })
   .refine(dateOrderRefinement.check, dateOrderRefinement.message);
 export type ProjectUpdate = z.input<typeof projectUpdateSchema>;

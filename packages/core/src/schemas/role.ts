@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "./common.js";
+import { idSchema, nameSchema, textSchema } from "./common.js";
 
 /**
  * One grant of the seed-003 permission model: `actions` on `resource`, `"*"` standing for any.
@@ -7,8 +7,8 @@ import { idSchema } from "./common.js";
  * own records (their timesheets, their user). It defaults to `all`.
  */
 export const permissionSchema = z.object({
-  resource: z.string().min(1).max(50),
-  actions: z.array(z.string().min(1).max(50)).min(1),
+  resource: nameSchema(1, 50),
+  actions: z.array(nameSchema(1, 50)).min(1),
   scope: z.enum(["all", "department", "own"]).optional(),
 });
 export type Permission = z.infer<typeof permissionSchema>;
@@ -22,7 +22,7 @@ export const roleCreateSchema = z.object({
     .min(2)
     .max(50)
     .regex(/^[a-z0-9_]+$/, "lower-case letters, digits and '_'"),
-  description: z.string().max(500).nullish(),
+  description: textSchema(500).nullish(),
   permissions: z.array(permissionSchema).max(100),
 });
 export type RoleCreate = z.input<typeof roleCreateSchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tenantIdSchema } from "./common.js";
+import { emailSchema, nameSchema, tenantIdSchema } from "./common.js";
 
 export const tenantPlanSchema = z.enum(["starter", "professional", "enterprise"]);
 export type TenantPlan = z.infer<typeof tenantPlanSchema>;
@@ -28,10 +28,10 @@ const subdomain = z
 
 /** Input of `POST /tenants`. */
 export const tenantCreateSchema = z.object({
-  name: z.string().trim().min(2).max(200),
+  name: nameSchema(2, 200),
   subdomain,
   plan: tenantPlanSchema.default("starter"),
-  admin_email: z.email().max(254).transform((e) => e.toLowerCase()),
+  admin_email: emailSchema,
   admin_password: z.string().min(8).max(128),
 });
 export type TenantCreate = z.input<typeof tenantCreateSchema>;

@@ -1,19 +1,31 @@
 import { z } from "zod";
-import { idSchema } from "./common.js";
+import { emailSchema, idSchema, nameSchema } from "./common.js";
 
 /** The four documented roles; custom roles add to them (see policy/). */
 export const builtInRoleNameSchema = z.enum(["admin", "department_head", "analyst", "read_only"]);
 export type BuiltInRoleName = z.infer<typeof builtInRoleNameSchema>;
 
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const email = emailSchema;
+const fullName = nameSchema(1, 200);
 /** Passwords: at least 8 characters (and at most 128, so hashing stays bounded). */
 export const passwordSchema = z.string().min(8).max(128);
+
+/**
+ * Credentials of a login (OAuth2 password flow: `username` is the email). The username is one line
+ * without control characters, like every name: a U+0000 would otherwise reach the store's lookup,
+ * which PostgreSQL cannot hold. The password is only ever hashed, so any character is allowed.
+ */
+export const loginCredentialsSchema = z.object({
+  username: nameSchema(1, 254),
+  password: z.string().min(1).max(128),
+});
+export type LoginCredentials = z.input<typeof loginCredentialsSchema>;
 
 /** Input of `createUser`; the password is hashed through the `PasswordHasher` port. */
 export const userCreateSchema = z.object({
   email,
   password: passwordSchema,
-  full_name: z.string().trim().min(1).max(200),
+  full_name: fullName,
   role: builtInRoleNameSchema.default("read_only"),
   is_active: z.boolean().default(true),
   department_id: idSchema.nullish(),
@@ -29,7 +41,7 @@ export const userUpdateSchema = z.object({
   email: email.optional(),
   password: passwordSchema.optional(),
   current_password: z.string().max(128).optional(),
-  full_name: z.string().trim().min(1).max(200).optional(),
+  full_name: fullName.optional(),
   role: builtInRoleNameSchema.optional(),
   is_active: z.boolean().optional(),
   department_id: idSchema.nullish(),

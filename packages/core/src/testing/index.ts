@@ -17,6 +17,7 @@ export {
 } from "./contract/kit.js";
 export { contractFixtures } from "./contract/fixtures.js";
 export { checkClosedStoreRefuses } from "./contract/scope.js";
+export { longTrickyText, runTextContract, TRICKY_TEXT } from "./text-contract.js";
 export {
   generateDataset,
   seededRandom,

@@ -1,12 +1,14 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Allocation } from "../schemas/allocation.js";
 import { datesInOrder } from "../schemas/dates.js";
+import { fromHundredths, HUNDREDTHS, toHundredths } from "./exact-units.js";
 
 /** Most an employee may be allocated at any one time, in percent. */
 export const MAX_ALLOCATION_PERCENTAGE = 100;
 
-// Sums of decimal percentages (33.3 + 33.3 + 33.4) may land a hair above 100 in binary floating point.
-const TOLERANCE = 1e-9;
+// Sums of decimal percentages (33.3 + 33.3 + 33.4) land a hair above 100 in binary floating point,
+// so the rule adds whole hundredths of a percent (see exact-units.ts), exactly.
+const CAP_HUNDREDTHS = MAX_ALLOCATION_PERCENTAGE * HUNDREDTHS;
 
 /** The part of an allocation the 100 % rule looks at. */
 export type AllocationPeriod = Pick<Allocation, "allocation_percentage" | "start_date" | "end_date">;
@@ -17,36 +19,38 @@ function formatPercent(value: number): string {
 }
 
 /**
- * The highest total percentage over the days of `candidate` and the first date it is reached.
+ * The highest total percentage over the days of `candidate`, in whole hundredths of a percent, and
+ * the first date it is reached.
  * Dates are inclusive: an allocation ending on the day another starts overlaps it for that day.
  */
 function peakAllocation(
   candidate: AllocationPeriod,
   others: readonly AllocationPeriod[],
-): { peak: number; date: string } {
+): { peakHundredths: number; date: string } {
   // Only the days of the candidate matter: clip every other allocation to them.
   const events: { date: string; delta: number; start: boolean }[] = [];
   for (const a of [candidate, ...others]) {
     const start = a.start_date > candidate.start_date ? a.start_date : candidate.start_date;
     const end = a.end_date < candidate.end_date ? a.end_date : candidate.end_date;
     if (start > end) continue;
-    events.push({ date: start, delta: a.allocation_percentage, start: true });
-    events.push({ date: end, delta: -a.allocation_percentage, start: false });
+    const hundredths = toHundredths(a.allocation_percentage);
+    events.push({ date: start, delta: hundredths, start: true });
+    events.push({ date: end, delta: -hundredths, start: false });
   }
   // On one date, starts before ends: the ending allocation still holds on its end date.
   events.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : Number(y.start) - Number(x.start)));
 
   let current = 0;
-  let peak = candidate.allocation_percentage;
+  let peak = toHundredths(candidate.allocation_percentage);
   let peakDate = candidate.start_date;
   for (const e of events) {
     current += e.delta;
-    if (e.start && current > peak + TOLERANCE) {
+    if (e.start && current > peak) {
       peak = current;
       peakDate = e.date;
     }
   }
-  return { peak, date: peakDate };
+  return { peakHundredths: peak, date: peakDate };
 }
 
 /**
@@ -87,9 +91,10 @@ export function validateAllocation(
 
   // The peak only means something for a valid candidate; an invalid one is reported above.
   if (pctValid && rangeValid) {
-    const { peak, date } = peakAllocation(candidate, overlapping);
-    if (peak > MAX_ALLOCATION_PERCENTAGE + TOLERANCE) {
-      const room = Math.max(0, MAX_ALLOCATION_PERCENTAGE - (peak - pct));
+    const { peakHundredths, date } = peakAllocation(candidate, overlapping);
+    if (peakHundredths > CAP_HUNDREDTHS) {
+      const peak = fromHundredths(peakHundredths);
+      const room = fromHundredths(Math.max(0, CAP_HUNDREDTHS - (peakHundredths - toHundredths(pct))));
       issues.push({
         path: ["allocation_percentage"],
         code: "allocation_exceeded",

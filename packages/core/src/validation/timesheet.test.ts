@@ -74,10 +74,54 @@ describe("validateTimesheetEntry", () => {
     ]);
   });
 
-  it("accepts planned and on-hold projects", () => {
-    for (const status of ["planned", "on_hold"] as const) {
-      expect(validateTimesheetEntry(entry, { ...context, project: { ...context.project, status } })).toEqual([]);
-    }
+  it("accepts a planned project on or after its start date, or without one", () => {
+    const planned = { ...context.project, status: "planned" as const };
+    expect(validateTimesheetEntry(entry, { ...context, project: planned })).toEqual([]);
+    expect(validateTimesheetEntry({ ...entry, date: "2024-01-01" }, { ...context, project: planned })).toEqual([]);
+    expect(validateTimesheetEntry({ ...entry, date: "2023-01-01" }, { ...context, project: { ...planned, start_date: null } })).toEqual([]);
+  });
+
+  it("rejects hours before a planned project's start date, saying when it starts", () => {
+    const project = { ...context.project, status: "planned" as const, start_date: "2024-07-01" };
+    expect(validateTimesheetEntry(entry, { ...context, project })).toEqual([
+      {
+        path: ["project_id"],
+        code: "before_project_start",
+        message: "Project 3 is planned to start on 2024-07-01 and takes no hours on 2024-06-14; log hours from its start date on.",
+      },
+    ]);
+    // An in-progress project started early: its planned start date no longer binds.
+    expect(validateTimesheetEntry(entry, { ...context, project: { ...project, status: "in_progress" } })).toEqual([]);
+  });
+
+  it("rejects hours on a project on hold", () => {
+    expect(validateTimesheetEntry(entry, { ...context, project: { ...context.project, status: "on_hold" } })).toEqual([
+      {
+        path: ["project_id"],
+        code: "project_on_hold",
+        message: "Project 3 is on hold and takes no hours; resume it (status in_progress) or choose another project.",
+      },
+    ]);
+  });
+
+  it("rejects a date before 1970-01-01", () => {
+    expect(validateTimesheetEntry({ ...entry, date: "1969-12-31" }, context)).toEqual([
+      { path: ["date"], code: "date_too_early", message: "The date 1969-12-31 is before 1970-01-01; hours cannot be logged that early." },
+    ]);
+    expect(validateTimesheetEntry({ ...entry, date: "1970-01-01" }, { ...context, project: { ...context.project, start_date: null } })).toEqual([]);
+  });
+
+  it("rejects a date before the employee's hire date, and accepts the hire date itself", () => {
+    const employee = { id: 7, is_active: true, hire_date: "2024-06-14" };
+    expect(validateTimesheetEntry(entry, { ...context, employee })).toEqual([]);
+    expect(validateTimesheetEntry({ ...entry, date: "2024-06-13" }, { ...context, employee })).toEqual([
+      {
+        path: ["date"],
+        code: "before_hire_date",
+        message: "The date 2024-06-13 is before employee 7 was hired on 2024-06-14; log hours on or after that date.",
+      },
+    ]);
+    expect(validateTimesheetEntry(entry, { ...context, employee: { ...employee, hire_date: null } })).toEqual([]);
   });
 
   it("rejects more than 24 hours on one date, naming the hours already logged", () => {

@@ -1,5 +1,6 @@
 import {
   allocationCreateSchema,
+  loginCredentialsSchema,
   companyAnalyticsSchema,
   departmentAnalyticsSchema,
   employeeAnalyticsSchema,
@@ -59,12 +60,8 @@ export const schemas = {
 } as const;
 
 /** `POST /auth/login` body (OAuth2 password flow; form-encoded or JSON). */
-export const loginSchema = z
-  .object({
-    username: z.string().min(1).max(254).openapi({ description: "The user's email" }),
-    password: z.string().min(1).max(128),
-  })
-  .openapi("LoginRequest");
+/** `POST /auth/login` body: core's credential rules (no control characters in the username). */
+export const loginSchema = named(loginCredentialsSchema, "LoginRequest");
 
 /** `POST /auth/refresh` and the optional body of `POST /auth/logout`. */
 export const refreshSchema = z.object({ refresh_token: z.string().min(1).max(4096) }).openapi("RefreshRequest");
