@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^@epca\/ml\/testing$/, replacement: src("ml/src/testing/index.ts") },
       { find: /^@epca\/ml\/allocation$/, replacement: src("ml/src/allocation/index.ts") },
       { find: /^@epca\/ml\/tabular$/, replacement: src("ml/src/tabular/index.ts") },
+      { find: /^@epca\/ml\/node$/, replacement: src("ml/src/node.ts") },
       { find: /^@epca\/ml$/, replacement: src("ml/src/index.ts") },
       { find: /^@epca\/server$/, replacement: src("server/src/index.ts") },
     ],

@@ -7,3 +7,4 @@
 export { runModelRegistryContract, type ContractRunner, type ModelRegistryContractOptions } from "./model-registry-contract.js";
 export { normalFrom, seededUniform, syntheticSeries, type SyntheticSeriesSpec } from "./synthetic-series.js";
 export { check, checkEqual, checkRejects, deepEqual } from "./assertions.js";
+export { generateAllocationHistory, type AllocationHistoryOptions } from "./allocation-history.js";
