@@ -36,7 +36,14 @@ export {
   type ForecastPoint,
   type HoldoutMetrics,
 } from "./forecasting/forecast.js";
-export { CANDIDATE_MODELS, SEASONALITY_MIN_MONTHS, type ForecastModel, type ForecastModelType, type FittedForecaster } from "./forecasting/models.js";
+export {
+  CANDIDATE_MODELS,
+  SEASONALITY_MIN_MONTHS,
+  type FittedForecaster,
+  type ForecastModel,
+  type ForecastModelName,
+  type ForecastModelType,
+} from "./forecasting/models.js";
 export { addMonths, monthIndex, monthString } from "./forecasting/month.js";
 export { roiForecast, type RoiForecast } from "./forecasting/roi.js";
 export type { SeriesPoint } from "./forecasting/series.js";

@@ -125,3 +125,20 @@ describe("forecast", () => {
     expect(result.totals.lower).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe("forecast with extra models", () => {
+  it("lets an extra candidate compete on the same backtest and win when it is better", () => {
+    // A quadratic: the extra model fits it exactly, the built-in ones cannot.
+    const series = Array.from({ length: 30 }, (_, t) => ({ month: monthString(2021 * 12 + t), value: 50 + 0.5 * t * t }));
+    const quadratic = {
+      type: "quadratic",
+      minTraining: 3,
+      fit: (values: readonly number[]) => (horizon: number) =>
+        Array.from({ length: horizon }, (_, i) => 50 + 0.5 * (values.length + i) ** 2),
+    };
+    const result = forecast(series, { extraModels: [quadratic] });
+    expect(result.model.type).toBe("quadratic");
+    expect(result.model.holdout.mae).toBeLessThan(1e-9);
+    expect(result.candidates.map((c) => c.type)).toContain("ridge");
+  });
+});

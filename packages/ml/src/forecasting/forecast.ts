@@ -1,5 +1,5 @@
 import { InsufficientHistoryError, InvalidOptionsError } from "../errors.js";
-import { CANDIDATE_MODELS, SEASONALITY_MIN_MONTHS, type ForecastModel, type ForecastModelType } from "./models.js";
+import { CANDIDATE_MODELS, SEASONALITY_MIN_MONTHS, type ForecastModel, type ForecastModelName } from "./models.js";
 import { monthIndex, monthString, parseAsOf } from "./month.js";
 import { toMonthlyValues, type SeriesPoint } from "./series.js";
 
@@ -25,8 +25,10 @@ export interface ForecastOptions {
   readonly coverages?: readonly number[];
   /** Clip predictions and lower bounds at 0 (hours, costs). Default false. */
   readonly nonNegative?: boolean;
-  /** Restrict the candidates (e.g. to compare one model); default all. */
-  readonly candidates?: readonly ForecastModelType[];
+  /** Restrict the candidates by type (e.g. to compare one model); default all. */
+  readonly candidates?: readonly ForecastModelName[];
+  /** More candidate models (e.g. from `@epca/ml/augurs`); they compete on the same backtest. */
+  readonly extraModels?: readonly ForecastModel[];
   /** Time stamped as `trained_at`; default now. */
   readonly now?: Date;
 }
@@ -49,7 +51,7 @@ export interface HoldoutMetrics {
 
 /** One candidate's backtest result. */
 export interface CandidateResult {
-  readonly type: ForecastModelType;
+  readonly type: ForecastModelName;
   /** False when the series is too short for the model at the first backtest origin. */
   readonly eligible: boolean;
   /** Backtest MAE (the selection metric); null when not eligible. */
@@ -75,7 +77,7 @@ export interface ForecastInterval {
 /** The answer of {@link forecast}. */
 export interface Forecast {
   readonly model: {
-    readonly type: ForecastModelType;
+    readonly type: ForecastModelName;
     readonly version: string;
     readonly trained_at: string;
     /** Months of history the model was fitted on. */
@@ -224,7 +226,7 @@ export function forecast(series: readonly SeriesPoint[], options: ForecastOption
   const mase = (mae: number) => (scale > 0 ? mae / scale : mae === 0 ? 0 : null);
 
   const allowed = options.candidates ? new Set(options.candidates) : null;
-  const results: Array<{ model: ForecastModel; run: Backtest | null; mae: number | null }> = CANDIDATE_MODELS.filter(
+  const results: Array<{ model: ForecastModel; run: Backtest | null; mae: number | null }> = [...CANDIDATE_MODELS, ...(options.extraModels ?? [])].filter(
     (model) => !allowed || allowed.has(model.type),
   ).map((model) => {
     if (model.minTraining > firstOrigin) return { model, run: null, mae: null };

@@ -3,12 +3,15 @@ import { Matrix, solve } from "ml-matrix";
 /** The candidate model families the backtest compares. */
 export type ForecastModelType = "naive" | "seasonal_naive" | "mean" | "drift" | "ridge" | "ridge_ar";
 
+/** A built-in model type, or the name of a model passed in `extraModels` (e.g. `augurs_mstl_ets`). */
+export type ForecastModelName = ForecastModelType | (string & {});
+
 /** A fitted model: point forecasts for steps 1..horizon after the last training month. */
 export type FittedForecaster = (horizon: number) => number[];
 
 /** A model family: fits on values (oldest first) whose first value is in month-of-year `firstMonthOfYear` (0–11). */
 export interface ForecastModel {
-  readonly type: ForecastModelType;
+  readonly type: ForecastModelName;
   /** Fewest training months the model needs. */
   readonly minTraining: number;
   fit(values: readonly number[], firstMonthOfYear: number): FittedForecaster;
