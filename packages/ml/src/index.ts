@@ -45,6 +45,7 @@ export {
   type ForecastModelType,
 } from "./forecasting/models.js";
 export { addMonths, monthIndex, monthString } from "./forecasting/month.js";
+export { predictionFigure, type PredictionFigure } from "./forecasting/figure.js";
 export { roiForecast, type RoiForecast } from "./forecasting/roi.js";
 export type { SeriesPoint } from "./forecasting/series.js";
 

@@ -13,8 +13,6 @@ export interface BackendOptions {
   readonly wasmPaths?: string;
 }
 
-let wasmPathsSet: string | null = null;
-
 /**
  * Switches TensorFlow.js to `preferred`, falling back to `cpu` when the WebAssembly backend cannot
  * start; answers the backend in use.
@@ -22,10 +20,8 @@ let wasmPathsSet: string | null = null;
 export async function useBackend(preferred: TfBackend = "wasm", options: BackendOptions = {}): Promise<TfBackend> {
   if (preferred === "wasm") {
     try {
-      if (options.wasmPaths && wasmPathsSet !== options.wasmPaths) {
-        setWasmPaths(options.wasmPaths);
-        wasmPathsSet = options.wasmPaths;
-      }
+      // setWasmPaths only takes effect before the wasm backend first initialises.
+      if (options.wasmPaths) setWasmPaths(options.wasmPaths);
       if (await tf.setBackend("wasm")) {
         await tf.ready();
         return "wasm";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forecast, InsufficientHistoryError, MIN_HISTORY_MONTHS, monthString, type Forecast } from "@epca/ml";
+import { forecast, InsufficientHistoryError, MIN_HISTORY_MONTHS, monthString, predictionFigure, type Forecast } from "@epca/ml";
 import { normalFrom, seededUniform, syntheticSeries } from "@epca/ml/testing";
 
 const seasonal = syntheticSeries({ months: 48, level: 200, trend: 1.5, seasonality: 30, noise: 4 }, 7);
@@ -140,5 +140,19 @@ describe("forecast with extra models", () => {
     expect(result.model.type).toBe("quadratic");
     expect(result.model.holdout.mae).toBeLessThan(1e-9);
     expect(result.candidates.map((c) => c.type)).toContain("ridge");
+  });
+});
+
+describe("predictionFigure", () => {
+  it("shapes a forecast as the contract's predictions.<figure>", () => {
+    const result = forecast(seasonal, { horizon: 2 });
+    expect(predictionFigure(result, 123)).toEqual({
+      current: 123,
+      predicted: result.totals.predicted,
+      lower: result.totals.lower,
+      upper: result.totals.upper,
+      confidence: 0.8,
+      points: result.points,
+    });
   });
 });

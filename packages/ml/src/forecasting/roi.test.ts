@@ -13,6 +13,17 @@ describe("roiForecast", () => {
     expect(roi.upper).toBeCloseTo(profit.totals.upper / cost.totals.lower, 12);
     expect(roi.confidence).toBeCloseTo(0.6, 12);
     expect(roiForecast(profit, cost, { coverage: 0.9 }).confidence).toBeCloseTo(0.8, 12);
+    expect(roi.points.map((p) => p.month)).toEqual(cost.points.map((p) => p.month));
+    roi.points.forEach((p, i) => {
+      expect(p.predicted).toBeCloseTo(profit.points[i]!.predicted / cost.points[i]!.predicted, 12);
+      expect(p.lower).toBeCloseTo(profit.points[i]!.lower / cost.points[i]!.upper, 12);
+      expect(p.upper).toBeCloseTo(profit.points[i]!.upper / cost.points[i]!.lower, 12);
+    });
+  });
+
+  it("has null bounds when the cost interval reaches zero, and a null ROI for a zero cost", () => {
+    const zero = { ...cost, totals: { predicted: 0, lower: -5, upper: 5 }, intervals: cost.intervals.map((i) => ({ ...i, totals: { lower: -5, upper: 5 } })) };
+    expect(roiForecast(profit, zero)).toMatchObject({ predicted: null, lower: null, upper: null });
   });
 
   it("refuses a coverage missing from either forecast", () => {

@@ -15,6 +15,16 @@ export interface RoiForecast {
   readonly confidence: number;
   /** The coverage of the profit and cost intervals used. */
   readonly input_coverage: number;
+  /** Per month: that month's profit / cost, bounded the same way. */
+  readonly points: ReadonlyArray<{ readonly month: string; readonly predicted: number | null; readonly lower: number | null; readonly upper: number | null }>;
+}
+
+/** `profit / cost` and its interval-arithmetic bounds (null bounds when the cost interval reaches 0). */
+function ratioBounds(profit: { predicted: number; lower: number; upper: number }, cost: { predicted: number; lower: number; upper: number }) {
+  const predicted = cost.predicted === 0 ? null : profit.predicted / cost.predicted;
+  if (!(cost.lower > 0)) return { predicted, lower: null, upper: null };
+  const ratios = [profit.lower / cost.lower, profit.lower / cost.upper, profit.upper / cost.lower, profit.upper / cost.upper];
+  return { predicted, lower: Math.min(...ratios), upper: Math.max(...ratios) };
 }
 
 /**
@@ -32,15 +42,18 @@ export function roiForecast(profit: Forecast, cost: Forecast, options: { coverag
   if (!profitInterval || !costInterval) {
     throw new InvalidOptionsError(`both forecasts need an interval at coverage ${coverage}`);
   }
-  const predicted = cost.totals.predicted === 0 ? null : profit.totals.predicted / cost.totals.predicted;
-  const { lower: pLow, upper: pHigh } = profitInterval.totals;
-  const { lower: cLow, upper: cHigh } = costInterval.totals;
-  let lower: number | null = null;
-  let upper: number | null = null;
-  if (cLow > 0) {
-    const ratios = [pLow / cLow, pLow / cHigh, pHigh / cLow, pHigh / cHigh];
-    lower = Math.min(...ratios);
-    upper = Math.max(...ratios);
-  }
-  return { predicted, lower, upper, confidence: Math.max(0, 1 - 2 * (1 - coverage)), input_coverage: coverage };
+  const total = ratioBounds(
+    { predicted: profit.totals.predicted, ...profitInterval.totals },
+    { predicted: cost.totals.predicted, ...costInterval.totals },
+  );
+  const points = profit.points.map((p, i) =>
+    Object.assign(
+      { month: p.month },
+      ratioBounds(
+        { predicted: p.predicted, lower: profitInterval.points[i]!.lower, upper: profitInterval.points[i]!.upper },
+        { predicted: cost.points[i]!.predicted, lower: costInterval.points[i]!.lower, upper: costInterval.points[i]!.upper },
+      ),
+    ),
+  );
+  return { ...total, confidence: Math.max(0, 1 - 2 * (1 - coverage)), input_coverage: coverage, points };
 }
