@@ -1,5 +1,5 @@
 /** A JSON value, as stored in a database column or sent over HTTP. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** Lifecycle of a model version. */
 export type ModelStatus = "training" | "trained" | "validated" | "deployed" | "archived";
@@ -78,7 +78,7 @@ export interface ModelFilter {
 export interface ModelRegistry {
   /** Saves a new version; MUST assign a unique id and the next version of `(tenant, type)`, even under concurrent saves. */
   save(tenantId: string, model: NewModel): Promise<ModelRecord>;
-  /** Changes status, metrics or artifacts; MUST throw `ModelNotFoundError` for an unknown id and `InvalidModelStateError` for a deployed model's status. */
+  /** Changes status, metrics or artifacts; MUST throw `ModelNotFoundError` for an unknown id, and `InvalidModelStateError` when moving a deployed model to any status but `archived`. */
   update(tenantId: string, id: string, change: ModelUpdate): Promise<ModelRecord>;
   /** The model, or null when it does not exist in this tenant. */
   get(tenantId: string, id: string): Promise<ModelRecord | null>;

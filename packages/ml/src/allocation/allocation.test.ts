@@ -12,6 +12,7 @@ import {
   type AllocationEpochLogs,
   type AllocationModel,
 } from "@epca/ml/allocation";
+import { createMemoryModelRegistry } from "@epca/ml";
 import { generateAllocationHistory } from "@epca/ml/testing";
 import { nodeWasmDirectory } from "@epca/ml/node";
 
@@ -92,6 +93,18 @@ describe("allocation model", () => {
     }
     await expect(loadAllocationModel({ ...artifacts, format: "other" })).rejects.toMatchObject({ code: "invalid_artifacts" });
     await expect(loadAllocationModel({ ...artifacts, version: 2 })).rejects.toMatchObject({ code: "invalid_artifacts" });
+  });
+
+  it("stores its artifacts in a model registry and loads the deployed one back", async () => {
+    const registry = createMemoryModelRegistry();
+    const artifacts = await saveAllocationModel(model);
+    const saved = await registry.save("t1", { type: "allocation", status: "validated", metrics: { ...model.metrics }, artifacts });
+    await registry.deploy("t1", saved.id);
+    const deployed = await registry.getDeployed("t1", "allocation");
+    const loaded = await loadAllocationModel(deployed?.artifacts);
+    const context = { history, window: { start_date: NOW } };
+    const project = history.projects[7]!;
+    expect(predictAllocation(loaded, history.employees[3]!, project, context)).toEqual(predictAllocation(model, history.employees[3]!, project, context));
   });
 
   it("runs on the WebAssembly backend with the same predictions", async () => {

@@ -10,7 +10,8 @@ export const ALLOCATION_ARTIFACTS_FORMAT = "epca-allocation-model";
 export const ALLOCATION_ARTIFACTS_VERSION = 1;
 
 /** A serialized allocation model: plain JSON, weights as base64, to store in a database or send to a browser. */
-export interface AllocationModelArtifacts {
+// A type alias, not an interface, so that it is assignable to `JsonValue` (e.g. `ModelRecord.artifacts`).
+export type AllocationModelArtifacts = {
   readonly format: typeof ALLOCATION_ARTIFACTS_FORMAT;
   readonly version: typeof ALLOCATION_ARTIFACTS_VERSION;
   readonly trained_at: string;
@@ -23,7 +24,7 @@ export interface AllocationModelArtifacts {
   /** The tfjs weight manifest entries (name, shape, dtype) in the order of `weights_base64`. */
   readonly weight_specs: JsonValue;
   readonly weights_base64: string;
-}
+};
 
 function concat(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   const parts = Array.isArray(data) ? data : [data];

@@ -37,7 +37,7 @@ export interface AllocationEpochLogs {
 }
 
 /** Validation figures (the latest examples by time), beside predict-the-training-mean baselines. */
-export interface AllocationMetrics {
+export type AllocationMetrics = {
   readonly training_samples: number;
   readonly validation_samples: number;
   /** Validation examples whose on-time outcome is known (the probability is scored on these). */
@@ -53,16 +53,16 @@ export interface AllocationMetrics {
   /** Epoch whose weights were kept (lowest validation loss), and epochs run. */
   readonly best_epoch: number;
   readonly epochs_run: number;
-}
+};
 
 /** Standardisation fitted on the training part. */
-export interface AllocationNormalization {
+export type AllocationNormalization = {
   readonly mean: readonly number[];
   readonly std: readonly number[];
   /** Of log1p(hours). */
   readonly hours_mean: number;
   readonly hours_std: number;
-}
+};
 
 /** A trained allocation model. */
 export interface AllocationModel {

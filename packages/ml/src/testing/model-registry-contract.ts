@@ -123,6 +123,16 @@ export function runModelRegistryContract(runner: ContractRunner, options: ModelR
       check(archived.length === 5, `the other five archived, found ${archived.length}`);
     });
 
+    it("lets a deployed model be archived but not moved back to another status", async () => {
+      const tenant = uniqueTenant();
+      const model = await registry.save(tenant, { type: "allocation", status: "trained" });
+      await registry.deploy(tenant, model.id);
+      await checkRejects(() => registry.update(tenant, model.id, { status: "trained" }), "invalid_model_state", "deployed → trained");
+      await checkRejects(() => registry.update(tenant, model.id, { status: "deployed" as "trained" }), "invalid_model_state", "update cannot deploy");
+      checkEqual((await registry.update(tenant, model.id, { status: "archived" })).status, "archived", "deployed → archived");
+      check((await registry.getDeployed(tenant, "allocation")) === null, "nothing deployed after archiving");
+    });
+
     it("refuses to deploy a model that is training, or an unknown one", async () => {
       const tenant = uniqueTenant();
       const training = await registry.save(tenant, { type: "allocation" });
