@@ -29,6 +29,7 @@ export {
   MIN_HISTORY_MONTHS,
   SELECTION_METRIC,
   SMALL_SAMPLE_INFLATION,
+  SMALL_SAMPLE_RESIDUALS,
   type CandidateResult,
   type Forecast,
   type ForecastInterval,

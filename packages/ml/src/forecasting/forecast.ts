@@ -1,6 +1,7 @@
 import { InsufficientHistoryError, InvalidOptionsError } from "../errors.js";
 import { CANDIDATE_MODELS, SEASONALITY_MIN_MONTHS, type ForecastModel, type ForecastModelName } from "./models.js";
 import { monthIndex, monthString, parseAsOf } from "./month.js";
+import { studentTQuantile } from "./quantiles.js";
 import { toMonthlyValues, type SeriesPoint } from "./series.js";
 
 /** Fewest months of history a forecast needs (the contract: six months are enough). */
@@ -151,23 +152,32 @@ export function conformalQuantile(residuals: readonly number[], coverage: number
 
 /** Pooled widening factor applied to the largest residual when even the pool is too small. */
 export const SMALL_SAMPLE_INFLATION = 1.5;
+/** Below this many residuals at a step, the half-width is also at least the Student-t bound. */
+export const SMALL_SAMPLE_RESIDUALS = 12;
 
 /**
  * Half-widths per step. Step h uses the conformal quantile of its own residuals when there are
  * enough; otherwise the residuals of steps 1..h pooled, each scaled by sqrt(h / j); when the pool
- * is still too small, 1.5 × its largest value. Widths never shrink with h.
+ * is still too small, 1.5 × its largest value. With fewer than 12 residuals at step h, the width
+ * is also at least the Student-t bound `t((1 + c) / 2, m − 1) · rms(pool) · sqrt(1 + 1/m)`.
+ * Widths never shrink with h.
  */
 function halfWidths(errors: readonly number[][], coverage: number): number[] {
   const widths: number[] = [];
   let previous = 0;
   for (let h = 1; h <= errors.length; h += 1) {
-    let q = conformalQuantile(errors[h - 1] ?? [], coverage);
+    const own = errors[h - 1] ?? [];
+    const pool: number[] = [];
+    for (let j = 1; j <= h; j += 1) for (const e of errors[j - 1] ?? []) pool.push(Math.abs(e) * Math.sqrt(h / j));
+    let q = conformalQuantile(own, coverage);
     if (q === null) {
-      const pool: number[] = [];
-      for (let j = 1; j <= h; j += 1) for (const e of errors[j - 1] ?? []) pool.push(Math.abs(e) * Math.sqrt(h / j));
       q = conformalQuantile(pool, coverage) ?? Math.max(0, ...pool) * SMALL_SAMPLE_INFLATION;
-      const own = errors[h - 1] ?? [];
       if (own.length > 0) q = Math.max(q, ...own.map(Math.abs));
+    }
+    if (own.length < SMALL_SAMPLE_RESIDUALS && pool.length > 0) {
+      const m = pool.length;
+      const rms = Math.sqrt(pool.reduce((s, e) => s + e * e, 0) / m);
+      q = Math.max(q, studentTQuantile((1 + coverage) / 2, Math.max(1, m - 1)) * rms * Math.sqrt(1 + 1 / m));
     }
     previous = Math.max(previous, q);
     widths.push(previous);
