@@ -11,6 +11,31 @@ import { predictAllocation, saveAllocationModel, trainAllocationModel, useBacken
 import { nodeWasmDirectory } from "@epca/ml/node";
 import { generateAllocationHistory, syntheticSeries } from "@epca/ml/testing";
 import { chromiumArgs, chromiumPath } from "../../../test-support/browser.js";
+import { runReadmeExample } from "../../../test-support/readme-example.js";
+import { ensureBuilt } from "./ensure-built.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+// Everything here runs against the built package (dist), as a user's code would; dist is rebuilt
+// first when a source file is newer. One file, so that one build serves every test.
+beforeAll(() => ensureBuilt(), 120_000);
+
+describe("the README's examples", () => {
+  it("forecasts, gives the ROI and a budget recommendation", () => {
+    const output = runReadmeExample(packageDir, "## Example");
+    expect(output).toMatch(/month: '2025-07'/);
+    expect(output).toMatch(/month: '2025-09'/);
+    expect(output).toMatch(/ROI 0\.\d+ \[ [\d.-]+, [\d.]+ \] joint coverage ≥ 0\.8/);
+    expect(output).toMatch(/kind: 'budget_overrun'/);
+  }, 120_000);
+
+  it("trains, saves, loads and predicts with the allocation model", () => {
+    const output = runReadmeExample(packageDir, "## Allocation model");
+    expect(output).toMatch(/backend wasm/);
+    expect(output).toMatch(/mae_allocation_percentage: [\d.]+/);
+    expect(output).toMatch(/success_probability: 0\.\d+/);
+  }, 120_000);
+});
 
 // A workspace package that depends on @epca/ml: the bundle resolves the built package (dist) as a
 // web app's bundler would.
