@@ -1,0 +1,51 @@
+import type { ReportModel } from "../model/report-model.js";
+import { formatCell, isNumericKind } from "./format.js";
+import { neutralizeCell } from "./neutralize.js";
+import { reportTables } from "./report-tables.js";
+
+/** Options of `renderTxt`. */
+export interface TxtOptions {
+  /** Widest line, 80–200 (default 120); text columns are cut with "…" to fit. */
+  width?: number;
+}
+
+const length = (s: string) => [...s].length;
+const pad = (s: string, width: number, right: boolean) => {
+  const fill = " ".repeat(Math.max(0, width - length(s)));
+  return right ? fill + s : s + fill;
+};
+const cut = (s: string, width: number) => (length(s) <= width ? s : `${[...s].slice(0, Math.max(1, width - 1)).join("")}…`);
+
+/** Renders the report as plain text: a heading per section and aligned columns (numbers right-aligned). */
+export function renderTxt(model: ReportModel, options: TxtOptions = {}): string {
+  const width = Math.min(200, Math.max(80, options.width ?? 120));
+  const gap = "  ";
+  const lines: string[] = [];
+  lines.push(neutralizeCell(model.title));
+  lines.push(`Scope: ${model.scope.kind === "company" ? "company" : "department"} ${neutralizeCell(model.scope.name)}`);
+  lines.push(`Period: ${model.period.from} to ${model.period.to}   Currency: ${model.currency}   Generated: ${model.generated_at}`);
+  for (const t of reportTables(model)) {
+    lines.push("", neutralizeCell(t.title), "=".repeat(Math.min(width, length(t.title))));
+    const header = t.columns.map((c) => neutralizeCell(c.label));
+    const body = t.rows.map((r, i) => t.columns.map((c) => formatCell(r[c.key], t.cellKind(i, c))));
+    const widths = t.columns.map((_, j) => Math.max(length(header[j] ?? ""), ...body.map((row) => length(row[j] ?? ""))));
+    // Shrink the widest text columns until the table fits the line width.
+    const total = () => widths.reduce((a, b) => a + b, 0) + gap.length * (widths.length - 1);
+    const textColumns = t.columns.map((c, j) => (isNumericKind(c.kind) ? -1 : j)).filter((j) => j >= 0);
+    while (total() > width && textColumns.length > 0) {
+      const widest = textColumns.reduce((a, b) => ((widths[b] ?? 0) > (widths[a] ?? 0) ? b : a));
+      if ((widths[widest] ?? 0) <= 8) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+    }
+    const right = t.columns.map((c) => isNumericKind(c.kind));
+    const line = (cells: readonly string[]) =>
+      cells
+        .map((cell, j) => pad(cut(cell, widths[j] ?? 0), widths[j] ?? 0, right[j] ?? false))
+        .join(gap)
+        .trimEnd();
+    lines.push(line(header), widths.map((w) => "-".repeat(w)).join(gap));
+    for (const row of body) lines.push(line(row));
+    if (t.rows.length === 0) lines.push("(no rows)");
+  }
+  return `${lines.join("\n")}\n`;
+}
