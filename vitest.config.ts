@@ -12,6 +12,8 @@ export default defineConfig({
       { find: /^@epca\/core$/, replacement: src("core/src/index.ts") },
       { find: /^@epca\/adapter-memory$/, replacement: src("adapter-memory/src/index.ts") },
       { find: /^@epca\/adapter-postgres$/, replacement: src("adapter-postgres/src/index.ts") },
+      { find: /^@epca\/reports\/testing$/, replacement: src("reports/src/testing/index.ts") },
+      { find: /^@epca\/reports$/, replacement: src("reports/src/index.ts") },
       { find: /^@epca\/server$/, replacement: src("server/src/index.ts") },
     ],
   },

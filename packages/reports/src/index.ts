@@ -56,3 +56,19 @@ export { renderTxt, type TxtOptions } from "./render/txt.js";
 export { excelNumberFormat, renderXlsx, type XlsxOptions } from "./render/xlsx.js";
 export { renderPdf, type PdfOptions } from "./render/pdf.js";
 export { loadBundledFonts, type PdfFonts } from "./render/fonts.js";
+export { parseUpload, type OwnFormatUpload, type ParsedUpload, type ParseUploadOptions, type TrackerProjectUpload, type TrackerTimesheetUpload, type UploadFormat } from "./upload/parse-upload.js";
+export type { UploadInput } from "./upload/byte-source.js";
+export type { UploadRow } from "./upload/upload-row.js";
+export { ENTITY_FIELDS, UPLOAD_ENTITIES, type EntityReference, type EntityValues, type ReferenceKind, type UploadEntity } from "./upload/own-format.js";
+export {
+  TRACKER_FORMATS,
+  type RowError,
+  type TrackerColumns,
+  type TrackerFormat,
+  type TrackerProject,
+  type TrackerTimesheet,
+} from "./upload/tracker-formats.js";
+export { resolveReferences, resolveTrackerTimesheet, type ReferenceResolver } from "./upload/references.js";
+export { hoursBetween, hoursBetweenInstants, parseDate, parseDecimal, parseDurationHours, parseTimeOfDay } from "./upload/values.js";
+export type { ReportFileInput, ReportFileStore, ReportFileSummary, StoredReportFile } from "./ports.js";
+export { createMemoryReportFileStore } from "./memory-report-file-store.js";

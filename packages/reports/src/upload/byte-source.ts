@@ -1,0 +1,71 @@
+import { FileTooLargeError } from "../errors.js";
+
+/** What `parseUpload` reads: a Node `Readable` or any async iterable of byte chunks. */
+export type UploadInput = AsyncIterable<Uint8Array | string>;
+
+/** The file's bytes with its first chunk held back for sniffing, counted against `maxBytes`. */
+export interface ByteSource {
+  /** The first bytes (at least 4 unless the file is shorter). */
+  readonly head: Uint8Array;
+  /** Every chunk, the head included, in order. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+const toBytes = (chunk: Uint8Array | string) => (typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+
+/** Opens `input`, reads enough to sniff the file type, and counts bytes as they stream. */
+export async function openByteSource(input: UploadInput, maxBytes = Number.POSITIVE_INFINITY): Promise<ByteSource> {
+  const iterator = input[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
+  let heldLength = 0;
+  let total = 0;
+  const count = (chunk: Uint8Array) => {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new FileTooLargeError(maxBytes);
+    return chunk;
+  };
+  let done = false;
+  while (heldLength < 4) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = count(toBytes(next.value));
+    held.push(chunk);
+    heldLength += chunk.byteLength;
+  }
+  const head = new Uint8Array(heldLength);
+  let offset = 0;
+  for (const chunk of held) {
+    head.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (head.byteLength > 0) yield head;
+    if (done) return;
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield count(toBytes(next.value));
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { head, chunks: chunks() };
+}
+
+/** `PK\x03\x04`: a zip archive, which an XLSX file is. */
+export function isZip(head: Uint8Array): boolean {
+  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+}
+
+/** Whether the first bytes look like text (no NUL, not a known binary signature): CSV candidates. */
+export function looksLikeText(head: Uint8Array): boolean {
+  if (head.byteLength === 0) return false;
+  const sample = head.subarray(0, 1024);
+  if (sample[0] === 0x25 && sample[1] === 0x50 && sample[2] === 0x44 && sample[3] === 0x46) return false; // %PDF
+  return !sample.includes(0);
+}

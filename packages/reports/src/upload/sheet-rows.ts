@@ -1,0 +1,84 @@
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+/** One record of a sheet: its spreadsheet row number (1-based) and its cells as text. */
+export interface SheetRow {
+  readonly row: number;
+  readonly cells: readonly string[];
+}
+
+/** CSV records through papaparse's streaming parser; UTF-8 decoded across chunk borders, BOM dropped. */
+export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
+  const decoder = new TextDecoder("utf-8");
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of chunks) {
+      const s = decoder.decode(chunk, { stream: true });
+      if (s) yield s;
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  }
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false });
+  const source = Readable.from(text(), { objectMode: false });
+  const feeding = pipeline(source, parser).catch((error: unknown) => {
+    parser.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<unknown>) {
+      row += 1;
+      yield { row, cells: Array.isArray(record) ? record.map((c) => String(c ?? "")) : [] };
+    }
+  } finally {
+    source.destroy();
+    await feeding;
+  }
+}
+
+function dateText(d: Date): string {
+  const iso = d.toISOString();
+  const time = iso.slice(11, 19);
+  return time === "00:00:00" ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${time}`;
+}
+
+/** The text of an exceljs cell value: numbers in JS notation, dates as `YYYY-MM-DD[ HH:MM:SS]`. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return dateText(value);
+  if (typeof value === "object") {
+    if ("richText" in value) return value.richText.map((t) => t.text).join("");
+    if ("result" in value && value.result !== undefined) return cellText(value.result as ExcelJS.CellValue);
+    if ("text" in value && typeof value.text === "string") return value.text;
+    if ("error" in value) return String(value.error);
+  }
+  return String(value);
+}
+
+/** The first worksheet's rows through exceljs's streaming reader. */
+export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
+  const source = Readable.from(chunks);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    entries: "ignore",
+  });
+  try {
+    for await (const sheet of workbook) {
+      for await (const row of sheet) {
+        const values = Array.isArray(row.values) ? row.values : [];
+        const cells: string[] = [];
+        for (let c = 1; c < values.length; c += 1) cells.push(cellText(values[c] as ExcelJS.CellValue));
+        yield { row: row.number, cells };
+      }
+      return; // the first sheet only
+    }
+  } finally {
+    source.destroy();
+  }
+}
