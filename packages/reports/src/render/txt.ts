@@ -9,6 +9,8 @@ export interface TxtOptions {
   width?: number;
 }
 
+/** Box-drawing rule: a line of "-" or "=" would read as a formula in a spreadsheet. */
+const RULE = "─";
 const length = (s: string) => [...s].length;
 const pad = (s: string, width: number, right: boolean) => {
   const fill = " ".repeat(Math.max(0, width - length(s)));
@@ -22,10 +24,10 @@ export function renderTxt(model: ReportModel, options: TxtOptions = {}): string 
   const gap = "  ";
   const lines: string[] = [];
   lines.push(neutralizeCell(model.title));
-  lines.push(`Scope: ${model.scope.kind === "company" ? "company" : "department"} ${neutralizeCell(model.scope.name)}`);
-  lines.push(`Period: ${model.period.from} to ${model.period.to}   Currency: ${model.currency}   Generated: ${model.generated_at}`);
+  lines.push(`${model.scope.kind === "company" ? "Company" : "Department"}: ${model.scope.name}`);
+  lines.push(`Period: ${model.period.from} to ${model.period.to}`, `Currency: ${model.currency}   Generated: ${model.generated_at}`);
   for (const t of reportTables(model)) {
-    lines.push("", neutralizeCell(t.title), "=".repeat(Math.min(width, length(t.title))));
+    lines.push("", neutralizeCell(t.title), RULE.repeat(Math.min(width, length(t.title))));
     const header = t.columns.map((c) => neutralizeCell(c.label));
     const body = t.rows.map((r, i) => t.columns.map((c) => formatCell(r[c.key], t.cellKind(i, c))));
     const widths = t.columns.map((_, j) => Math.max(length(header[j] ?? ""), ...body.map((row) => length(row[j] ?? ""))));
@@ -34,17 +36,35 @@ export function renderTxt(model: ReportModel, options: TxtOptions = {}): string 
     const textColumns = t.columns.map((c, j) => (isNumericKind(c.kind) ? -1 : j)).filter((j) => j >= 0);
     while (total() > width && textColumns.length > 0) {
       const widest = textColumns.reduce((a, b) => ((widths[b] ?? 0) > (widths[a] ?? 0) ? b : a));
-      if ((widths[widest] ?? 0) <= 8) break;
+      if ((widths[widest] ?? 0) <= 16) break;
       widths[widest] = (widths[widest] ?? 0) - 1;
     }
     const right = t.columns.map((c) => isNumericKind(c.kind));
-    const line = (cells: readonly string[]) =>
-      cells
-        .map((cell, j) => pad(cut(cell, widths[j] ?? 0), widths[j] ?? 0, right[j] ?? false))
-        .join(gap)
-        .trimEnd();
-    lines.push(line(header), widths.map((w) => "-".repeat(w)).join(gap));
-    for (const row of body) lines.push(line(row));
+    // Still too wide (many numeric columns): print the columns in groups, each led by the first column.
+    const groups: number[][] = [];
+    let current: number[] = [0];
+    let used = widths[0] ?? 0;
+    for (let j = 1; j < widths.length; j += 1) {
+      const w = (widths[j] ?? 0) + gap.length;
+      if (used + w > width && current.length > 1) {
+        groups.push(current);
+        current = [0];
+        used = widths[0] ?? 0;
+      }
+      current.push(j);
+      used += w;
+    }
+    groups.push(current);
+    groups.forEach((group, g) => {
+      const line = (cells: readonly string[]) =>
+        group
+          .map((j) => pad(cut(cells[j] ?? "", widths[j] ?? 0), widths[j] ?? 0, right[j] ?? false))
+          .join(gap)
+          .trimEnd();
+      if (g > 0) lines.push("");
+      lines.push(line(header), group.map((j) => RULE.repeat(widths[j] ?? 0)).join(gap));
+      for (const row of body) lines.push(line(row));
+    });
     if (t.rows.length === 0) lines.push("(no rows)");
   }
   return `${lines.join("\n")}\n`;
