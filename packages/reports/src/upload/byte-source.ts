@@ -7,8 +7,10 @@ export type UploadInput = AsyncIterable<Uint8Array | string>;
 export interface ByteSource {
   /** The first bytes (at least 4 unless the file is shorter). */
   readonly head: Uint8Array;
-  /** Every chunk, the head included, in order. */
+  /** Every chunk, the head included, in order; ends early (without throwing) past `maxBytes`. */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** The `FileTooLargeError` once the limit was passed, else `null`; readers check it per row. */
+  failure(): FileTooLargeError | null;
 }
 
 const toBytes = (chunk: Uint8Array | string) => (typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
@@ -19,10 +21,13 @@ export async function openByteSource(input: UploadInput, maxBytes = Number.POSIT
   const held: Uint8Array[] = [];
   let heldLength = 0;
   let total = 0;
-  const count = (chunk: Uint8Array) => {
+  let failure: FileTooLargeError | null = null;
+  // Past the limit the stream simply ends: an error thrown through the parsers' streams would
+  // escape them as an uncaught exception, so the readers ask `failure()` instead.
+  const over = (chunk: Uint8Array) => {
     total += chunk.byteLength;
-    if (total > maxBytes) throw new FileTooLargeError(maxBytes);
-    return chunk;
+    if (total > maxBytes) failure = new FileTooLargeError(maxBytes);
+    return failure !== null;
   };
   let done = false;
   while (heldLength < 4) {
@@ -31,7 +36,8 @@ export async function openByteSource(input: UploadInput, maxBytes = Number.POSIT
       done = true;
       break;
     }
-    const chunk = count(toBytes(next.value));
+    const chunk = toBytes(next.value);
+    if (over(chunk)) throw failure;
     held.push(chunk);
     heldLength += chunk.byteLength;
   }
@@ -48,13 +54,15 @@ export async function openByteSource(input: UploadInput, maxBytes = Number.POSIT
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        yield count(toBytes(next.value));
+        const chunk = toBytes(next.value);
+        if (over(chunk)) return;
+        yield chunk;
       }
     } finally {
       await iterator.return?.();
     }
   }
-  return { head, chunks: chunks() };
+  return { head, chunks: chunks(), failure: () => failure };
 }
 
 /** `PK\x03\x04`: a zip archive, which an XLSX file is. */

@@ -102,6 +102,7 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
   let headerRow: SheetRow | null = null;
   for (;;) {
     const next = await iterator.next();
+    if (source.failure()) throw source.failure();
     if (next.done) break;
     if (!blank(next.value.cells)) {
       headerRow = next.value;
@@ -127,6 +128,8 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
     try {
       for (;;) {
         const next = await iterator.next();
+        const tooLarge = source.failure();
+        if (tooLarge) throw tooLarge;
         if (next.done) return;
         if (blank(next.value.cells)) continue;
         count += 1;

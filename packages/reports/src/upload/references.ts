@@ -20,10 +20,7 @@ const LABEL = { department: "department", employee: "employee", project: "projec
  * Fills the id fields of a row's references through `resolver`; a reference it cannot resolve
  * becomes a row error on its column (never guessed) and the row's `values` become `null`.
  */
-export async function resolveReferences<E extends UploadEntity>(
-  row: UploadRow<EntityValues[E]>,
-  resolver: ReferenceResolver,
-): Promise<UploadRow<EntityValues[E]>> {
+export async function resolveReferences<V extends EntityValues[UploadEntity]>(row: UploadRow<V>, resolver: ReferenceResolver): Promise<UploadRow<V>> {
   if (row.references.length === 0) return row;
   const errors: RowError[] = [...row.errors];
   const values: Record<string, unknown> | null = row.values ? { ...row.values } : null;
@@ -38,7 +35,7 @@ export async function resolveReferences<E extends UploadEntity>(
     else if (values) values[r.field] = id;
   }
   const ok = errors.length === 0 && values !== null;
-  return { row: row.row, values: ok ? (values as EntityValues[E]) : null, references: [], errors };
+  return { row: row.row, values: ok ? (values as V) : null, references: [], errors };
 }
 
 /**

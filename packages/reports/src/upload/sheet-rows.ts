@@ -1,7 +1,6 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 
 /** One record of a sheet: its spreadsheet row number (1-based) and its cells as text. */
 export interface SheetRow {
@@ -9,7 +8,11 @@ export interface SheetRow {
   readonly cells: readonly string[];
 }
 
-/** CSV records through papaparse's streaming parser; UTF-8 decoded across chunk borders, BOM dropped. */
+/**
+ * CSV records through papaparse's streaming parser (its `chunk` callback over a Node stream);
+ * UTF-8 decoded across chunk borders with the BOM dropped. The input is paused while more than
+ * a few thousand records wait, so a large file is never held in memory.
+ */
 export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
   const decoder = new TextDecoder("utf-8");
   async function* text(): AsyncGenerator<string> {
@@ -20,20 +23,53 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
     const rest = decoder.decode();
     if (rest) yield rest;
   }
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, skipEmptyLines: false });
-  const source = Readable.from(text(), { objectMode: false });
-  const feeding = pipeline(source, parser).catch((error: unknown) => {
-    parser.destroy(error instanceof Error ? error : new Error(String(error)));
+  const input = Readable.from(text(), { objectMode: true });
+  const waiting: unknown[][] = [];
+  const HIGH = 2_000;
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  let handle: Papa.Parser | null = null;
+  Papa.parse<unknown[]>(input, {
+    header: false,
+    skipEmptyLines: false,
+    chunk(results, parser) {
+      handle = parser;
+      for (const record of results.data) waiting.push(record);
+      if (waiting.length >= HIGH) input.pause();
+      notify();
+    },
+    complete() {
+      finished = true;
+      notify();
+    },
+    error(error: Error) {
+      failure = error;
+      notify();
+    },
   });
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<unknown>) {
-      row += 1;
-      yield { row, cells: Array.isArray(record) ? record.map((c) => String(c ?? "")) : [] };
+    for (;;) {
+      const record = waiting.shift();
+      if (record !== undefined) {
+        if (waiting.length < HIGH / 2 && input.isPaused() && !finished) input.resume();
+        row += 1;
+        yield { row, cells: record.map((c) => String(c ?? "")) };
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      if (input.isPaused()) input.resume();
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    source.destroy();
-    await feeding;
+    if (!finished) (handle as Papa.Parser | null)?.abort();
+    input.destroy();
   }
 }
 
