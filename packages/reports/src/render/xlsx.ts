@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { ColumnKind, ReportCell, ReportModel } from "../model/report-model.js";
 import { formatCell, MISSING_VALUE } from "./format.js";
@@ -53,6 +54,17 @@ function columnWidths(table: PrintedTable): number[] {
   });
 }
 
+const FLUSH_EVERY = 1_000;
+
+/**
+ * Lets the zip stream reach `out` and waits while `out` is full: exceljs writes synchronously, so
+ * without this a large sheet would be compressed into memory before a byte left the process.
+ */
+async function flush(out: Writable): Promise<void> {
+  if (out.writableNeedDrain) await once(out, "drain");
+  else await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** Options of `renderXlsx`. */
 export interface XlsxOptions {
   /** Use a shared-strings table (smaller files with repeated text, more memory); default false. */
@@ -85,7 +97,8 @@ export async function renderXlsx(model: ReportModel, out: Writable, options: Xls
     const header = sheet.addRow(table.columns.map((c) => neutralizeCell(c.label)));
     header.font = { bold: true };
     header.commit();
-    table.rows.forEach((r, i) => {
+    for (let i = 0; i < table.rows.length; i += 1) {
+      const r = table.rows[i] ?? {};
       const row = sheet.addRow(table.columns.map((c) => excelValue(r[c.key], table.cellKind(i, c))));
       table.columns.forEach((c, j) => {
         const kind = table.cellKind(i, c);
@@ -95,7 +108,8 @@ export async function renderXlsx(model: ReportModel, out: Writable, options: Xls
         }
       });
       row.commit();
-    });
+      if (i % FLUSH_EVERY === FLUSH_EVERY - 1) await flush(out);
+    }
     sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, table.rows.length + 1), column: table.columns.length } };
     sheet.commit();
   }
