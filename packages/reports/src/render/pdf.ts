@@ -390,10 +390,12 @@ export async function renderPdf(model: ReportModel, out: Writable, options: PdfO
   model.sections.forEach((section, i) => {
     const table = tables[i];
     if (!table) return;
-    // Key figures share their page with the departments; the other sections start a page.
-    if (i === 0 || model.sections[i - 1]?.kind !== "company_summary") {
+    // Sections flow on from one another; one starts a page when little room is left.
+    if (i === 0 || doc.y > BOTTOM - 180) {
       doc.addPage();
       doc.y = PAGE.margin;
+    } else {
+      doc.y += 14;
     }
     drawSection(doc, model, section, table);
   });
