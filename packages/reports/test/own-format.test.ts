@@ -167,6 +167,31 @@ describe("parseUpload: limits and typed errors", () => {
     expect(produced).toBeLessThan(10_000 + 200_000); // it stopped reading, it did not buffer the stream
   });
 
+  it("streams: the first rows of an endless file come out, and stopping early closes the input", async () => {
+    let produced = 0;
+    let closed = false;
+    const endless = (async function* () {
+      try {
+        yield "name,budget\n";
+        for (;;) {
+          produced += 1;
+          yield `Department ${produced},${produced}\n`;
+        }
+      } finally {
+        closed = true;
+      }
+    })();
+    const upload = await parseUpload(endless, { entity: "departments" });
+    const names: string[] = [];
+    for await (const r of upload.rows) {
+      names.push(r.values!.name);
+      if (names.length === 3) break;
+    }
+    expect(names).toEqual(["Department 1", "Department 2", "Department 3"]);
+    expect(closed).toBe(true);
+    expect(produced).toBeLessThan(50_000); // paused while records wait, not read to the end
+  });
+
   it("names missing columns (InvalidHeaderError) and unknown tracker headers (UnknownFormatError)", async () => {
     const error = await parseUpload(Readable.from(["budget,description\n1,x\n"]), { entity: "departments" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidHeaderError);

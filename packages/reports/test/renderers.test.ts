@@ -116,6 +116,13 @@ describe.skipIf(!hasPdftotext)("renderPdf (read back with pdftotext)", () => {
     expect(new Set(seen).size).toBe(130);
   });
 
+  it("names a department scope on the title page", async () => {
+    const m = buildReportModel({ ...input, scope: { kind: "department", department_id: 3, name: "Operations" }, sections: ["company_summary"] });
+    const first = pages(pdfText(await collect((out) => renderPdf(m, out))))[0]!;
+    expect(first).toContain("Department: Operations");
+    expect(first).toContain("Key figures");
+  });
+
   it("neutralises hostile names", async () => {
     const text = pdfText(await collect((out) => renderPdf(hostileModel(), out)), false);
     expect(text).toContain(`'=HYPERLINK("http://x")`);

@@ -1,5 +1,4 @@
 import ExcelJS from "exceljs";
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { ColumnKind, ReportCell, ReportModel } from "../model/report-model.js";
 import { formatCell, MISSING_VALUE } from "./format.js";
@@ -61,8 +60,17 @@ const FLUSH_EVERY = 1_000;
  * without this a large sheet would be compressed into memory before a byte left the process.
  */
 async function flush(out: Writable): Promise<void> {
-  if (out.writableNeedDrain) await once(out, "drain");
-  else await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!out.writableNeedDrain) return new Promise<void>((resolve) => setImmediate(resolve));
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      out.off("drain", done);
+      out.off("error", done);
+      if (error) reject(error);
+      else resolve();
+    };
+    out.on("drain", done);
+    out.on("error", done);
+  });
 }
 
 /** Options of `renderXlsx`. */

@@ -1,6 +1,5 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
-import { Readable } from "node:stream";
 
 /** One record of a sheet: its spreadsheet row number (1-based) and its cells as text. */
 export interface SheetRow {
@@ -23,6 +22,8 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
     const rest = decoder.decode();
     if (rest) yield rest;
   }
+  // Node's stream module is loaded here, on first use, not when the package is imported.
+  const { Readable } = await import("node:stream");
   const input = Readable.from(text(), { objectMode: true });
   const waiting: unknown[][] = [];
   const HIGH = 2_000;
@@ -69,7 +70,12 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
     }
   } finally {
     if (!finished) (handle as Papa.Parser | null)?.abort();
-    input.destroy();
+    // Wait until the source is closed, so that a stopped upload has released its input.
+    if (!input.closed) {
+      const closed = new Promise<void>((resolve) => input.once("close", () => resolve()));
+      input.destroy();
+      await closed;
+    }
   }
 }
 
@@ -96,6 +102,7 @@ export function cellText(value: ExcelJS.CellValue): string {
 
 /** The first worksheet's rows through exceljs's streaming reader. */
 export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
+  const { Readable } = await import("node:stream");
   const source = Readable.from(chunks);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: "emit",
