@@ -192,6 +192,19 @@ describe("parseUpload: limits and typed errors", () => {
     expect(produced).toBeLessThan(50_000); // paused while records wait, not read to the end
   });
 
+  it("fails an XLSX file over maxBytes with FileTooLargeError too", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Departments");
+    sheet.addRow(["name", "budget"]);
+    for (let i = 0; i < 5_000; i += 1) sheet.addRow([`Department ${i} ${Math.random()}`, i]);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const run = async () => {
+      const upload = await parseUpload(chunked(bytes, 4096), { entity: "departments", maxBytes: Math.floor(bytes.byteLength / 2) });
+      for await (const _ of upload.rows) void _;
+    };
+    await expect(run()).rejects.toBeInstanceOf(FileTooLargeError);
+  });
+
   it("names missing columns (InvalidHeaderError) and unknown tracker headers (UnknownFormatError)", async () => {
     const error = await parseUpload(Readable.from(["budget,description\n1,x\n"]), { entity: "departments" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidHeaderError);

@@ -11,6 +11,8 @@ export interface ByteSource {
   readonly chunks: AsyncIterable<Uint8Array>;
   /** The `FileTooLargeError` once the limit was passed, else `null`; readers check it per row. */
   failure(): FileTooLargeError | null;
+  /** Settles with the `FileTooLargeError` when the limit is passed (never, for a file within it). */
+  readonly failed: Promise<FileTooLargeError>;
 }
 
 const toBytes = (chunk: Uint8Array | string) => (typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
@@ -22,11 +24,16 @@ export async function openByteSource(input: UploadInput, maxBytes = Number.POSIT
   let heldLength = 0;
   let total = 0;
   let failure: FileTooLargeError | null = null;
+  let signal: (error: FileTooLargeError) => void = () => undefined;
+  const failed = new Promise<FileTooLargeError>((resolve) => (signal = resolve));
   // Past the limit the stream simply ends: an error thrown through the parsers' streams would
   // escape them as an uncaught exception, so the readers ask `failure()` instead.
   const over = (chunk: Uint8Array) => {
     total += chunk.byteLength;
-    if (total > maxBytes) failure = new FileTooLargeError(maxBytes);
+    if (total > maxBytes && failure === null) {
+      failure = new FileTooLargeError(maxBytes);
+      signal(failure);
+    }
     return failure !== null;
   };
   let done = false;
@@ -62,7 +69,7 @@ export async function openByteSource(input: UploadInput, maxBytes = Number.POSIT
       await iterator.return?.();
     }
   }
-  return { head, chunks: chunks(), failure: () => failure };
+  return { head, chunks: chunks(), failure: () => failure, failed };
 }
 
 /** `PK\x03\x04`: a zip archive, which an XLSX file is. */

@@ -97,11 +97,16 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
   const source = await openByteSource(input, options.maxBytes);
   const fileType = isZip(source.head) ? "xlsx" : looksLikeText(source.head) ? "csv" : null;
   if (fileType === null) throw new UnsupportedFileTypeError("The file is neither CSV text nor an XLSX workbook");
-  const sheet = (fileType === "xlsx" ? xlsxRows : csvRows)(source.chunks);
+  const sheet = fileType === "xlsx" ? xlsxRows(source.chunks, source.failed) : csvRows(source.chunks);
   const iterator = sheet[Symbol.asyncIterator]();
   let headerRow: SheetRow | null = null;
+  // A reader fed a cut-off file may fail on its own terms (a zip error); the size is the cause.
+  const read = () =>
+    iterator.next().catch((error: unknown) => {
+      throw source.failure() ?? error;
+    });
   for (;;) {
-    const next = await iterator.next();
+    const next = await read();
     if (source.failure()) throw source.failure();
     if (next.done) break;
     if (!blank(next.value.cells)) {
@@ -127,7 +132,7 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
     let count = 0;
     try {
       for (;;) {
-        const next = await iterator.next();
+        const next = await read();
         const tooLarge = source.failure();
         if (tooLarge) throw tooLarge;
         if (next.done) return;

@@ -100,8 +100,12 @@ export function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-/** The first worksheet's rows through exceljs's streaming reader. */
-export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
+/**
+ * The first worksheet's rows through exceljs's streaming reader, pumped into a small queue (the
+ * reader pauses while it is full). `failed` settling stops the rows with its error: exceljs waits
+ * forever on a zip cut short, so a file over the size limit must not wait for it.
+ */
+export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Promise<unknown>): AsyncGenerator<SheetRow> {
   const { Readable } = await import("node:stream");
   const source = Readable.from(chunks);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
@@ -111,17 +115,60 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
     hyperlinks: "ignore",
     entries: "ignore",
   });
-  try {
-    for await (const sheet of workbook) {
-      for await (const row of sheet) {
-        const values = Array.isArray(row.values) ? row.values : [];
-        const cells: string[] = [];
-        for (let c = 1; c < values.length; c += 1) cells.push(cellText(values[c] as ExcelJS.CellValue));
-        yield { row: row.number, cells };
+  const HIGH = 2_000;
+  const waiting: SheetRow[] = [];
+  let finished = false;
+  let stopped = false;
+  let failure: unknown = null;
+  let wakeConsumer: (() => void) | null = null;
+  let wakeReader: (() => void) | null = null;
+  const notify = () => {
+    wakeConsumer?.();
+    wakeConsumer = null;
+  };
+  void failed?.then((error) => {
+    failure ??= error;
+    notify();
+  });
+  void (async () => {
+    try {
+      for await (const sheet of workbook) {
+        for await (const row of sheet) {
+          if (stopped) return;
+          const values = Array.isArray(row.values) ? row.values : [];
+          const cells: string[] = [];
+          for (let c = 1; c < values.length; c += 1) cells.push(cellText(values[c] as ExcelJS.CellValue));
+          waiting.push({ row: row.number, cells });
+          notify();
+          if (waiting.length >= HIGH) await new Promise<void>((resolve) => (wakeReader = resolve));
+        }
+        return; // the first sheet only
       }
-      return; // the first sheet only
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      finished = true;
+      notify();
+    }
+  })();
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const next = waiting.shift();
+      if (next) {
+        if (waiting.length < HIGH / 2) {
+          wakeReader?.();
+          wakeReader = null;
+        }
+        yield next;
+        continue;
+      }
+      if (finished) return;
+      await new Promise<void>((resolve) => (wakeConsumer = resolve));
     }
   } finally {
+    stopped = true;
+    wakeReader?.();
     source.destroy();
   }
 }
