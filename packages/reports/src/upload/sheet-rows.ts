@@ -120,11 +120,11 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Prom
   let finished = false;
   let stopped = false;
   let failure: unknown = null;
-  let wakeConsumer: (() => void) | null = null;
-  let wakeReader: (() => void) | null = null;
+  // Held in an object: TypeScript does not see closures assign plain `let`s.
+  const wake: { consumer: (() => void) | null; reader: (() => void) | null } = { consumer: null, reader: null };
   const notify = () => {
-    wakeConsumer?.();
-    wakeConsumer = null;
+    wake.consumer?.();
+    wake.consumer = null;
   };
   void failed?.then((error) => {
     failure ??= error;
@@ -140,7 +140,7 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Prom
           for (let c = 1; c < values.length; c += 1) cells.push(cellText(values[c] as ExcelJS.CellValue));
           waiting.push({ row: row.number, cells });
           notify();
-          if (waiting.length >= HIGH) await new Promise<void>((resolve) => (wakeReader = resolve));
+          if (waiting.length >= HIGH) await new Promise<void>((resolve) => (wake.reader = resolve));
         }
         return; // the first sheet only
       }
@@ -157,18 +157,18 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Prom
       const next = waiting.shift();
       if (next) {
         if (waiting.length < HIGH / 2) {
-          wakeReader?.();
-          wakeReader = null;
+          wake.reader?.();
+          wake.reader = null;
         }
         yield next;
         continue;
       }
       if (finished) return;
-      await new Promise<void>((resolve) => (wakeConsumer = resolve));
+      await new Promise<void>((resolve) => (wake.consumer = resolve));
     }
   } finally {
     stopped = true;
-    wakeReader?.();
+    wake.reader?.();
     source.destroy();
   }
 }
