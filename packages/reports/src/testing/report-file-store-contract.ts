@@ -131,5 +131,15 @@ export function runReportFileStoreContract(runner: ContractRunner, options: Repo
       equal((await store.get(a, "a-live", later))?.id ?? null, "a-live", "unexpired file");
       equal(await store.deleteExpired(later), 0, "a second deleteExpired at the same instant");
     });
+
+    it("deleteExpired run twice at once deletes each expired file once", async () => {
+      const t = tenant();
+      await store.deleteExpired(at("2031-12-31T23:59:59.000Z")); // what earlier tests left behind
+      for (let i = 0; i < 5; i += 1) await store.save(file(t, { id: `race-${i}`, expires_at: "2032-01-01T00:00:00.000Z" }));
+      const instant = at("2032-01-01T00:00:00.000Z");
+      const [a, b] = await Promise.all([store.deleteExpired(instant), store.deleteExpired(instant)]);
+      equal(a + b, 5, "files deleted by two concurrent deleteExpired calls");
+      equal((await store.list(t, at("2031-12-31T00:00:00.000Z"))).length, 0, "files left after both");
+    });
   });
 }
