@@ -12,6 +12,7 @@ import {
   reportCharts,
   type ReportModel,
 } from "@epca/reports";
+import { displayWidth } from "../src/render/txt.js";
 import { demoReportInput, demoReportModel } from "./demo-model.js";
 import { collect, hasPdftotext, HOSTILE_NAMES, pages, pdfText } from "./helpers.js";
 
@@ -263,6 +264,21 @@ describe("renderTxt", () => {
     expect(trend).toMatch(/^Month\s+Hours\s+Revenue/m);
     expect(trend).toMatch(/^Month\s+.*Revenue \/ hour$/m);
     expect(trend.match(/^2024-01 /gm)?.length).toBe(2);
+  });
+
+  it("counts wide characters (CJK, emoji) as two terminal columns", () => {
+    const base = demoReportInput();
+    const names = ["李小龍", "Zoë 🎨", "Ann"];
+    const employees = base.employees!.slice(0, 3).map((e, i) => ({ ...e, name: names[i]! }));
+    const lines = renderTxt(buildReportModel({ ...base, employees, sections: ["employees"] })).split("\n");
+    const column = (line: string, word: string) => displayWidth(line.slice(0, line.indexOf(word)));
+    const header = lines.find((l) => l.startsWith("Employee "))!;
+    ["Engineering", "Sales & Marketing", "Operations"].forEach((department, i) => {
+      const line = lines.find((l) => l.startsWith(names[i]!))!;
+      expect(column(line, department)).toBe(column(header, "Department"));
+    });
+    expect(displayWidth("李小龍")).toBe(6);
+    expect(displayWidth("Zoë 🎨")).toBe(6);
   });
 
   it("neutralises hostile names", () => {

@@ -286,7 +286,8 @@ function drawTable(doc: Doc, table: PrintedTable, currency: string) {
     drawRow(header, doc.y, true, COLORS.header);
     doc.y += rowHeight;
   };
-  ensureSpace(doc, rowHeight * 3);
+  // Keep the header with a few rows (all of a short table) rather than alone at a page's foot.
+  ensureSpace(doc, rowHeight * (Math.min(body.length, 4) + 1) + 12);
   drawHeader();
   body.forEach((cells, i) => {
     if (doc.y + rowHeight > BOTTOM) {

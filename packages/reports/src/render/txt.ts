@@ -11,12 +11,45 @@ export interface TxtOptions {
 
 /** Box-drawing rule: a line of "-" or "=" would read as a formula in a spreadsheet. */
 const RULE = "─";
-const length = (s: string) => [...s].length;
+/** Terminal columns of one code point: 2 for East Asian wide characters and emoji, 0 for combining marks. */
+function charWidth(cp: number): number {
+  if ((cp >= 0x0300 && cp <= 0x036f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+/** Width of a text in terminal columns. */
+export function displayWidth(s: string): number {
+  let width = 0;
+  for (const ch of s) width += charWidth(ch.codePointAt(0) ?? 0);
+  return width;
+}
+const length = displayWidth;
 const pad = (s: string, width: number, right: boolean) => {
   const fill = " ".repeat(Math.max(0, width - length(s)));
   return right ? fill + s : s + fill;
 };
-const cut = (s: string, width: number) => (length(s) <= width ? s : `${[...s].slice(0, Math.max(1, width - 1)).join("")}…`);
+function cut(s: string, width: number): string {
+  if (length(s) <= width) return s;
+  let out = "";
+  for (const ch of s) {
+    if (length(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
 
 /** Renders the report as plain text: a heading per section and aligned columns (numbers right-aligned). */
 export function renderTxt(model: ReportModel, options: TxtOptions = {}): string {
