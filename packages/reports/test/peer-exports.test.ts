@@ -172,6 +172,14 @@ describe("Kimai exports (CSV and XLSX built from Kimai's documented columns)", (
     expect(rows[1]!.values!.description).toBe("Kick-off\nwith the client");
   });
 
+  it("accepts Kimai's header with Begin/End and Duration (decimal) instead of From/To and Duration", async () => {
+    const header = KIMAI_HEADER.map((h) => ({ From: "Begin", To: "End", Duration: "Duration (decimal)" })[h] ?? h);
+    const csv = [header, ...KIMAI_ROWS].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\n");
+    const { upload, rows } = await timesheets(Readable.from([csv]));
+    expect(upload.format).toBe("kimai");
+    expect(hoursByPersonAndProject(rows)).toEqual(expectedHours);
+  });
+
   it("reads Kimai's XLSX export (dates and times as date cells, durations as numbers)", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Timesheet");

@@ -190,7 +190,7 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
   },
   // Kimai's CSV/XLSX export (DefaultTemplate columns, English labels): Date, From, To, Duration, …, E-mail, Customer, Project, Activity, Description.
   kimai: {
-    matches: (k) => has(k, "date", "project", "customer", "activity", "duration") && (k.has("from") || k.has("begin")),
+    matches: (k) => has(k, "date", "project", "customer", "activity") && (k.has("duration") || k.has("duration (decimal)")) && (k.has("from") || k.has("begin")),
     columns: (r) => ({ employee: [r.column("e-mail", "email") ?? "E-mail"], project: r.column("project") ?? "Project" }),
     read: (r, row) =>
       entry(
@@ -202,10 +202,10 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           project: r.get("project"),
           client: r.get("customer"),
           date: parseDate(r.get("date")),
-          hours: parseDurationHours(r.get("duration")) ?? hoursBetween(r.get("date"), r.get("from", "begin"), r.get("date"), r.get("to", "end")),
+          hours: parseDurationHours(r.get("duration", "duration (decimal)")) ?? hoursBetween(r.get("date"), r.get("from", "begin"), r.get("date"), r.get("to", "end")),
           description: r.get("description"),
         },
-        { date: "date", hours: "duration", project: "project", person: r.column("e-mail", "email") ?? "E-mail" },
+        { date: "date", hours: r.column("duration") ? "duration" : "duration (decimal)", project: "project", person: r.column("e-mail", "email") ?? "E-mail" },
       ),
   },
   // solidtime's generic time-entry CSV: ISO 8601 start and end, user_email.
