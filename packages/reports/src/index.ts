@@ -72,3 +72,4 @@ export { resolveReferences, resolveTrackerTimesheet, type ReferenceResolver } fr
 export { hoursBetween, hoursBetweenInstants, parseDate, parseDecimal, parseDurationHours, parseTimeOfDay } from "./upload/values.js";
 export type { ReportFileInput, ReportFileStore, ReportFileSummary, StoredReportFile } from "./ports.js";
 export { createMemoryReportFileStore } from "./memory-report-file-store.js";
+export { REPORT_FORMATS, renderReport, type ReportFormat } from "./render/render-report.js";

@@ -5,8 +5,10 @@ import {
   buildReportModel,
   excelNumberFormat,
   formatCell,
+  REPORT_FORMATS,
   renderCsv,
   renderPdf,
+  renderReport,
   renderTxt,
   renderXlsx,
   reportCharts,
@@ -285,5 +287,16 @@ describe("renderTxt", () => {
     const txt = renderTxt(hostileModel(), { width: 200 });
     for (const name of HOSTILE_NAMES.slice(0, 3)) expect(txt).toContain(`'${name}`);
     for (const line of txt.split("\n")) expect(line).not.toMatch(FORMULA);
+  });
+});
+
+describe("renderReport", () => {
+  it("writes each report type's bytes, matching its MIME type", async () => {
+    const starts: Record<keyof typeof REPORT_FORMATS, string> = { pdf: "%PDF-", excel: "PK\u0003\u0004", csv: "Key figures\r\n", txt: "Productivity & cost report\n" };
+    for (const format of Object.keys(REPORT_FORMATS) as Array<keyof typeof REPORT_FORMATS>) {
+      const bytes = await collect((out) => renderReport(model, format, out));
+      expect(bytes.subarray(0, starts[format].length).toString("latin1"), format).toBe(starts[format]);
+    }
+    expect(REPORT_FORMATS.excel.extension).toBe("xlsx");
   });
 });
