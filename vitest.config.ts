@@ -17,6 +17,8 @@ export default defineConfig({
       { find: /^@epca\/ml\/tabular$/, replacement: src("ml/src/tabular/index.ts") },
       { find: /^@epca\/ml\/node$/, replacement: src("ml/src/node.ts") },
       { find: /^@epca\/ml$/, replacement: src("ml/src/index.ts") },
+      { find: /^@epca\/reports\/testing$/, replacement: src("reports/src/testing/index.ts") },
+      { find: /^@epca\/reports$/, replacement: src("reports/src/index.ts") },
       { find: /^@epca\/server$/, replacement: src("server/src/index.ts") },
     ],
   },
