@@ -3,6 +3,7 @@ import {
   NotFoundError,
   StoreClosedError,
   type EpcaStore,
+  type JobStorage,
   type StoreCapabilities,
   type Tenant,
   type TenantScope,
@@ -14,6 +15,7 @@ import { allocationRepository, departmentRepository, employeeRepository, project
 import { tenantRepository } from "./repositories/tenants.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
 import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
+import { sqlJobStorage } from "./job-storage.js";
 import { rateLimitCounters } from "./rate-limit-counters.js";
 import { mapRow } from "./repositories/rows.js";
 import type { SqlDriver, SqlExecutor } from "./sql-executor.js";
@@ -42,6 +44,8 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
    * security: for tooling and tests that need SQL the ports do not offer.
    */
   withTenantSql<T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /** The `jobs` table (migration 0006) as core's `JobStorage`: what the in-process queue keeps its jobs in. */
+  readonly jobStorage: JobStorage;
 }
 
 /** Core's ports over one transaction's executor, by their name in the scope. */
@@ -112,6 +116,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     capabilities: options.capabilities,
     tenants: tenantRepository(driver),
     counters: rateLimitCounters(driver, open),
+    jobStorage: sqlJobStorage(driver, open),
     transaction: (tenantId, work) => inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts))),
     withTenantSql: (tenantId, work) => inTenant(tenantId, (sql) => work(sql)),
     async ping() {

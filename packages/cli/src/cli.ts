@@ -3,7 +3,10 @@ import type { Server } from "node:http";
 import { Command, Option } from "commander";
 import {
   ConfigError,
+  builtInModules,
   createApp,
+  createServerEpca,
+  startModuleWorker,
   createLogger,
   createScryptPasswordHasher,
   DEMO_USERS,
@@ -14,7 +17,7 @@ import {
   SERVER_VERSION,
   type ServerConfig,
 } from "@epca/server";
-import { storeFromConfig } from "./store-from-config.js";
+import { jobEvents, storeFromConfig } from "./store-from-config.js";
 
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
 const progress = (message: string) => process.stderr.write(`epca: ${message}\n`);
@@ -25,7 +28,7 @@ function configFromEnv(overrides: Record<string, string | undefined> = {}): Serv
   return config;
 }
 
-async function serve(options: { port?: string; host?: string; seed?: boolean }): Promise<void> {
+async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean }): Promise<void> {
   const config = configFromEnv({
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
@@ -57,7 +60,13 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     }
   }
 
-  const app = createApp({ store: opened.store, config, logger, passwordHasher });
+  const app = createApp({ store: opened.store, config, logger, passwordHasher, jobs: opened.jobs });
+  jobEvents.listener = app.api.observeJob;
+  // The modules' job handlers run here too, unless another process does (--no-worker).
+  const worker =
+    options.worker === false
+      ? null
+      : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
   const server: Server = app.listen(config.PORT, config.HOST);
   await once(server, "listening");
   const address = server.address();
@@ -91,15 +100,41 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     if (closing) return;
     closing = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const graceMs = config.JOB_GRACE_SECONDS * 1000;
+    const force = setTimeout(() => process.exit(1), graceMs + 5_000);
     force.unref();
+    // Running jobs get the grace period to finish, or are handed back to the queue.
+    const stopped = worker?.stop({ graceMs }) ?? Promise.resolve();
     server.close(() => {
-      void opened.store.close().finally(() => process.exit(0));
+      void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
     });
     server.closeIdleConnections?.();
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+async function work(options: { concurrency: string }): Promise<void> {
+  const config = configFromEnv();
+  const concurrency = Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ConfigError("--concurrency", "expected a whole number from 1 to 64");
+  const opened = await storeFromConfig(config, { migrate: true });
+  const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
+  const epca = createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs });
+  const worker = startModuleWorker({ queue: opened.jobs, modules: builtInModules(), epca, concurrency });
+  progress(`worker running on ${opened.description} (${concurrency} at once); SIGTERM or Ctrl-C stops it`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    progress(`${signal}: letting running jobs finish (up to ${config.JOB_GRACE_SECONDS} s), then stopping`);
+    void worker
+      .stop({ graceMs: config.JOB_GRACE_SECONDS * 1000 })
+      .then(() => opened.store.close())
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 async function migrate(): Promise<void> {
@@ -163,8 +198,14 @@ export function createCli(): Command {
     .addOption(new Option("-p, --port <port>", "port to listen on (PORT, default 8000)"))
     .addOption(new Option("--host <host>", "address to bind (HOST, default 0.0.0.0)"))
     .option("--no-seed", "do not seed the demo organisation (EPCA_SEED_DEMO=false)")
+    .option("--no-worker", "serve HTTP only: background jobs run in `epca worker` processes")
     .action(serve);
   program.command("migrate").description("apply pending database migrations and exit").action(migrate);
+  program
+    .command("worker")
+    .description("run background jobs (reports, imports, training) without HTTP; SIGTERM lets a running job finish")
+    .option("--concurrency <n>", "jobs run at once", "2")
+    .action(work);
   program.command("seed-demo").description("seed the demo organisation into an empty store and exit").action(seedDemo);
   program
     .command("create-admin")

@@ -269,12 +269,30 @@ export {
   type UserRepository,
 } from "./ports/index.js";
 
+// Jobs
+export { jobRecordSchema, jobSchema, jobStatusSchema, toPublicJob, type Job, type JobRecord, type JobStatus } from "./schemas/job.js";
+export type {
+  ClaimedJob,
+  JobCount,
+  JobFilter,
+  JobHandler,
+  JobQueue,
+  JobRequest,
+  JobStorage,
+  JobWorker,
+  RetryPolicy,
+  RunningJob,
+  WorkerOptions,
+} from "./ports/jobs.js";
+export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
+
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
 export type { Credentials } from "./use-cases/actors.js";
 export type {
   AnalyticsUseCases,
   HealthUseCases,
+  JobUseCases,
   SessionUseCases,
   StoreHealth,
   TenantReference,

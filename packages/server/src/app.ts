@@ -1,16 +1,16 @@
-import { ConfigurationError, createEpca, type Clock, type EpcaStore, type PasswordHasher } from "@epca/core";
+import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher } from "@epca/core";
 import cors from "cors";
 import express, { type Express, type Router } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createScryptPasswordHasher } from "./auth/scrypt-password-hasher.js";
-import { createSessionTokens, createTokenService } from "./auth/tokens.js";
+import { createSessionTokens, createTokenService, type TokenService } from "./auth/tokens.js";
 import type { ServerConfig } from "./config/config.js";
 import { mountDocs } from "./http/docs.js";
 import { createErrorHandler, ERROR_STATUSES, errorHandler, notFoundHandler } from "./http/errors.js";
 import { createHttpLogger, createLogger } from "./http/logging.js";
-import { createHttpMetrics } from "./http/metrics.js";
+import { createHttpMetrics, registerJobMetrics } from "./http/metrics.js";
 import type { ModuleJobHandler, ServerModule } from "./http/module.js";
 import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiTag } from "./http/openapi.js";
 import { apiRateLimits, isRateLimitExempt, rateLimitStoresFor } from "./http/rate-limits.js";
@@ -26,6 +26,8 @@ export interface CreateAppOptions {
   readonly config: ServerConfig;
   /** The modules to mount, in order (default `builtInModules()`); add your own to extend the API. */
   readonly modules?: readonly ServerModule[];
+  /** The background job queue (`GET /jobs`, long work); without one the job routes answer 500. */
+  readonly jobs?: JobQueue;
   /** Defaults to a pino logger at `LOG_LEVEL`. */
   readonly logger?: Logger;
   /** Defaults to scrypt at N = 2^`SCRYPT_LOG_N`. */
@@ -43,6 +45,29 @@ export interface ApiRouter extends Router {
   openApiDocument(): Record<string, unknown>;
   /** This instance's Prometheus registry, or `null` when `ENABLE_METRICS` is false. */
   readonly metricsRegistry: Registry | null;
+  /** Records a job event in this instance's metrics (give it to the queue as `onEvent`). */
+  observeJob(event: JobEvent): void;
+}
+
+/** The use cases as the server runs them: its password hasher, session tokens, settings and job queue. */
+export function createServerEpca(
+  options: Pick<CreateAppOptions, "store" | "config" | "passwordHasher" | "clock" | "jobs">,
+  tokens: TokenService = createTokenService({
+    secret: options.config.SECRET_KEY,
+    accessTokenMinutes: options.config.ACCESS_TOKEN_EXPIRE_MINUTES,
+    refreshTokenDays: options.config.REFRESH_TOKEN_EXPIRE_DAYS,
+  }),
+): Epca {
+  const { config } = options;
+  return createEpca({
+    store: options.store,
+    passwordHasher: options.passwordHasher ?? createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N }),
+    sessionTokens: createSessionTokens(tokens),
+    standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
+    selfRegistration: config.REGISTRATION_ENABLED,
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 }
 
 /** Every module's job handlers by type; two modules handling one type is a configuration error. */
@@ -86,20 +111,14 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const { tags, statuses } = assemble(modules);
   const logger = options.logger ?? createLogger(config);
   const metrics = config.ENABLE_METRICS ? createHttpMetrics() : null;
+  const jobMetrics = metrics && options.jobs ? registerJobMetrics(metrics.registry, () => options.jobs ?? null) : null;
   const store = metrics ? metrics.instrumentStore(options.store) : options.store;
   const tokens = createTokenService({
     secret: config.SECRET_KEY,
     accessTokenMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES,
     refreshTokenDays: config.REFRESH_TOKEN_EXPIRE_DAYS,
   });
-  const epca = createEpca({
-    store,
-    passwordHasher: options.passwordHasher ?? createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N }),
-    sessionTokens: createSessionTokens(tokens),
-    standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
-    selfRegistration: config.REGISTRATION_ENABLED,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const epca = createServerEpca({ ...options, store }, tokens);
   // Counters shared by every instance when the store is (PostgreSQL), else this process's.
   const rateLimitStores = rateLimitStoresFor(options.store);
   const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now() };
@@ -143,6 +162,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     modules: { value: modules, enumerable: true },
     openApiDocument: { value: openApiDocument, enumerable: true },
     metricsRegistry: { value: metrics?.registry ?? null, enumerable: true },
+    observeJob: { value: (event: JobEvent) => jobMetrics?.observe(event), enumerable: true },
   });
   return router;
 }

@@ -1,4 +1,6 @@
-export { createApiRouter, createApp, jobHandlersOf, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
+export { createApiRouter, createApp, createServerEpca, jobHandlersOf, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
+export { moduleJobHandlers, startModuleWorker } from "./worker.js";
+export { registerJobMetrics, type JobMetrics } from "./http/metrics.js";
 export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config/config.js";
 export { createScryptPasswordHasher, type ScryptParameters } from "./auth/scrypt-password-hasher.js";
 export {
@@ -25,6 +27,7 @@ export {
   departmentModule,
   employeeModule,
   healthModule,
+  jobModule,
   projectModule,
   timesheetModule,
   userModule,

@@ -13,6 +13,8 @@ const SELF_SERVICE: readonly ReadonlyPermission[] = [
   grant("timesheets", ["create", "update", "delete", "submit"], "own"),
   // "Self" of the user tables: read and edit their own user (not role/is_active/…: that is `manage`).
   grant("users", ["read", "update"], "own"),
+  // Background jobs they asked for (a report, an import): follow them and cancel them.
+  grant("jobs", ["read", "update"], "own"),
 ];
 
 /** The reads every documented role has ("All authenticated" rows of the endpoint tables). */

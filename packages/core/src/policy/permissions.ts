@@ -22,6 +22,7 @@ export const RESOURCES = [
   "uploads",
   "predictions",
   "audit_logs",
+  "jobs",
 ] as const;
 
 /** One of the resources EPCA checks. */

@@ -27,3 +27,4 @@ export {
   type StoredDataset,
 } from "./dataset.js";
 export { check, checkCloseRecord, checkEqual, checkRejects, closeTo, deepEqual } from "./assertions.js";
+export { runJobQueueContract, type JobQueueContractOptions } from "./job-queue-contract.js";

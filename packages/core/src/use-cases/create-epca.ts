@@ -9,6 +9,7 @@ import { analyticsUseCases } from "./analytics.js";
 import { departmentUseCases } from "./departments.js";
 import { employeeUseCases } from "./employees.js";
 import { healthUseCases } from "./health.js";
+import { jobUseCases } from "./jobs.js";
 import { parsePage, withoutUndefined } from "./input.js";
 import { projectUseCases } from "./projects.js";
 import { roleUseCases } from "./roles.js";
@@ -35,6 +36,7 @@ function contextOf(dependencies: EpcaDependencies): UseCaseContext {
   if (dependencies.passwordHasher !== null) requireMethods("passwordHasher", dependencies.passwordHasher, ["hash", "verify"]);
   if (dependencies.sessionTokens !== undefined) requireMethods("sessionTokens", dependencies.sessionTokens, ["issue", "verifyRefresh", "hashRefreshToken"]);
   if (dependencies.clock !== undefined) requireMethods("clock", dependencies.clock, ["now"]);
+  if (dependencies.jobs !== undefined) requireMethods("jobs", dependencies.jobs, ["enqueue", "get", "list", "cancel", "work"]);
   const standardAnnualHours = dependencies.standardAnnualHours ?? DEFAULT_STANDARD_ANNUAL_HOURS;
   if (!(standardAnnualHours > 0) || !Number.isFinite(standardAnnualHours)) {
     throw new ConfigurationError("standardAnnualHours", `must be a positive number, got ${String(standardAnnualHours)}`);
@@ -47,6 +49,7 @@ function contextOf(dependencies: EpcaDependencies): UseCaseContext {
     sessionTokens: dependencies.sessionTokens ?? null,
     standardAnnualHours,
     selfRegistration: dependencies.selfRegistration ?? false,
+    jobs: dependencies.jobs ?? null,
   };
 }
 
@@ -98,6 +101,9 @@ function useCases(ctx: UseCaseContext): Epca {
     },
     get sessions() {
       return lazy("sessions", () => sessionUseCases(ctx, epca.users));
+    },
+    get jobs() {
+      return lazy("jobs", () => jobUseCases(ctx));
     },
     get tenants() {
       return lazy("tenants", () => tenantUseCases(ctx));

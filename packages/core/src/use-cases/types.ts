@@ -32,6 +32,8 @@ import type {
 import type { SessionTokenService } from "../ports/session-tokens.js";
 import type { EpcaStore, TenantScope } from "../ports/store.js";
 import type { Credentials } from "./actors.js";
+import type { JobFilter, JobQueue, JobRequest } from "../ports/jobs.js";
+import type { Job } from "../schemas/job.js";
 
 /** What the use cases run on; each is checked when `createEpca` runs, not at first use. */
 export interface EpcaDependencies {
@@ -51,6 +53,8 @@ export interface EpcaDependencies {
   readonly standardAnnualHours?: number;
   /** Whether anonymous `users.register` creates accounts (default false); admins register anyone either way. */
   readonly selfRegistration?: boolean;
+  /** The background job queue; without it `jobs` refuses with a `ConfigurationError`. */
+  readonly jobs?: JobQueue;
 }
 
 /** Paging as callers pass it: both fields optional (skip 0, limit 100). */
@@ -181,6 +185,18 @@ export interface StoreHealth {
   readonly error?: unknown;
 }
 
+/** Background jobs of the actor's tenant. */
+export interface JobUseCases {
+  /** Queues a job on behalf of the actor (who may then follow and cancel it). */
+  enqueue(actor: Actor, request: Omit<JobRequest, "createdBy">): Promise<Job>;
+  /** A job the actor may see; `NotFoundError` otherwise (another user's job is 403 unless the actor sees all). */
+  get(actor: Actor, id: string): Promise<Job>;
+  /** The jobs the actor may see, newest first. */
+  list(actor: Actor, filter?: Omit<JobFilter, "createdBy">, page?: PageInput): Promise<PageResult<Job>>;
+  /** Cancels a queued or running job the actor may change. */
+  cancel(actor: Actor, id: string): Promise<Job>;
+}
+
 /** Health checks. */
 export interface HealthUseCases {
   /** Pings the store within `timeoutMs` (default 5,000). */
@@ -219,6 +235,7 @@ export interface Epca {
    */
   actingAs<T>(credentials: Credentials, work: (actor: Actor, epca: Epca) => Promise<T>): Promise<T>;
   readonly sessions: SessionUseCases;
+  readonly jobs: JobUseCases;
   readonly tenants: TenantUseCases;
   readonly health: HealthUseCases;
   readonly departments: DepartmentUseCases;

@@ -1,6 +1,7 @@
 import type { Actor } from "../policy/actor.js";
 import type { Clock } from "../ports/clock.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
+import type { JobQueue } from "../ports/jobs.js";
 import type { SessionTokenService } from "../ports/session-tokens.js";
 import type { EpcaStore, TenantScope } from "../ports/store.js";
 import type { TenantId } from "../schemas/common.js";
@@ -25,6 +26,8 @@ export interface UseCaseContext {
   readonly standardAnnualHours: number;
   /** Whether anonymous `register` is open. */
   readonly selfRegistration: boolean;
+  /** The background job queue, when the host gave one. */
+  readonly jobs: JobQueue | null;
 }
 
 /** The context's store transactions: one new unit of work per use case call. */

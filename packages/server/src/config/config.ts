@@ -180,6 +180,10 @@ export const configSchema = z.object({
   MULTI_TENANT: bool(false),
   /** Express `trust proxy`: false, a hop count, or named subnets/addresses/CIDRs; never `true`. */
   TRUST_PROXY: trustProxy,
+  /** How long a worker's claim holds a job without a heartbeat; a job of a dead worker runs again after it (seconds). */
+  JOB_LEASE_SECONDS: int(30, 1, 3600),
+  /** How long a stopping worker lets running jobs finish before handing them back (seconds). */
+  JOB_GRACE_SECONDS: int(8, 0, 3600),
   /** scrypt cost exponent (N = 2^SCRYPT_LOG_N); 17 is OWASP's recommendation. Lower only in tests. */
   SCRYPT_LOG_N: int(17, 10, 20),
 });

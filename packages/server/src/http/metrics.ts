@@ -1,4 +1,4 @@
-import type { EpcaStore } from "@epca/core";
+import type { EpcaStore, JobEvent, JobQueue } from "@epca/core";
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
@@ -73,6 +73,44 @@ export function createHttpMetrics(): HttpMetrics {
           return typeof value === "function" ? value.bind(target) : value;
         },
       });
+    },
+  };
+}
+
+/** The job metrics of one registry: queued/running/failed gauges read from the queue at scrape time, and a duration histogram. */
+export interface JobMetrics {
+  /** Records one queue event (pass it as the queue's `onEvent`). */
+  observe(event: JobEvent): void;
+}
+
+/**
+ * `epca_jobs{type, status}` (queued, running, failed; over every tenant, read from the queue when
+ * Prometheus scrapes, so every instance reports the shared queue) and
+ * `epca_job_duration_seconds{type, outcome}`.
+ */
+export function registerJobMetrics(registry: Registry, queue: () => JobQueue | null): JobMetrics {
+  new Gauge({
+    name: "epca_jobs",
+    help: "Background jobs by type and status (queued, running, failed), over every tenant",
+    labelNames: ["type", "status"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const current = queue();
+      if (!current) return;
+      for (const row of await current.counts().catch(() => [])) this.set({ type: row.type, status: row.status }, row.count);
+    },
+  });
+  const duration = new Histogram({
+    name: "epca_job_duration_seconds",
+    help: "Time a job attempt ran, by type and outcome",
+    labelNames: ["type", "outcome"] as const,
+    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    registers: [registry],
+  });
+  return {
+    observe(event) {
+      if (event.kind === "finished") duration.observe({ type: event.job.type, outcome: event.status }, event.durationMs / 1000);
     },
   };
 }

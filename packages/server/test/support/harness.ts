@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { createEpca, systemActor, type Epca, type EpcaStore, type PasswordHasher } from "@epca/core";
+import { createEpca, systemActor, type Epca, type EpcaStore, type JobQueue, type PasswordHasher } from "@epca/core";
 import { createApp, createScryptPasswordHasher, testConfig, type EpcaApp, type ServerConfig, type ServerModule } from "@epca/server";
 import type { StoreFactory } from "./stores.js";
 
@@ -34,10 +34,16 @@ export interface TestResponse {
 export async function startServer(
   store: EpcaStore,
   overrides: Partial<ServerConfig> = {},
-  options: { closeStore?: () => Promise<void>; modules?: readonly ServerModule[] } = {},
+  options: { closeStore?: () => Promise<void>; modules?: readonly ServerModule[]; jobs?: JobQueue } = {},
 ): Promise<TestServer> {
   const config = testConfig({ SECRET_KEY: TEST_SECRET, ...overrides });
-  const app = createApp({ store, config, passwordHasher: testHasher, ...(options.modules ? { modules: options.modules } : {}) });
+  const app = createApp({
+    store,
+    config,
+    passwordHasher: testHasher,
+    ...(options.modules ? { modules: options.modules } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
