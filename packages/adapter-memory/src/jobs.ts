@@ -1,4 +1,4 @@
-import type { ClaimedJob, JobCount, JobRecord, JobStorage } from "@epca/core";
+import type { ClaimedJob, JobCount, JobRecord, JobSchedule, JobStorage, ScheduleStorage } from "@epca/core";
 import { copy } from "./table.js";
 
 interface StoredJob {
@@ -97,6 +97,39 @@ export function createMemoryJobStorage(): JobStorage {
         count += 1;
       }
       return count;
+    },
+  };
+}
+
+/** Schedules in this process, for the memory store. */
+export function createMemoryScheduleStorage(): ScheduleStorage {
+  const schedules = new Map<string, JobSchedule>();
+  return {
+    async insert(schedule) {
+      schedules.set(schedule.id, copy(schedule));
+      return copy(schedule);
+    },
+    async get(tenantId, id) {
+      const found = schedules.get(id);
+      return found && found.tenant_id === tenantId ? copy(found) : null;
+    },
+    async list(tenantId) {
+      return [...schedules.values()].filter((s) => s.tenant_id === tenantId).sort((a, b) => a.created_at.localeCompare(b.created_at)).map((s) => copy(s));
+    },
+    async delete(tenantId, id) {
+      const found = schedules.get(id);
+      if (!found || found.tenant_id !== tenantId) return null;
+      schedules.delete(id);
+      return copy(found);
+    },
+    async due(now) {
+      return [...schedules.values()].filter((s) => s.enabled && s.next_run_at !== null && Date.parse(s.next_run_at) <= now.getTime()).map((s) => copy(s));
+    },
+    async advance(id, expected, next, lastRun) {
+      const found = schedules.get(id);
+      if (!found || found.next_run_at !== expected) return false;
+      schedules.set(id, { ...found, next_run_at: next, last_run_at: lastRun ?? found.last_run_at });
+      return true;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ClaimedJob, JobRecord, JobStorage } from "@epca/core";
+import type { ClaimedJob, JobRecord, JobSchedule, JobStorage, ScheduleStorage } from "@epca/core";
 import type { SqlDriver } from "./sql-executor.js";
 import { jsonParam, toIsoString, toNullableIsoString, toNullableString, toNumber } from "./values.js";
 
@@ -141,6 +141,72 @@ export function sqlJobStorage(driver: SqlDriver, open: () => void): JobStorage {
         [now.toISOString()],
       );
       return rowCount;
+    },
+  };
+}
+
+const SCHEDULE_COLUMNS = "id, tenant_id, name, cron, timezone, type, payload, enabled, next_run_at, last_run_at, created_by, created_at";
+
+function toSchedule(row: Row): JobSchedule {
+  return {
+    id: String(row.id),
+    tenant_id: String(row.tenant_id),
+    name: String(row.name),
+    cron: String(row.cron),
+    timezone: String(row.timezone),
+    type: String(row.type),
+    payload: row.payload ?? null,
+    enabled: Boolean(row.enabled),
+    next_run_at: toNullableIsoString(row.next_run_at),
+    last_run_at: toNullableIsoString(row.last_run_at),
+    created_by: row.created_by === null || row.created_by === undefined ? null : toNumber(row.created_by),
+    created_at: toIsoString(row.created_at),
+  };
+}
+
+const UUID = /^[0-9a-f-]{36}$/i;
+
+/** Recurring jobs in the `job_schedules` table (migration 0007). */
+export function sqlScheduleStorage(driver: SqlDriver, open: () => void): ScheduleStorage {
+  return {
+    async insert(s) {
+      open();
+      const { rows } = await driver.query(
+        `INSERT INTO job_schedules (${SCHEDULE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12) RETURNING ${SCHEDULE_COLUMNS}`,
+        [s.id, s.tenant_id, s.name, s.cron, s.timezone, s.type, jsonParam(s.payload), s.enabled, s.next_run_at, s.last_run_at, s.created_by, s.created_at],
+      );
+      return toSchedule(rows[0]!);
+    },
+    async get(tenantId, id) {
+      open();
+      if (!UUID.test(id)) return null;
+      const { rows } = await driver.query(`SELECT ${SCHEDULE_COLUMNS} FROM job_schedules WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      return rows[0] ? toSchedule(rows[0]) : null;
+    },
+    async list(tenantId) {
+      open();
+      const { rows } = await driver.query(`SELECT ${SCHEDULE_COLUMNS} FROM job_schedules WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
+      return rows.map(toSchedule);
+    },
+    async delete(tenantId, id) {
+      open();
+      if (!UUID.test(id)) return null;
+      const { rows } = await driver.query(`DELETE FROM job_schedules WHERE tenant_id = $1 AND id = $2 RETURNING ${SCHEDULE_COLUMNS}`, [tenantId, id]);
+      return rows[0] ? toSchedule(rows[0]) : null;
+    },
+    async due(now) {
+      open();
+      const { rows } = await driver.query(`SELECT ${SCHEDULE_COLUMNS} FROM job_schedules WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at`, [now.toISOString()]);
+      return rows.map(toSchedule);
+    },
+    async advance(id, expected, next, lastRun) {
+      open();
+      const { rowCount } = await driver.query(
+        `UPDATE job_schedules SET next_run_at = $3, last_run_at = COALESCE($4, last_run_at)
+         WHERE id = $1 AND next_run_at IS NOT DISTINCT FROM $2::timestamptz`,
+        [id, expected, next, lastRun],
+      );
+      return rowCount > 0;
     },
   };
 }

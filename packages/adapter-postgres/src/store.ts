@@ -4,6 +4,7 @@ import {
   StoreClosedError,
   type EpcaStore,
   type JobStorage,
+  type ScheduleStorage,
   type StoreCapabilities,
   type Tenant,
   type TenantScope,
@@ -15,7 +16,7 @@ import { allocationRepository, departmentRepository, employeeRepository, project
 import { tenantRepository } from "./repositories/tenants.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
 import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
-import { sqlJobStorage } from "./job-storage.js";
+import { sqlJobStorage, sqlScheduleStorage } from "./job-storage.js";
 import { rateLimitCounters } from "./rate-limit-counters.js";
 import { mapRow } from "./repositories/rows.js";
 import type { SqlDriver, SqlExecutor } from "./sql-executor.js";
@@ -46,6 +47,8 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
   withTenantSql<T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
   /** The `jobs` table (migration 0006) as core's `JobStorage`: what the in-process queue keeps its jobs in. */
   readonly jobStorage: JobStorage;
+  /** The `job_schedules` table (migration 0007) as core's `ScheduleStorage`. */
+  readonly scheduleStorage: ScheduleStorage;
 }
 
 /** Core's ports over one transaction's executor, by their name in the scope. */
@@ -117,6 +120,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     tenants: tenantRepository(driver),
     counters: rateLimitCounters(driver, open),
     jobStorage: sqlJobStorage(driver, open),
+    scheduleStorage: sqlScheduleStorage(driver, open),
     transaction: (tenantId, work) => inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts))),
     withTenantSql: (tenantId, work) => inTenant(tenantId, (sql) => work(sql)),
     async ping() {

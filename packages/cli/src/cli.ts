@@ -7,6 +7,7 @@ import {
   createApp,
   createServerEpca,
   startModuleWorker,
+  startScheduler,
   createLogger,
   createScryptPasswordHasher,
   DEMO_USERS,
@@ -67,6 +68,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     options.worker === false
       ? null
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
+  const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = app.listen(config.PORT, config.HOST);
   await once(server, "listening");
   const address = server.address();
@@ -104,7 +106,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     const force = setTimeout(() => process.exit(1), graceMs + 5_000);
     force.unref();
     // Running jobs get the grace period to finish, or are handed back to the queue.
-    const stopped = worker?.stop({ graceMs }) ?? Promise.resolve();
+    const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
     server.close(() => {
       void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
     });
@@ -122,14 +124,14 @@ async function work(options: { concurrency: string }): Promise<void> {
   const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
   const epca = createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs });
   const worker = startModuleWorker({ queue: opened.jobs, modules: builtInModules(), epca, concurrency });
+  const scheduler = startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (error) => progress(`scheduler pass failed: ${String(error)}`) });
   progress(`worker running on ${opened.description} (${concurrency} at once); SIGTERM or Ctrl-C stops it`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     progress(`${signal}: letting running jobs finish (up to ${config.JOB_GRACE_SECONDS} s), then stopping`);
-    void worker
-      .stop({ graceMs: config.JOB_GRACE_SECONDS * 1000 })
+    void Promise.all([scheduler.stop(), worker.stop({ graceMs: config.JOB_GRACE_SECONDS * 1000 })])
       .then(() => opened.store.close())
       .finally(() => process.exit(0));
   };

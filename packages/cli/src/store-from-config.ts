@@ -1,5 +1,5 @@
-import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue } from "@epca/core";
-import { createMemoryJobStorage, createMemoryStore } from "@epca/adapter-memory";
+import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
+import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
 import type { ServerConfig } from "@epca/server";
 
@@ -15,6 +15,8 @@ export interface OpenedStore {
    * for PGlite (one process) and PostgreSQL (shared by every server and worker process).
    */
   readonly jobs: JobQueue;
+  /** Where recurring jobs are kept (beside the jobs). */
+  readonly schedules: ScheduleStorage;
 }
 
 /** Job events of the queues this process opened go here (the server's metrics subscribe). */
@@ -38,6 +40,7 @@ export async function storeFromConfig(
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
+        schedules: createMemoryScheduleStorage(),
       };
     case "postgres": {
       const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE });
@@ -47,6 +50,7 @@ export async function storeFromConfig(
         description: `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`,
         migrationsApplied: result.applied,
         jobs: createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true, onEvent, leaseMs }),
+        schedules: store.scheduleStorage,
       };
     }
     case "pglite": {
@@ -57,6 +61,7 @@ export async function storeFromConfig(
         description: `embedded PGlite in ${config.EPCA_DATA_DIR}`,
         migrationsApplied: result.applied,
         jobs: createInProcessJobQueue({ storage: store.jobStorage, durable: true, onEvent, leaseMs }),
+        schedules: store.scheduleStorage,
       };
     }
   }

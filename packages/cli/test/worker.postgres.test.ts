@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import { createInProcessJobQueue, type JobQueue, type JobRecord } from "@epca/core";
+import { createSchedule } from "@epca/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, startProcess, type RunningProcess } from "../../../test-support/processes.js";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../../../test-support/test-database.js";
@@ -86,6 +87,20 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     for (const job of before) expect(after.get(job.id)?.attempts).toBe(1);
     await rescuer.stop("SIGTERM");
   }, 120_000);
+
+  it("a schedule due every second, seen by two worker processes for 10 s, makes one job per second", async () => {
+    const schedule = await createSchedule(store.scheduleStorage, "default", { name: "tick", cron: "* * * * * *", type: "jobs.echo", payload: { value: "tick" } });
+    const [a, b] = [await startWorker(), await startWorker()];
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await store.scheduleStorage.delete("default", schedule.id);
+    await Promise.all([a.stop("SIGTERM"), b.stop("SIGTERM")]);
+    const keys = (await jobs("jobs.echo")).map((j) => j.idempotency_key).filter((k): k is string => k?.startsWith(`schedule:${schedule.id}:`) ?? false);
+    const seconds = keys.map((k) => Date.parse(k.slice(`schedule:${schedule.id}:`.length)) / 1000).sort((x, y) => x - y);
+    expect(new Set(seconds).size).toBe(seconds.length); // no tick twice
+    expect(seconds.length).toBeGreaterThanOrEqual(9);
+    const span = seconds.at(-1)! - seconds[0]! + 1;
+    expect(span - seconds.length).toBeLessThanOrEqual(1); // at most one missing, at the edges
+  }, 60_000);
 
   it("SIGTERM lets a running job finish within the grace period", async () => {
     const worker = await startWorker();

@@ -270,7 +270,17 @@ export {
 } from "./ports/index.js";
 
 // Jobs
-export { jobRecordSchema, jobSchema, jobStatusSchema, toPublicJob, type Job, type JobRecord, type JobStatus } from "./schemas/job.js";
+export {
+  jobRecordSchema,
+  jobScheduleSchema,
+  jobSchema,
+  jobStatusSchema,
+  toPublicJob,
+  type Job,
+  type JobRecord,
+  type JobSchedule,
+  type JobStatus,
+} from "./schemas/job.js";
 export type {
   ClaimedJob,
   JobCount,
@@ -282,6 +292,7 @@ export type {
   JobWorker,
   RetryPolicy,
   RunningJob,
+  ScheduleStorage,
   WorkerOptions,
 } from "./ports/jobs.js";
 export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";

@@ -1,5 +1,5 @@
 import type { Page, PageResult, TenantId } from "../schemas/common.js";
-import type { JobRecord, JobStatus } from "../schemas/job.js";
+import type { JobRecord, JobSchedule, JobStatus } from "../schemas/job.js";
 
 /** How a failed job is tried again: up to `limit` more attempts, `delaySeconds` apart (doubling when `backoff`). */
 export interface RetryPolicy {
@@ -134,4 +134,20 @@ export interface JobStorage {
   counts(): Promise<JobCount[]>;
   /** Puts running jobs whose lease ended before `now` back in the queue (their worker died); returns how many. */
   requeueExpired(now: Date): Promise<number>;
+}
+
+/**
+ * Where recurring jobs are kept. `advance` is a compare-and-set on `next_run_at`, so that of
+ * several schedulers (one per process) exactly one moves a schedule past a due time.
+ */
+export interface ScheduleStorage {
+  insert(schedule: JobSchedule): Promise<JobSchedule>;
+  get(tenantId: TenantId, id: string): Promise<JobSchedule | null>;
+  list(tenantId: TenantId): Promise<JobSchedule[]>;
+  /** Deletes the tenant's schedule and answers it as it was, or `null`. */
+  delete(tenantId: TenantId, id: string): Promise<JobSchedule | null>;
+  /** Enabled schedules of every tenant whose `next_run_at` ≤ `now`. */
+  due(now: Date): Promise<JobSchedule[]>;
+  /** Moves `next_run_at` from `expected` to `next` (and `last_run_at` to `lastRun`); `false` when another scheduler moved it first. */
+  advance(id: string, expected: string | null, next: string | null, lastRun: string | null): Promise<boolean>;
 }

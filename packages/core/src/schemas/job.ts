@@ -58,3 +58,20 @@ export function toPublicJob(job: JobRecord): Job {
     finished_at: job.finished_at,
   };
 }
+
+/** A recurring job: a cron expression in a time zone, stored per tenant. */
+export const jobScheduleSchema = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  name: z.string(),
+  cron: z.string().describe("Five fields (minute hour day month weekday), or six with seconds first."),
+  timezone: z.string().describe("An IANA time zone, e.g. Europe/Berlin."),
+  type: z.string(),
+  payload: z.unknown(),
+  enabled: z.boolean(),
+  next_run_at: z.iso.datetime().nullable().describe("The next due time not yet enqueued."),
+  last_run_at: z.iso.datetime().nullable(),
+  created_by: z.number().int().nullable(),
+  created_at: z.iso.datetime(),
+});
+export type JobSchedule = z.infer<typeof jobScheduleSchema>;
