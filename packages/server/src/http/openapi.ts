@@ -32,14 +32,35 @@ export const errorSchema = named(
   "HTTPError",
 );
 
+/**
+ * The OAuth2 password flow of the API mounted at `base` (`""` at the root, `/hr` under a host's
+ * path): absolute paths, so that Swagger UI posts to the API's login and not relative to `/docs/`.
+ */
+export function passwordFlow(base: string): { tokenUrl: string; refreshUrl: string; scopes: Record<string, string> } {
+  return { tokenUrl: `${base}${API_BASE_PATH}/auth/login`, refreshUrl: `${base}${API_BASE_PATH}/auth/refresh`, scopes: {} };
+}
+
 /** A registry with the API's security scheme (OAuth2 password flow on `/auth/login`, as FastAPI shows it). */
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "OAuth2PasswordBearer", {
     type: "oauth2",
-    flows: { password: { tokenUrl: `${API_BASE_PATH.slice(1)}/auth/login`, scopes: {} } },
+    description: "Log in at `POST /api/v1/auth/login` with the email as `username`; send the access token as `Authorization: Bearer <token>`.",
+    flows: { password: passwordFlow("") },
   });
   return registry;
+}
+
+/**
+ * The document as served under `base` (the router's mount path): `servers` and the login flow's
+ * URLs point there.
+ */
+export function documentAt(document: Record<string, unknown>, base: string): Record<string, unknown> {
+  if (!base) return document;
+  const components = document.components as { securitySchemes?: Record<string, Record<string, unknown>> } | undefined;
+  const schemes = { ...components?.securitySchemes };
+  if (schemes.OAuth2PasswordBearer) schemes.OAuth2PasswordBearer = { ...schemes.OAuth2PasswordBearer, flows: { password: passwordFlow(base) } };
+  return { ...document, servers: [{ url: base, description: "This server" }], components: { ...components, securitySchemes: schemes } };
 }
 
 /** The OpenAPI 3.1 document of every route registered so far, with the modules' tags. */
@@ -53,6 +74,7 @@ export function generateOpenApiDocument(registry: OpenAPIRegistry, tags: readonl
       description:
         "The documented REST API. Lists take `skip` and `limit` (≤ 1000) and carry the total in `X-Total-Count`. Errors are FastAPI-shaped: `{\"detail\": ...}`.",
     },
+    servers: [{ url: "/", description: "This server" }],
     tags: tags.map((tag) => ({ ...tag })),
   }) as unknown as Record<string, unknown>;
 }
