@@ -45,7 +45,8 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "OAuth2PasswordBearer", {
     type: "oauth2",
-    description: "Log in at `POST /api/v1/auth/login` with the email as `username`; send the access token as `Authorization: Bearer <token>`.",
+    description:
+      "Log in at `POST /api/v1/auth/login` with the email as `username`; send the access token as `Authorization: Bearer <token>`. The tokens are JWTs signed with HS256 following RFC8725 (JWT best current practices): the algorithm is pinned on verification, access and refresh tokens carry distinct `typ` headers, `exp`, `iat` and `jti` are set and checked, and refresh tokens rotate.",
     flows: { password: passwordFlow("") },
   });
   return registry;
@@ -70,6 +71,7 @@ export function generateOpenApiDocument(registry: OpenAPIRegistry, tags: readonl
     openapi: "3.1.0",
     info: {
       title: "EPCA: Employee Productivity & Cost Analytics API",
+      license: { name: "MIT", identifier: "MIT" },
       version: SERVER_VERSION,
       description:
         "The documented REST API. Lists take `skip` and `limit` (≤ 1000) and carry the total in `X-Total-Count`. Errors are FastAPI-shaped: `{\"detail\": ...}`.",

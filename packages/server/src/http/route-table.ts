@@ -316,6 +316,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
           .filter(Boolean)
           .join("\n\n"),
         tags: [...definition.tags],
+        ...(auth === "none" ? { security: [] } : {}),
         ...(auth === "required" ? { security: [{ OAuth2PasswordBearer: [] }] } : {}),
         ...(auth === "optional" ? { security: [{}, { OAuth2PasswordBearer: [] }] } : {}),
         "x-roles": roles,
@@ -382,6 +383,7 @@ const ERROR_EXAMPLES: Readonly<Record<number, unknown>> = {
   415: "Unsupported media type; send application/json",
   422: [{ loc: ["body", "name"], msg: "Too small: expected string to have >=1 characters", type: "too_small" }],
   429: "Rate limit exceeded: too many requests per minute",
+  500: "Internal Server Error",
   503: "The service is shutting down",
 };
 
@@ -393,7 +395,8 @@ const ERROR_EXAMPLES: Readonly<Record<number, unknown>> = {
  * - 401: a token is read (required, or optional and sent); 403: a permission, a suspended tenant;
  * - 404: a path id, or an id in the body or query (`department_id`, …) naming no record, or (multi-tenant) an unknown tenant;
  * - 409: any write behind a permission (`conflicts` says which conflict);
- * - 413 and 415: a body; 422: anything parsed; 429: a rate limit applies; 503: the store is closed;
+ * - 413 and 415: a body; 422: anything parsed; 429: a rate limit applies;
+ * - 500: an error whose code no table maps (a bug, never an expected answer); 503: the store is closed;
  * - plus the definition's own `errors`.
  */
 export function documentedErrors(definition: AnyDefinition, config: ServerConfig): Record<number, string> {
@@ -416,6 +419,7 @@ export function documentedErrors(definition: AnyDefinition, config: ServerConfig
   }
   if (request.params || request.query || request.body) errors[422] = "Validation error";
   if (rateLimited(definition, config)) errors[429] = "Too many requests: a rate limit is exhausted (see `Retry-After`)";
+  errors[500] = "An unexpected error (a code in no error table); the body is fixed and the request id is logged";
   errors[503] = "The service is shutting down or its store is closed";
   for (const [status, description] of Object.entries(definition.errors ?? {})) errors[Number(status)] = description;
   return errors;
