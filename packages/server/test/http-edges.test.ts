@@ -154,6 +154,15 @@ describe("the document lists what the server answers", () => {
     expect(statuses("post", "/auth/login")).toContain(429);
   });
 
+  it("writes the patterns of regexes with flags as patterns that match (no `/u` suffix)", () => {
+    const patterns = [...JSON.stringify(document).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(patterns.length).toBeGreaterThan(5);
+    expect(patterns.filter((p) => /\/[a-z]+$/.test(p))).toEqual([]);
+    const name = (document as unknown as { components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> } }).components.schemas.DepartmentCreate!.properties.name!;
+    expect(new RegExp(name.pattern!, "u").test("Operations")).toBe(true);
+    expect(new RegExp(name.pattern!, "u").test("Ops\u0000")).toBe(false);
+  });
+
   it("lists in each mounted route exactly the statuses its operation documents", () => {
     for (const route of app.api.routes) {
       expect(route.statuses).toEqual(Object.keys(document.paths[route.path]![route.method]!.responses).map(Number));

@@ -64,10 +64,23 @@ export function documentAt(document: Record<string, unknown>, base: string): Rec
   return { ...document, servers: [{ url: base, description: "This server" }], components: { ...components, securitySchemes: schemes } };
 }
 
+/**
+ * zod-to-openapi writes a regex with flags as `source/flags` (`^[^\u0000]*$/u`), a pattern that
+ * matches nothing: the flags are dropped (JSON Schema patterns are ECMA-262 with Unicode semantics).
+ */
+function fixPatterns(node: unknown): void {
+  if (Array.isArray(node)) node.forEach(fixPatterns);
+  else if (typeof node === "object" && node !== null) {
+    const record = node as Record<string, unknown>;
+    if (typeof record.pattern === "string") record.pattern = record.pattern.replace(/\$\/[dgimsuvy]+$/, "$");
+    Object.values(record).forEach(fixPatterns);
+  }
+}
+
 /** The OpenAPI 3.1 document of every route registered so far, with the modules' tags. */
 export function generateOpenApiDocument(registry: OpenAPIRegistry, tags: readonly OpenApiTag[]): Record<string, unknown> {
   const generator = new OpenApiGeneratorV31(registry.definitions);
-  return generator.generateDocument({
+  const document = generator.generateDocument({
     openapi: "3.1.0",
     info: {
       title: "EPCA: Employee Productivity & Cost Analytics API",
@@ -79,4 +92,6 @@ export function generateOpenApiDocument(registry: OpenAPIRegistry, tags: readonl
     servers: [{ url: "/", description: "This server" }],
     tags: tags.map((tag) => ({ ...tag })),
   }) as unknown as Record<string, unknown>;
+  fixPatterns(document);
+  return document;
 }

@@ -156,6 +156,20 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, location: Issu
   return result.data;
 }
 
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/**
+ * A query value is single-line text for every route: a control character (NUL, which no
+ * PostgreSQL text value can hold, among them) or an unpaired surrogate is a 422 naming the
+ * parameter, on every store alike, before any filter reaches a store.
+ */
+function refuseControlCharacters(query: Record<string, unknown>): void {
+  const issues = Object.entries(query)
+    .filter(([, value]) => (Array.isArray(value) ? value : [value]).some((v) => typeof v === "string" && CONTROL_CHARACTERS.test(v)))
+    .map(([name]) => ({ loc: ["query", name], msg: "Must not contain control characters (U+0000–U+001F, U+007F–U+009F) or unpaired surrogates", type: "invalid_format" }));
+  if (issues.length > 0) throw new RequestValidationError(issues);
+}
+
 /** What an authenticated request carries from its token to its unit of work. */
 interface PendingRequest {
   claims?: SessionClaims;
@@ -236,6 +250,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
 
       const answer = async (req: Request, res: Response, epca: Epca, actor: Actor | null, sessionId: string | null) => {
         const params = parsePart(request.params, req.params, "path");
+        if (request.query) refuseControlCharacters(req.query ?? {});
         const query = parsePart(request.query, req.query ?? {}, "query");
         const body = parsePart(request.body, req.body, "body");
         const ctx: RouteContext<typeof request.params, typeof request.query, typeof request.body> = {
