@@ -119,6 +119,31 @@ describe("the login flow's URLs follow the router's mount path", () => {
   });
 });
 
+describe("a rate-limited route answers 429 with the headers its document lists", () => {
+  it("sends RateLimit, RateLimit-Policy and, on the 429, Retry-After, as documented", async () => {
+    const store = createMemoryStore();
+    const t = await startServer(store, { RATE_LIMIT_PER_MINUTE: 2 }, { closeStore: () => store.close() });
+    try {
+      const document = (await t.request("GET", "/openapi.json")).body as Document;
+      const operation = document.paths["/api/v1/departments/"]!.get!;
+      const first = await t.request("GET", `${API}/departments/`);
+      expect(first.status).toBe(401);
+      for (const header of Object.keys(operation.responses["401"]!.headers ?? {})) expect(first.headers.get(header), header).not.toBeNull();
+      await t.request("GET", `${API}/departments/`);
+      const limited = await t.request("GET", `${API}/departments/`);
+      expect(limited.status).toBe(429);
+      expect(Object.keys(operation.responses["429"]!.headers ?? {})).toEqual(["RateLimit", "RateLimit-Policy", "Retry-After"]);
+      for (const header of ["RateLimit", "RateLimit-Policy", "Retry-After"]) expect(limited.headers.get(header), header).not.toBeNull();
+      expect(limited.headers.get("ratelimit-policy")).toBe("2;w=60");
+      // The health check is exempt, and its document lists no 429.
+      expect((await t.request("GET", `${API}/health`)).status).toBe(200);
+      expect(document.paths["/api/v1/health"]!.get!.responses["429"]).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("the document lists what the server answers", () => {
   const config = testConfig({ SECRET_KEY: TEST_SECRET, RATE_LIMIT_PER_MINUTE: 60, RATE_LIMIT_PER_HOUR: 1000, AUTH_RATE_LIMIT_PER_MINUTE: 5 });
   const app = createApp({ store: createMemoryStore(), config });
