@@ -77,7 +77,8 @@ function assemble(modules: readonly ServerModule[]): { tags: OpenApiTag[]; statu
  * The whole API (`/api/v1/…`, `/openapi.json`, `/docs`, `/redoc`, `/metrics`) as a router, to be
  * mounted at the root of an app or under a host's own path with the host's own store. A request
  * goes through, in order: request log, metrics, security headers, CORS, rate limits, the modules'
- * routes (see `createRouteTable`), 404, the documentation, the error mapping.
+ * routes (see `createRouteTable`), 405 with `Allow` for a known path's other methods, 404, the
+ * documentation, the error mapping (a malformed percent-escape in a path is a 400 there).
  *
  * @example hostApp.use("/hr", createApiRouter({ store: createMemoryStore(), config: loadConfig().config }));
  */
