@@ -188,6 +188,18 @@ describe("the document lists what the server answers", () => {
     expect(new RegExp(name.pattern!, "u").test("Ops\u0000")).toBe(false);
   });
 
+  it("gives every request body and path parameter an example (Redocly checks them against the schemas)", () => {
+    const create = op("post", "/employees/") as unknown as { requestBody: { content: Record<string, { example: unknown }> } };
+    expect(create.requestBody.content["application/json"]!.example).toEqual({
+      name: "Ada Lovelace", email: "ada@example.com", department_id: 1, salary: 85000, revenue_generated: 170000, hire_date: "2024-03-01",
+    });
+    for (const { op: operation } of operations) {
+      const withExamples = operation as unknown as { parameters?: { in: string; example?: unknown }[]; requestBody?: { content: Record<string, { example?: unknown }> } };
+      for (const parameter of withExamples.parameters ?? []) if (parameter.in === "path") expect(parameter.example).toBe(1);
+      for (const media of Object.values(withExamples.requestBody?.content ?? {})) expect(media.example).toBeDefined();
+    }
+  });
+
   it("lists in each mounted route exactly the statuses its operation documents", () => {
     for (const route of app.api.routes) {
       expect(route.statuses).toEqual(Object.keys(document.paths[route.path]![route.method]!.responses).map(Number));
