@@ -90,6 +90,26 @@ describe("requests the router cannot decode, and wrong methods", () => {
   });
 });
 
+describe("the login flow's refreshUrl takes the OAuth2 form", () => {
+  it("rotates a refresh token sent as grant_type=refresh_token, form-encoded", async () => {
+    const store = createMemoryStore();
+    const t = await startServer(store, {}, { closeStore: () => store.close() });
+    try {
+      await t.epca.users.create(t.system, { email: "form@edges.example", password: PASSWORD, full_name: "F", role: "analyst" });
+      const { refresh_token } = await t.login("form@edges.example");
+      const response = await t.request("POST", `${API}/auth/refresh`, {
+        raw: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh_token)}`,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ token_type: "bearer", access_token: expect.any(String), refresh_token: expect.any(String) });
+      expect(response.body.refresh_token).not.toBe(refresh_token);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("the login flow's URLs follow the router's mount path", () => {
   it("documents absolute token and refresh URLs and the server at the root and under a host's path", async () => {
     const root = createApp({ store: createMemoryStore(), config: testConfig({ SECRET_KEY: TEST_SECRET }) });

@@ -67,11 +67,11 @@ function routes(api: RouteTable): void {
       path: "/auth/refresh",
       summary: "Refresh access token",
       errors: { 403: "The tenant is suspended (multi-tenant)" },
-      description: "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session.",
+      description: "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session. JSON, or the OAuth2 form (`grant_type=refresh_token&refresh_token=…`) the flow's `refreshUrl` promises.",
       tags,
       auth: "none",
       before: limits.refresh,
-      request: { body: refreshSchema },
+      request: { body: refreshSchema, form: true },
       responses: { 200: { description: "A new token pair", schema: tokenSchema }, 401: { description: "Invalid, expired, revoked or reused refresh token" } },
     },
     async ({ epca, body, req, res }) => {
