@@ -4,7 +4,7 @@
  * unicode, unknown ids, broken JSON, wrong media types, percent garbage and bad ids in the path,
  * bad query values), plus every path's wrong methods. No answer may be a 5xx, and every status
  * must be one the document lists for that operation (a wrong method: 405 with `Allow`). On the
- * memory store (also with rate limits on), PGlite and PostgreSQL; deterministic (seeded) and
+ * memory store (also multi-tenant, and with rate limits on), PGlite and PostgreSQL; deterministic (seeded) and
  * bounded (about 1000 requests a store).
  */
 import { createPGliteStore } from "@epca/adapter-postgres";
@@ -64,6 +64,26 @@ interface Case {
   readonly url: string;
   readonly body?: string;
   readonly contentType?: string;
+  /** `X-Tenant-ID` to send instead of the caller's tenant (multi-tenant runs). */
+  readonly tenant?: string;
+}
+
+/**
+ * The server seen by a client of tenant `default` in a multi-tenant run: every request names it
+ * in `X-Tenant-ID` (unless it names another), logins included.
+ */
+function inDefaultTenant(server: TestServer): TestServer {
+  const request: TestServer["request"] = (method, path, options = {}) =>
+    server.request(method, path, { ...options, headers: { "x-tenant-id": "default", ...options.headers } });
+  return {
+    ...server,
+    request,
+    async login(email, password = PASSWORD) {
+      const response = await request("POST", "/api/v1/auth/login", { body: { username: email, password } });
+      if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${response.text}`);
+      return response.body;
+    },
+  };
 }
 
 /** Builds valid and mutated requests from the document's schemas. */
@@ -190,6 +210,7 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
 
     beforeAll(async () => {
       t = await startServerOn(factory, overrides);
+      if (overrides.MULTI_TENANT) t = inDefaultTenant(t);
       fx = await createFixture(t);
       for (const role of ROLES) if (role !== "anonymous") tokens[role] = fx.tokens[role];
       // Users the fuzz may edit and delete, so that the fixture's callers keep working.
@@ -223,7 +244,8 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
       const send = async (role: Role, operation: { path: string; method: string; op: Operation } | null, c: Case, allowed?: readonly number[]) => {
         const response = await t.request(c.method, c.url, {
           token: tokens[role],
-          ...(c.body !== undefined ? { raw: c.body, headers: { "content-type": c.contentType ?? "application/json" } } : {}),
+          ...(c.body !== undefined ? { raw: c.body } : {}),
+          headers: { ...(c.body !== undefined ? { "content-type": c.contentType ?? "application/json" } : {}), ...(c.tenant ? { "x-tenant-id": c.tenant } : {}) },
         });
         sent += 1;
         tally[response.status] = (tally[response.status] ?? 0) + 1;
@@ -269,6 +291,7 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
             }
           }
           for (const q of gen.queryMutations(parameters)) mutations.push({ ...valid, label: q.label, url: `${validPath}?${q.query}` });
+          if (overrides.MULTI_TENANT) for (const tenant of ["t_nope", "acme", "%zz", "x".repeat(300)]) mutations.push({ ...valid, label: `tenant ${tenant.slice(0, 10)}`, tenant });
           for (let i = 0; i < MUTATIONS_PER_CASE && mutations.length > 0; i++) {
             const index = Math.floor(gen.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => n / 10)) * mutations.length);
             await send(role, operation, mutations.splice(index, 1)[0]!);
@@ -322,6 +345,8 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
 fuzzSuite("memory", memoryStoreFactory);
 // Rate limits on: the limits run out part-way, and every 429 must be one the document lists.
 fuzzSuite("memory, rate limited", memoryStoreFactory, { RATE_LIMIT_PER_MINUTE: 600, RATE_LIMIT_PER_HOUR: 5000, AUTH_RATE_LIMIT_PER_MINUTE: 8 }, 30);
+// Multi-tenant: every request names tenant `default`; mutations name unknown and other tenants.
+fuzzSuite("memory, multi-tenant", memoryStoreFactory, { MULTI_TENANT: true });
 fuzzSuite("PGlite", async () => {
   const store = await createPGliteStore({ migrate: true });
   return { store, close: () => store.close() };
