@@ -1,6 +1,6 @@
 import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher } from "@epca/core";
 import cors from "cors";
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -15,8 +15,9 @@ import type { ModuleJobHandler, ServerModule } from "./http/module.js";
 import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiTag } from "./http/openapi.js";
 import { apiRateLimits, isRateLimitExempt, rateLimitStoresFor } from "./http/rate-limits.js";
 import { API_BASE_PATH } from "./http/replies.js";
-import { createRouteTable, type ApiKit, type MountedRoute } from "./http/route-table.js";
+import { createRouteTable, methodNotAllowed, type ApiKit, type MountedRoute } from "./http/route-table.js";
 import { builtInModules } from "./modules/index.js";
+import { SERVER_VERSION } from "./version.js";
 
 /** What the API is assembled from. */
 export interface CreateAppOptions {
@@ -101,7 +102,8 @@ function assemble(modules: readonly ServerModule[]): { tags: OpenApiTag[]; statu
  * The whole API (`/api/v1/…`, `/openapi.json`, `/docs`, `/redoc`, `/metrics`) as a router, to be
  * mounted at the root of an app or under a host's own path with the host's own store. A request
  * goes through, in order: request log, metrics, security headers, CORS, rate limits, the modules'
- * routes (see `createRouteTable`), 404, the documentation, the error mapping.
+ * routes (see `createRouteTable`), 405 with `Allow` for a known path's other methods, 404, the
+ * documentation, the error mapping (a malformed percent-escape in a path is a 400 there).
  *
  * @example hostApp.use("/hr", createApiRouter({ store: createMemoryStore(), config: loadConfig().config }));
  */
@@ -150,6 +152,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const registry = createOpenApiRegistry();
   const table = createRouteTable({ router, registry, kit, basePath: API_BASE_PATH });
   for (const module of modules) module.routes?.(table);
+  router.use(methodNotAllowed(table.mounted));
   router.use(API_BASE_PATH, notFoundHandler);
 
   let document: Record<string, unknown> | undefined;
@@ -167,6 +170,24 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   return router;
 }
 
+/**
+ * `GET /` until a web app is served there: what this server is and where to go (JSON, or a small
+ * HTML page for a browser).
+ */
+const welcome: RequestHandler = (req, res) => {
+  const links = { docs: `${req.baseUrl}/docs/`, redoc: `${req.baseUrl}/redoc`, openapi: `${req.baseUrl}/openapi.json`, health: `${req.baseUrl}${API_BASE_PATH}/health`, api: `${req.baseUrl}${API_BASE_PATH}/` };
+  const body = { name: "EPCA: Employee Productivity & Cost Analytics API", version: SERVER_VERSION, links };
+  res.format({
+    "application/json": () => res.json(body),
+    "text/html": () =>
+      res.send(
+        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>EPCA API</title></head><body><h1>${body.name}</h1><p>Version ${SERVER_VERSION}. No web app is served here yet.</p><ul>` +
+          `<li><a href="${links.docs}">Swagger UI</a> (try the API)</li><li><a href="${links.redoc}">ReDoc</a></li><li><a href="${links.openapi}">OpenAPI document</a></li><li><a href="${links.health}">Health</a></li></ul></body></html>`,
+      ),
+    default: () => res.json(body),
+  });
+};
+
 /** An Express app serving the API at its root: what `epca serve` runs. */
 export interface EpcaApp extends Express {
   /** The API router mounted at `/`. */
@@ -183,6 +204,7 @@ export function createApp(options: CreateAppOptions): EpcaApp {
   app.disable("x-powered-by");
   app.set("trust proxy", options.config.TRUST_PROXY);
   const api = createApiRouter(options);
+  app.get("/", helmet(), welcome);
   app.use(api);
   app.use(notFoundHandler);
   // Errors inside the API are answered by its own handler; this one sees only the app's.

@@ -502,11 +502,14 @@ export function httpSuite(factory: StoreFactory): void {
       expect((await t.request("GET", `${API}/employees/?skip=999999999`, { token })).body).toEqual([]);
     });
 
-    it("answers unknown routes 404 {detail: Not Found}", async () => {
+    it("answers unknown routes 404 {detail: Not Found}, and a known path's other methods 405 with Allow", async () => {
       const response = await t.request("GET", `${API}/no-such-thing`, { token });
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ detail: "Not Found" });
-      expect((await t.request("PATCH", `${API}/departments/${fx.deptA}`, { token, body: {} })).status).toBe(404);
+      const patch = await t.request("PATCH", `${API}/departments/${fx.deptA}`, { token, body: {} });
+      expect(patch.status).toBe(405);
+      expect(patch.headers.get("allow")).toBe("GET, PUT, DELETE, HEAD");
+      expect(patch.body).toEqual({ detail: "Method Not Allowed" });
     });
   });
 }

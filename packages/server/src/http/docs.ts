@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import express, { type Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
+import { documentAt } from "./openapi.js";
 import helmet from "helmet";
 import swaggerUi from "swagger-ui-express";
 
@@ -34,37 +35,48 @@ const redocPage = `<!DOCTYPE html>
   </body>
 </html>`;
 
+/** 405 for a method other than GET and HEAD on the documentation's paths. */
+const readOnly: RequestHandler = (req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  res.status(405).set("Allow", "GET, HEAD").json({ detail: "Method Not Allowed" });
+};
+
+const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ detail: "Not Found" });
+};
+
 /**
  * `/openapi.json`, Swagger UI at `/docs` and ReDoc at `/redoc`, all served from this machine (no
- * CDN). Links are relative so that the pages work wherever the router is mounted.
+ * CDN). The pages' links are relative and the document's `servers` and login URLs are those of
+ * the mount path (`req.baseUrl`), so that they work wherever the router is mounted. Under `/docs`
+ * only the page and its assets answer: any other path is a 404, any other method a 405.
  */
 export function mountDocs(router: Router, document: () => Record<string, unknown>): void {
-  router.get("/openapi.json", (req, res) => {
-    const base = req.baseUrl;
-    res.json(base ? { ...document(), servers: [{ url: base }] } : document());
+  router.all("/openapi.json", readOnly, (req, res) => {
+    res.json(documentAt(document(), req.baseUrl));
   });
 
-  // Swagger UI's page loads its assets relatively: `/docs` must end in a slash.
-  router.get("/docs", (req, res, next) => {
-    if (!req.originalUrl.split("?")[0]!.endsWith("/")) {
-      res.redirect(301, `${req.baseUrl}/docs/`);
+  const swaggerOptions = { url: "../openapi.json", persistAuthorization: true };
+  const [init, assets] = swaggerUi.serveFiles(undefined, { swaggerOptions }) as [RequestHandler, RequestHandler];
+  const page = swaggerUi.setup(undefined, { customSiteTitle: "EPCA API – Swagger UI", swaggerOptions }) as RequestHandler;
+  router.use("/docs", readOnly, docsHelmet, (req, res, next) => {
+    if (req.path === "/" || req.path === "/index.html") {
+      // Swagger UI's page loads its assets relatively: `/docs` must end in a slash.
+      if (req.path === "/" && !req.originalUrl.split("?")[0]!.endsWith("/")) {
+        res.redirect(301, `${req.baseUrl}/`);
+        return;
+      }
+      page(req, res, next);
       return;
     }
-    next();
-  });
-  router.use(
-    "/docs",
-    docsHelmet,
-    swaggerUi.serveFiles(undefined, { swaggerOptions: { url: "../openapi.json", persistAuthorization: true } }),
-    swaggerUi.setup(undefined, {
-      customSiteTitle: "EPCA API – Swagger UI",
-      swaggerOptions: { url: "../openapi.json", persistAuthorization: true },
-    }),
-  );
+    if (req.path === "/swagger-ui-init.js") return init(req, res, next);
+    if (req.path.endsWith("/package.json") || req.path.endsWith("/swagger-ui-init.js")) return notFound(req, res, next);
+    assets(req, res, next);
+  }, notFound);
 
   const redocBundle = path.dirname(require.resolve("redoc/bundles/redoc.standalone.js"));
   router.get("/redoc", docsHelmet, (req, res) => {
     res.type("html").send(redocPage.replaceAll("{{BASE}}", encodeURI(req.baseUrl)));
   });
-  router.use("/redoc", docsHelmet, express.static(redocBundle, { index: false }));
+  router.use("/redoc", readOnly, docsHelmet, express.static(redocBundle, { index: false }), notFound);
 }

@@ -80,8 +80,15 @@ export function errorAnswer(error: unknown, statuses: Readonly<Record<string, nu
     const detail = error instanceof NotFoundError && error.code === "not_found" ? notFoundMessage(error) : error.message;
     return { status, body: { detail }, ...(status === 401 ? { headers: UNAUTHENTICATED_HEADERS } : {}) };
   }
+  if (error instanceof URIError) return { status: 400, body: { detail: MALFORMED_PATH } };
   return bodyParserError(error);
 }
+
+/**
+ * The detail of a request whose path the router cannot decode: Express raises a `URIError`
+ * (status 400) when a path parameter holds a malformed percent-escape (`%`, `%zz`, `%E0%A4%A`).
+ */
+export const MALFORMED_PATH = "Malformed percent-encoding in the request path";
 
 function notFoundMessage(error: NotFoundError): string {
   const resource = error.resource.charAt(0).toUpperCase() + error.resource.slice(1);

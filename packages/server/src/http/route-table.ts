@@ -6,9 +6,9 @@ import type { z } from "zod";
 import { isBearer, verifyAccessToken } from "../auth/bearer.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config/config.js";
-import { HttpError, RequestValidationError, zodIssuesToDetail, type IssueLocation } from "./errors.js";
+import { HttpError, MALFORMED_PATH, RequestValidationError, zodIssuesToDetail, type IssueLocation } from "./errors.js";
 import { errorSchema } from "./openapi.js";
-import type { RateLimitStoreFactory } from "./rate-limits.js";
+import { isRateLimitExempt, type RateLimitStoreFactory } from "./rate-limits.js";
 import { requestMetadata } from "./request-metadata.js";
 
 /** HTTP methods the API uses. */
@@ -53,7 +53,22 @@ export interface RouteDefinition<
   readonly before?: readonly RequestHandler[];
   /** Middleware run once the body is read, before it is validated (e.g. a per-account limit). */
   readonly afterBody?: readonly RequestHandler[];
-  /** Success responses by status; errors (401/403/404/422) are documented automatically. */
+  /**
+   * A stable `operationId`; by default the summary in camelCase ("Get department details" →
+   * `getDepartmentDetails`), or method and path when two summaries collide.
+   */
+  readonly operationId?: string;
+  /**
+   * What a 409 means on this route (a duplicate, a workflow state, a rule over several records).
+   * Every write behind a permission documents a 409 anyway; this says which conflict it is.
+   */
+  readonly conflicts?: string;
+  /**
+   * Error statuses this route answers beyond those the route table derives (see
+   * `documentedErrors`), each with what it means here, e.g. `{ 403: "Tenant suspended" }`.
+   */
+  readonly errors?: Readonly<Record<number, string>>;
+  /** Success responses by status; error responses are derived from the definition (see `documentedErrors`). */
   readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly headers?: readonly string[] }>>;
 }
 
@@ -91,6 +106,8 @@ export interface MountedRoute {
   readonly path: string;
   /** The Express path, e.g. `/api/v1/departments/:dept_id`. */
   readonly expressPath: string;
+  /** Every status the route's document lists (success and errors), ascending. */
+  readonly statuses: readonly number[];
 }
 
 /** What the routes of one API instance share; modules read it through their route table. */
@@ -139,6 +156,20 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, location: Issu
   return result.data;
 }
 
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/**
+ * A query value is single-line text for every route: a control character (NUL, which no
+ * PostgreSQL text value can hold, among them) or an unpaired surrogate is a 422 naming the
+ * parameter, on every store alike, before any filter reaches a store.
+ */
+function refuseControlCharacters(query: Record<string, unknown>): void {
+  const issues = Object.entries(query)
+    .filter(([, value]) => (Array.isArray(value) ? value : [value]).some((v) => typeof v === "string" && CONTROL_CHARACTERS.test(v)))
+    .map(([name]) => ({ loc: ["query", name], msg: "Must not contain control characters (U+0000–U+001F, U+007F–U+009F) or unpaired surrogates", type: "invalid_format" }));
+  if (issues.length > 0) throw new RequestValidationError(issues);
+}
+
 /** What an authenticated request carries from its token to its unit of work. */
 interface PendingRequest {
   claims?: SessionClaims;
@@ -162,6 +193,7 @@ function pending(res: Response): PendingRequest {
 export function createRouteTable(options: { router: Router; registry: OpenAPIRegistry; kit: ApiKit; basePath: string }): RouteTable {
   const { router, registry, kit, basePath } = options;
   const mounted: MountedRoute[] = [];
+  const operationIds = new Set<string>();
   const limit = kit.config.BODY_MAX_BYTES;
   const multiTenant = kit.config.MULTI_TENANT;
   const jsonParser = express.json({ limit, strict: true });
@@ -218,6 +250,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
 
       const answer = async (req: Request, res: Response, epca: Epca, actor: Actor | null, sessionId: string | null) => {
         const params = parsePart(request.params, req.params, "path");
+        if (request.query) refuseControlCharacters(req.query ?? {});
         const query = parsePart(request.query, req.query ?? {}, "query");
         const body = parsePart(request.body, req.body, "body");
         const ctx: RouteContext<typeof request.params, typeof request.query, typeof request.body> = {
@@ -263,34 +296,42 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
         }
       });
       router[definition.method](expressPath, ...steps);
-      mounted.push({ method: definition.method, path: openApiPath, expressPath });
 
       const roles = auth === "none" ? [] : rolesFor(definition.permission);
       const responses: RouteConfig["responses"] = {};
+      const limited = rateLimited(definition, kit.config);
       for (const [status, response] of Object.entries(definition.responses)) {
+        const headers = [...(response.headers ?? []).map((h) => [h, { schema: { type: "string" as const } }] as const), ...(limited ? rateLimitHeaders(false) : [])];
         responses[status] = {
           description: response.description,
           ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}),
-          ...(response.headers
-            ? { headers: Object.fromEntries(response.headers.map((h) => [h, { schema: { type: "string" as const } }])) }
-            : {}),
+          ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
         };
       }
-      const error = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
-      if (auth === "required") {
-        responses["401"] = error("Not authenticated, or the token is invalid, expired or of an inactive user");
-        if (definition.permission) responses["403"] = error("The user's role or scope does not allow this");
+      for (const [status, description] of Object.entries(documentedErrors(definition, kit.config))) {
+        const code = Number(status);
+        const declared = definition.responses[code];
+        const headers = [...(code === 401 ? [["WWW-Authenticate", { description: "`Bearer`", schema: { type: "string" as const } }] as const] : []), ...(limited ? rateLimitHeaders(code === 429) : [])];
+        responses[status] = {
+          description: declared?.description ?? description,
+          content: { "application/json": { schema: errorSchema, example: { detail: ERROR_EXAMPLES[code] ?? description } } },
+          ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+        };
       }
-      if (request.params) responses["404"] = error("The record does not exist (or belongs to another tenant)");
-      if (request.params || request.query || request.body) responses["422"] = error("Validation error");
+      const statuses = Object.keys(responses).map(Number).sort((a, b) => a - b);
+      mounted.push({ method: definition.method, path: openApiPath, expressPath, statuses });
+      const operationId = definition.operationId ?? uniqueOperationId(definition, operationIds);
+      operationIds.add(operationId);
       registry.registerPath({
         method: definition.method,
         path: openApiPath,
         summary: definition.summary,
+        operationId,
         description: [definition.description, auth === "none" ? "No authentication." : `Roles: ${roles.join(", ") || "none"}.`]
           .filter(Boolean)
           .join("\n\n"),
         tags: [...definition.tags],
+        ...(auth === "none" ? { security: [] } : {}),
         ...(auth === "required" ? { security: [{ OAuth2PasswordBearer: [] }] } : {}),
         ...(auth === "optional" ? { security: [{}, { OAuth2PasswordBearer: [] }] } : {}),
         "x-roles": roles,
@@ -312,5 +353,117 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
         responses,
       });
     },
+  };
+}
+
+type AnyDefinition = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
+/** The keys of an object schema, through optional/nullable/default wrappers; `[]` for anything else. */
+function objectKeys(schema: z.ZodType | undefined): string[] {
+  let def = (schema as { _zod?: { def?: { type?: string; shape?: Record<string, unknown>; innerType?: z.ZodType; in?: z.ZodType } } } | undefined)?._zod?.def;
+  for (let depth = 0; def && depth < 8; depth++) {
+    if (def.shape) return Object.keys(def.shape);
+    const inner: z.ZodType | undefined = def.innerType ?? def.in;
+    def = (inner as { _zod?: { def?: typeof def } } | undefined)?._zod?.def;
+  }
+  return [];
+}
+
+/** Whether a rate limit can answer 429 on this route under `config`. */
+function rateLimited(definition: AnyDefinition, config: ServerConfig): boolean {
+  const own = (definition.before?.length ?? 0) + (definition.afterBody?.length ?? 0) > 0 && config.AUTH_RATE_LIMIT_PER_MINUTE > 0;
+  const global = (config.RATE_LIMIT_PER_MINUTE > 0 || config.RATE_LIMIT_PER_HOUR > 0) && !isRateLimitExempt(definition.path);
+  return own || global;
+}
+
+/** The IETF draft-7 rate-limit headers express-rate-limit sends, plus `Retry-After` on a 429. */
+function rateLimitHeaders(tooMany: boolean) {
+  const header = (description: string) => ({ description, schema: { type: "string" as const, maxLength: 200 } });
+  return [
+    ["RateLimit", header("The limit, what is left and when the window resets, e.g. `limit=60, remaining=0, reset=42`")],
+    ["RateLimit-Policy", header("The limit and its window in seconds, e.g. `60;w=60`")],
+    ...(tooMany ? [["Retry-After", { description: "Seconds until the window resets", schema: { type: "integer" as const, minimum: 0, maximum: 3600 } }]] : []),
+  ] as const;
+}
+
+/** Examples of the error bodies, by status. */
+const ERROR_EXAMPLES: Readonly<Record<number, unknown>> = {
+  400: MALFORMED_PATH,
+  401: "Not authenticated",
+  403: "Insufficient privileges",
+  404: "Department not found",
+  405: "Method Not Allowed",
+  409: "A department with this name already exists",
+  413: "Request body too large",
+  415: "Unsupported media type; send application/json",
+  422: [{ loc: ["body", "name"], msg: "Too small: expected string to have >=1 characters", type: "too_small" }],
+  429: "Rate limit exceeded: too many requests per minute",
+  500: "Internal Server Error",
+  503: "The service is shutting down",
+};
+
+/**
+ * Every error status a route can answer, with what it means, derived from its definition, the
+ * configuration and the error table's mechanisms, so that the document cannot lack a status the
+ * route answers:
+ * - 400: a path parameter's percent-escape or the body's framing cannot be decoded;
+ * - 401: a token is read (required, or optional and sent); 403: a permission, a suspended tenant;
+ * - 404: a path id, or an id in the body or query (`department_id`, …) naming no record, or (multi-tenant) an unknown tenant;
+ * - 409: any write behind a permission (`conflicts` says which conflict);
+ * - 413 and 415: a body; 422: anything parsed; 429: a rate limit applies;
+ * - 500: an error whose code no table maps (a bug, never an expected answer); 503: the store is closed;
+ * - plus the definition's own `errors`.
+ */
+export function documentedErrors(definition: AnyDefinition, config: ServerConfig): Record<number, string> {
+  const auth = definition.auth ?? "required";
+  const request = definition.request ?? {};
+  const errors: Record<number, string> = {};
+  const namesIds = [...objectKeys(request.body), ...objectKeys(request.query)].some((key) => key.endsWith("_id"));
+  if (request.params || request.body) errors[400] = "The path (a malformed percent-escape) or the body cannot be decoded";
+  if (auth !== "none") errors[401] = "Not authenticated, or the token is invalid, expired or of an inactive user";
+  if (auth !== "none") errors[403] = definition.permission ? "The user's role or scope does not allow this" + (config.MULTI_TENANT ? ", or the tenant is suspended" : "") : "The tenant is suspended";
+  if (request.params || namesIds || (auth !== "none" && config.MULTI_TENANT)) {
+    errors[404] = request.params ? "The record does not exist (or belongs to another tenant)" : namesIds ? "An id in the request names no record" : "Unknown tenant";
+  }
+  if (definition.method !== "get" && (definition.permission || auth === "optional")) {
+    errors[409] = definition.conflicts ?? "Conflicts with the current state (a duplicate, the workflow state, or a rule over several records)";
+  }
+  if (request.body) {
+    errors[413] = "Request body too large";
+    errors[415] = "Unsupported media type or encoding";
+  }
+  if (request.params || request.query || request.body) errors[422] = "Validation error";
+  if (rateLimited(definition, config)) errors[429] = "Too many requests: a rate limit is exhausted (see `Retry-After`)";
+  errors[500] = "An unexpected error (a code in no error table); the body is fixed and the request id is logged";
+  errors[503] = "The service is shutting down or its store is closed";
+  for (const [status, description] of Object.entries(definition.errors ?? {})) errors[Number(status)] = description;
+  return errors;
+}
+
+/** `operationId` from the summary in camelCase, or from method and path when that one is taken. */
+function uniqueOperationId(definition: AnyDefinition, taken: ReadonlySet<string>): string {
+  const camel = (words: string[]) => words.map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join("");
+  const fromSummary = camel(definition.summary.split(/[^A-Za-z0-9]+/).filter(Boolean));
+  if (fromSummary && !taken.has(fromSummary)) return fromSummary;
+  return camel([definition.method, ...definition.path.split(/[^A-Za-z0-9]+/).filter(Boolean)]);
+}
+
+/**
+ * 405 with `Allow` for a path some route answers with other methods (HEAD with GET); anything
+ * else goes on (to the 404). Mounted after every route.
+ */
+export function methodNotAllowed(mounted: readonly MountedRoute[]): RequestHandler {
+  const patterns = mounted.map((route) => ({
+    method: route.method.toUpperCase(),
+    pattern: new RegExp(
+      "^" + route.path.replace(/\/$/, "").split(/\{\w+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + "/?$",
+      "i",
+    ),
+  }));
+  return (req, res, next) => {
+    const methods = new Set(patterns.filter((p) => p.pattern.test(req.path)).map((p) => p.method));
+    if (methods.size === 0 || methods.has(req.method) || (req.method === "HEAD" && methods.has("GET"))) return next();
+    if (methods.has("GET")) methods.add("HEAD");
+    res.status(405).set("Allow", [...methods].join(", ")).json({ detail: "Method Not Allowed" });
   };
 }

@@ -70,6 +70,7 @@ function routes(api: RouteTable): void {
       method: "delete",
       path: "/projects/{proj_id}",
       summary: "Delete project",
+      conflicts: "The project has timesheets or allocations; set its status to cancelled instead",
       tags,
       permission: { action: "delete", resource: "projects" },
       request: { params: projId },
