@@ -28,7 +28,8 @@ export type CoreErrorCode =
   | "invalid_configuration"
   | "store_closed"
   | "scope_expired"
-  | "nested_transaction";
+  | "nested_transaction"
+  | "jobs_unavailable";
 
 /** Any error code: core's, or one another package defines. */
 export type EpcaErrorCode = CoreErrorCode | (string & {});

@@ -1,4 +1,4 @@
-import { ConfigurationError, NotFoundError } from "../errors.js";
+import { EpcaError, NotFoundError } from "../errors.js";
 import type { Actor } from "../policy/actor.js";
 import { authorize, can } from "../policy/policy.js";
 import type { JobQueue } from "../ports/jobs.js";
@@ -14,7 +14,7 @@ import type { UseCaseContext } from "./unit-of-work.js";
  */
 export function jobUseCases(ctx: UseCaseContext & { readonly jobs: JobQueue | null }): JobUseCases {
   function queue(): JobQueue {
-    if (!ctx.jobs) throw new ConfigurationError("jobs", "createEpca was given no job queue");
+    if (!ctx.jobs) throw new EpcaError("jobs_unavailable", "This server runs no background job queue");
     return ctx.jobs;
   }
   /** The job, when the actor may `action` it; another user's job is "not found", as a missing one. */

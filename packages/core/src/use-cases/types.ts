@@ -53,7 +53,7 @@ export interface EpcaDependencies {
   readonly standardAnnualHours?: number;
   /** Whether anonymous `users.register` creates accounts (default false); admins register anyone either way. */
   readonly selfRegistration?: boolean;
-  /** The background job queue; without it `jobs` refuses with a `ConfigurationError`. */
+  /** The background job queue; without it `jobs` refuses with the code `jobs_unavailable`. */
   readonly jobs?: JobQueue;
 }
 

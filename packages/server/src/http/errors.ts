@@ -58,6 +58,7 @@ export const ERROR_STATUSES: Readonly<Record<string, number>> = Object.freeze({
   conflict: 409,
   validation_failed: 422,
   store_closed: 503,
+  jobs_unavailable: 503,
 });
 
 /** An error's answer: status, body and headers. */

@@ -150,6 +150,8 @@ function sample(schema: JsonSchema, name: string, components: Record<string, Jso
     if (schema.format === "date") return "2026-01-15";
     if (schema.format === "date-time") return "2026-01-15T09:00:00Z";
     if (schema.format === "email") return "ada@example.com";
+    // A string id (a job's) is a UUID.
+    if (name.endsWith("_id") && (schema.maxLength ?? 36) >= 36) return "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
     return "example".padEnd(schema.minLength ?? 0, "x").slice(0, schema.maxLength ?? 7);
   }
   return null;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { createEpca, systemActor, type Epca, type EpcaStore, type JobQueue, type PasswordHasher } from "@epca/core";
+import { createMemoryJobStorage } from "@epca/adapter-memory";
+import { createEpca, createInProcessJobQueue, systemActor, type Epca, type EpcaStore, type JobQueue, type PasswordHasher } from "@epca/core";
 import { createApp, createScryptPasswordHasher, testConfig, type EpcaApp, type ServerConfig, type ServerModule } from "@epca/server";
 import type { StoreFactory } from "./stores.js";
 
@@ -42,7 +43,8 @@ export async function startServer(
     config,
     passwordHasher: testHasher,
     ...(options.modules ? { modules: options.modules } : {}),
-    ...(options.jobs ? { jobs: options.jobs } : {}),
+    // A queue as `epca serve` has one (no worker runs it unless a test starts one).
+    jobs: options.jobs ?? createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
