@@ -7,6 +7,7 @@ import {
   createLogger,
   createScryptPasswordHasher,
   DEMO_USERS,
+  describeRateLimits,
   DEV_ADMIN_PASSWORD,
   ensureFirstAdmin,
   loadConfig,
@@ -69,6 +70,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     `  API      ${url}/api/v1`,
     `  Docs     ${url}/docs   (ReDoc: ${url}/redoc)`,
     `  Health   ${url}/api/v1/health`,
+    ...describeRateLimits(config).map((line, i) => `  ${i === 0 ? "Limits " : "       "}  ${line}`),
     "",
   ];
   if (config.FIRST_ADMIN_EMAIL && config.NODE_ENV !== "production") {

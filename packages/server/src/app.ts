@@ -98,6 +98,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     sessionTokens: createSessionTokens(tokens),
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
     selfRegistration: config.REGISTRATION_ENABLED,
+    refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   // Counters shared by every instance when the store is (PostgreSQL), else this process's.

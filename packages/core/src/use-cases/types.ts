@@ -51,6 +51,12 @@ export interface EpcaDependencies {
   readonly standardAnnualHours?: number;
   /** Whether anonymous `users.register` creates accounts (default false); admins register anyone either way. */
   readonly selfRegistration?: boolean;
+  /**
+   * Seconds after a refresh in which presenting the just-rotated refresh token once more answers
+   * the same new pair instead of revoking the session (two tabs refreshing at once); default 30,
+   * 0 turns the grace off.
+   */
+  readonly refreshReuseGraceSeconds?: number;
 }
 
 /** Paging as callers pass it: both fields optional (skip 0, limit 100). */

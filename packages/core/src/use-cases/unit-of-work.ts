@@ -25,6 +25,8 @@ export interface UseCaseContext {
   readonly standardAnnualHours: number;
   /** Whether anonymous `register` is open. */
   readonly selfRegistration: boolean;
+  /** The refresh-token reuse grace window in seconds (0: none). */
+  readonly refreshReuseGraceSeconds: number;
 }
 
 /** The context's store transactions: one new unit of work per use case call. */
