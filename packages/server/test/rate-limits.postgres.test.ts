@@ -90,7 +90,7 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
   });
 
   it("login per client IP is counted across instances; another client IP is unaffected", async () => {
-    const [a, b] = await twoInstances({ AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 });
+    const [a, b] = await twoInstances({ AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 });
     const login = (t: TestServer, i: number, ip = "198.51.100.7") =>
       t.request("POST", `${API}/auth/login`, { body: { username: `user-${i}@test.example`, password: "wrong-pass" }, headers: { "x-forwarded-for": ip } });
     expect([(await login(a, 1)).status, (await login(b, 2)).status, (await login(a, 3)).status]).toEqual([401, 401, 429]);
