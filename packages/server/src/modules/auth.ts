@@ -65,7 +65,8 @@ function routes(api: RouteTable): void {
       method: "post",
       path: "/auth/refresh",
       summary: "Refresh access token",
-      description: "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session.",
+      description:
+        "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session, except once within `REFRESH_REUSE_GRACE_SECONDS` of its rotation (two tabs refreshing at once), which answers the same new pair.",
       tags,
       auth: "none",
       before: limits.refresh,
@@ -84,7 +85,8 @@ function routes(api: RouteTable): void {
       method: "post",
       path: "/auth/logout",
       summary: "Log out",
-      description: "Revokes the refresh-token family of the caller's session (and of `refresh_token`, when sent).",
+      description:
+        "Revokes the refresh-token family of the caller's session (and of `refresh_token`, when sent): their refresh tokens and the access tokens already issued to them stop working.",
       tags,
       request: { body: refreshSchema.partial().optional() },
       responses: { 200: { description: "Logged out", schema: messageSchema } },
