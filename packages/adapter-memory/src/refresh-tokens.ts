@@ -99,10 +99,6 @@ export function memoryRefreshTokenRepository(tx: TransactionContext, db: MemoryD
       successors.set(tokenId, successor.sealed);
       tx.log.record(() => (before === undefined ? successors.delete(tokenId) : successors.set(tokenId, before)));
     },
-    async isFamilyActive(familyId) {
-      tx.assertOpen();
-      return table.find(tx.tenantId, (t) => t.family_id === familyId && t.revoked_at === null) !== undefined;
-    },
     async revokeFamily(familyId, now) {
       tx.assertOpen();
       return revokeWhere((t) => t.family_id === familyId, now);

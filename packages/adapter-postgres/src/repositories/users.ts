@@ -38,6 +38,16 @@ export function userRepository(sql: SqlExecutor): UserRepository {
       return mapRow.user(result.rows[0]!);
     },
     findById,
+    async findWithSession(id, familyId) {
+      const result = await sql.query(
+        `SELECT ${USER_SELECT},
+                EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL) AS session_active
+           FROM users u WHERE u.id = $1`,
+        [id, familyId],
+      );
+      const row = result.rows[0];
+      return row ? { user: mapRow.user(row), sessionActive: row.session_active === true } : null;
+    },
     async findByEmail(email) {
       const result = await sql.query(`SELECT ${USER_SELECT} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
       return result.rows[0] ? mapRow.user(result.rows[0]) : null;
@@ -192,13 +202,6 @@ export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository
     },
     async recordSuccessor(tokenId, successor) {
       await sql.query("UPDATE refresh_tokens SET successor_hash = $2, successor_sealed = $3 WHERE id = $1", [tokenId, successor.token_hash, successor.sealed]);
-    },
-    async isFamilyActive(familyId) {
-      const result = await sql.query<{ active: boolean }>(
-        "SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL) AS active",
-        [familyId],
-      );
-      return result.rows[0]?.active === true;
     },
     revokeFamily: (familyId, now) => revokeWhere("family_id", familyId, now),
     revokeAllForUser: (userId, now) => revokeWhere("user_id", userId, now),

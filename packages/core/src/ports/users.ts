@@ -9,6 +9,12 @@ export interface UserRepository {
   insert(values: UserInsert): Promise<UserRecord>;
   /** The user with this id, or `null`. */
   findById(id: number): Promise<UserRecord | null>;
+  /**
+   * The user with this id, or `null`, and whether the session `familyId` is one of theirs that has
+   * not ended (a refresh token of that family for this user is not revoked): what every
+   * authenticated request reads, in one round trip where the storage allows.
+   */
+  findWithSession(id: number, familyId: string): Promise<{ readonly user: UserRecord; readonly sessionActive: boolean } | null>;
   /** The user with this email (case-insensitive), or `null`. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Applies the patch and returns the user, or `null`; MUST throw `ConflictError` when the new email is taken. */
@@ -105,8 +111,6 @@ export interface RefreshTokenRepository {
    * opaque sealed form of the answer (never a plaintext token), returned by a later `replayed`.
    */
   recordSuccessor(tokenId: number, successor: { token_hash: string; sealed: string }): Promise<void>;
-  /** True while the family has a token that is not revoked (its session has not been ended). */
-  isFamilyActive(familyId: string): Promise<boolean>;
   /** Revokes every token of the family; returns how many were live (neither used, revoked nor expired at `now`). */
   revokeFamily(familyId: string, now: Date): Promise<number>;
   /** Revokes every token of the user; returns how many were live (neither used, revoked nor expired at `now`). */

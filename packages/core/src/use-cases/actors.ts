@@ -48,10 +48,13 @@ export function checkTenantOf(scope: TenantScope, tenantHint: string | null | un
  */
 export async function resolveActor(scope: TenantScope, credentials: Credentials): Promise<Actor> {
   checkTenantOf(scope, credentials.tenantHint);
-  const user = await scope.users.findById(credentials.userId);
+  // One read: the user, and the session's liveness with it (one round trip on PostgreSQL).
+  const found =
+    credentials.sessionId === undefined
+      ? await scope.users.findById(credentials.userId).then((user) => user && { user, sessionActive: true })
+      : await scope.users.findWithSession(credentials.userId, credentials.sessionId);
+  const user = found?.user;
   if (!user || !user.is_active) throw new UnauthenticatedError("Inactive or unknown user");
-  if (credentials.sessionId !== undefined && !(await scope.refreshTokens.isFamilyActive(credentials.sessionId))) {
-    throw new UnauthenticatedError("The session has ended; log in again");
-  }
+  if (!found.sessionActive) throw new UnauthenticatedError("The session has ended; log in again");
   return actorOfUser(scope, user, credentials.request);
 }

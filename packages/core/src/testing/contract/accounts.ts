@@ -93,7 +93,6 @@ export function accountContract(ctx: ContractContext): void {
         }
       });
       checkEqual(await rotate("g1", "g1-a", "g1-b"), "rotated", "first use rotates");
-      checkEqual(await run(tenant, (s) => s.refreshTokens.isFamilyActive("g1")), true, "a rotated family is active");
       const replayed = await run(tenant, (s) => s.refreshTokens.consume("g1-a", later(29_000), grace));
       checkEqual(
         replayed.outcome === "replayed" ? { successor: replayed.successor, replayed_at: replayed.token.replayed_at, successor_hash: replayed.token.successor_hash } : replayed.outcome,
@@ -112,10 +111,7 @@ export function accountContract(ctx: ContractContext): void {
       checkEqual(await rotate("g4", "g4-a", "g4-b"), "rotated", "g4 rotates");
       checkEqual(await run(tenant, (s) => s.refreshTokens.revokeFamily("g4", later(1_000))), 1, "g4's successor revoked");
       checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g4-a", later(2_000), grace))).outcome, "revoked", "a revoked family answers revoked");
-      checkEqual(await run(tenant, (s) => s.refreshTokens.isFamilyActive("g4")), false, "a revoked family is not active");
-      checkEqual(await run(tenant, (s) => s.refreshTokens.isFamilyActive("no-such-family")), false, "an unknown family is not active");
       const other = await newTenant();
-      checkEqual(await run(other, (s) => s.refreshTokens.isFamilyActive("g1")), false, "families are per tenant");
     });
 
     it("of concurrent refreshes with one token inside the window, one rotates, one replays its successor and the rest see reuse", async () => {
@@ -136,6 +132,30 @@ export function accountContract(ctx: ContractContext): void {
         ),
       );
       checkEqual([...results].sort(), ["replayed sealed:tabs-b", "reused", "rotated"], "one of each");
+    });
+
+    it("reads a user with whether one of their sessions is still active, in one call", async () => {
+      const tenant = await newTenant();
+      const now = new Date("2030-01-01T00:00:00Z");
+      const [a, b] = await run(tenant, async (s) => [await s.users.insert(userValues("sa@example.com")), await s.users.insert(userValues("sb@example.com"))]);
+      await run(tenant, async (s) => {
+        await s.refreshTokens.insert({ family_id: "sess-a", token_hash: "sess-a-1", user_id: a!.id, expires_at: "2099-01-01T00:00:00.000Z" });
+        await s.refreshTokens.insert({ family_id: "sess-a2", token_hash: "sess-a2-1", user_id: a!.id, expires_at: "2099-01-01T00:00:00.000Z" });
+      });
+      const read = (id: number, family: string) =>
+        run(tenant, async (s) => {
+          const found = await s.users.findWithSession(id, family);
+          return found && { email: found.user.email, role_ids: found.user.role_ids, sessionActive: found.sessionActive };
+        });
+      checkEqual(await read(a!.id, "sess-a"), { email: "sa@example.com", role_ids: [], sessionActive: true }, "a live session");
+      await run(tenant, (s) => s.refreshTokens.consume("sess-a-1", now));
+      checkEqual((await read(a!.id, "sess-a"))?.sessionActive, true, "a rotated session is live");
+      checkEqual((await read(b!.id, "sess-a"))?.sessionActive, false, "another user's session is not theirs");
+      checkEqual((await read(a!.id, "no-such"))?.sessionActive, false, "an unknown session is not active");
+      await run(tenant, (s) => s.refreshTokens.revokeFamily("sess-a", now));
+      checkEqual((await read(a!.id, "sess-a"))?.sessionActive, false, "a revoked session has ended");
+      checkEqual((await read(a!.id, "sess-a2"))?.sessionActive, true, "the user's other session goes on");
+      checkEqual(await read(999_999_999, "sess-a2"), null, "no such user");
     });
 
     it("deletes a user with their tokens, and revokes all of a user's tokens", async () => {
