@@ -125,7 +125,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
       }
     });
   }
-  for (const limit of apiRateLimits(config, rateLimitStores)) {
+  for (const limit of apiRateLimits(config, rateLimitStores, tokens)) {
     router.use(API_BASE_PATH, (req, res, next) => (isRateLimitExempt(req.path) ? next() : limit(req, res, next)));
   }
 
