@@ -1,3 +1,4 @@
+import { createPGliteStore } from "@epca/adapter-postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { PASSWORD, startServerOn, type TestServer } from "./support/harness.js";
 import { memoryStoreFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
@@ -9,8 +10,15 @@ afterEach(async () => {
   while (servers.length) await servers.pop()!.close();
 });
 
+/** PGlite in memory: one connection, its transactions one after another. */
+const pgliteStoreFactory: StoreFactory = async () => {
+  const store = await createPGliteStore({ migrate: true });
+  return { store, close: () => store.close() };
+};
+
 const stores: Array<[string, StoreFactory, boolean]> = [
   ["memory", memoryStoreFactory, true],
+  ["PGlite", pgliteStoreFactory, true],
   ["PostgreSQL", postgresStoreFactory, Boolean(postgresServerUrl)],
 ];
 
