@@ -73,6 +73,13 @@ export function memoryUserRepository(tx: TransactionContext, db: MemoryDatabase)
       const row = table.get(tx.tenantId, id);
       return row === undefined ? null : copy(row);
     },
+    async findWithSession(id, familyId) {
+      tx.assertOpen();
+      const row = table.get(tx.tenantId, id);
+      if (row === undefined) return null;
+      const sessionActive = db.refreshTokens.find(tx.tenantId, (t) => t.family_id === familyId && t.user_id === id && t.revoked_at === null) !== undefined;
+      return { user: copy(row), sessionActive };
+    },
     async findByEmail(email) {
       tx.assertOpen();
       const row = table.find(tx.tenantId, withEmail(email));

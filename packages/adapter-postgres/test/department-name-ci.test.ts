@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPGliteStore, defaultMigrationsDirectory } from "../src/index.js";
+import { createPGliteStore, defaultMigrationsDirectory, readMigrations } from "../src/index.js";
 
 /** A copy of the shipped migrations up to and including `lastVersion`. */
 function migrationsUpTo(lastVersion: number): string {
@@ -48,6 +48,7 @@ describe("migration 0003: department names unique regardless of case", () => {
     );
     expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2]);
     await db.query("UPDATE departments SET name = 'Sales (old)' WHERE name = 'SALES'");
-    expect((await store.migrate()).applied.map((m) => m.version)[0]).toBe(3);
+    // 0003 and every later file.
+    expect((await store.migrate()).applied.map((m) => m.version)).toEqual((await readMigrations()).map((m) => m.version).filter((v) => v >= 3));
   });
 });

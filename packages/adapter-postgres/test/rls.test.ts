@@ -32,7 +32,10 @@ describe.skipIf(!serverUrl)("row-level security on a PostgreSQL server", () => {
     );
     // Platform tables that carry a tenant_id but are read across tenants by the platform itself, as the
     // connecting role and never by epca_app (checked below: it has no grant on them).
-    const platform: Record<string, string> = { jobs: "workers claim due jobs of every tenant; each tenant-facing statement filters tenant_id" };
+    const platform: Record<string, string> = {
+      jobs: "workers claim due jobs of every tenant; each tenant-facing statement filters tenant_id",
+      job_schedules: "schedulers read the due schedules of every tenant; each tenant-facing statement filters tenant_id",
+    };
     expect(rows.map((r) => r.relname).filter((name) => !(name in platform))).toEqual([
       "allocations", "audit_logs", "departments", "employees", "projects", "refresh_tokens", "roles", "timesheets", "user_roles", "users",
     ]);

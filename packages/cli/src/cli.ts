@@ -11,6 +11,7 @@ import {
   createLogger,
   createScryptPasswordHasher,
   DEMO_USERS,
+  describeRateLimits,
   DEV_ADMIN_PASSWORD,
   ensureFirstAdmin,
   loadConfig,
@@ -80,6 +81,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     `  API      ${url}/api/v1`,
     `  Docs     ${url}/docs   (ReDoc: ${url}/redoc)`,
     `  Health   ${url}/api/v1/health`,
+    ...describeRateLimits(config).map((line, i) => `  ${i === 0 ? "Limits " : "       "}  ${line}`),
     "",
   ];
   if (config.FIRST_ADMIN_EMAIL && config.NODE_ENV !== "production") {

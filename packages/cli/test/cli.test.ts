@@ -99,6 +99,29 @@ describe("the start banner", () => {
       await server.stop("SIGKILL");
     }
   });
+
+  it("shows the rate limits in force and whom they count", async () => {
+    const server = startProcess(process.execPath, [CLI, "serve"], {
+      cwd: workDir,
+      env: cleanEnv({
+        LOG_LEVEL: "warn",
+        DATABASE_URL: "memory:",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        SECRET_KEY: SECRET,
+        EPCA_SEED_DEMO: "false",
+        RATE_LIMIT_PER_MINUTE: "120",
+        AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "500",
+      }),
+    });
+    try {
+      const stdout = await server.waitForStdout(/Limits .*\n.*\n/, 60_000);
+      expect(stdout).toContain("  Limits   API 120/min, 1000/h per signed-in user (anonymous: per client address)\n");
+      expect(stdout).toContain("           login 10 failures/15 min per account; login and refresh 500/min per client address\n");
+    } finally {
+      await server.stop("SIGKILL");
+    }
+  });
 });
 
 describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {

@@ -251,6 +251,7 @@ export {
   type ProjectRankingMetric,
   type ProjectRepository,
   type RefreshTokenConsumption,
+  type ConsumeOptions,
   type RefreshTokenRecord,
   type RefreshTokenRepository,
   type RoleInsert,
@@ -299,6 +300,7 @@ export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, 
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
+export { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from "./use-cases/sessions.js";
 export type { Credentials } from "./use-cases/actors.js";
 export type {
   AnalyticsUseCases,

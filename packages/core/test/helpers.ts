@@ -1,4 +1,4 @@
-import { createHash, scryptSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, scryptSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { createMemoryStore } from "@epca/adapter-memory";
 import {
   createEpca,
@@ -42,6 +42,23 @@ export function opaqueSessionTokens(): SessionTokenService & { revokeAll(): void
       return refresh.get(value) ?? null;
     },
     hashRefreshToken: (value) => createHash("sha256").update(value).digest("hex"),
+    // AES-256-GCM keyed by the presented token's SHA-256 (the server's also needs its secret).
+    async seal(plaintext, presented) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", createHash("sha256").update(presented).digest(), iv);
+      const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
+    },
+    async open(sealed, presented) {
+      const bytes = Buffer.from(sealed, "base64url");
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", createHash("sha256").update(presented).digest(), bytes.subarray(0, 12));
+        decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+        return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString("utf8");
+      } catch {
+        return null;
+      }
+    },
     revokeAll: () => refresh.clear(),
   };
 }

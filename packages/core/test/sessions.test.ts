@@ -2,6 +2,7 @@ import { createMemoryStore } from "@epca/adapter-memory";
 import {
   ConfigurationError,
   createEpca,
+  fixedClock,
   ForbiddenError,
   NotFoundError,
   PLAN_LIMITS,
@@ -12,7 +13,7 @@ import {
   type TenantScope,
 } from "@epca/core";
 import { describe, expect, it } from "vitest";
-import { setup, testHasher } from "./helpers.js";
+import { opaqueSessionTokens, setup, testHasher } from "./helpers.js";
 
 /** Counts the transactions a store opens. */
 function counting(store: EpcaStore): { store: EpcaStore; transactions: () => number } {
@@ -83,15 +84,79 @@ describe("sessions", () => {
     expect(audit.items[0]).toMatchObject({ user_id: user.id, ip_address: "10.0.0.9", request_id: "r1" });
   });
 
-  it("rotates a refresh token once; a second use revokes the whole session", async () => {
-    const { epca, admin } = await withUser();
+  it("rotates a refresh token once; a second use after the grace window revokes the whole session", async () => {
+    const { epca, admin, clock } = await withUser();
     const first = await epca.sessions.login("default", { email: "ada@example.com", password: "correct horse" });
     const second = await epca.sessions.refresh(first.refresh_token);
     expect(second.refresh_token).not.toBe(first.refresh_token);
+    clock.set("2024-06-15T12:00:30Z"); // the default window is 30 s: at its end the grace is over
     await expect(epca.sessions.refresh(first.refresh_token)).rejects.toThrow("Refresh token reuse detected; the session has been revoked");
     // The family is revoked: the token issued by the rotation is dead too.
     await expect(epca.sessions.refresh(second.refresh_token)).rejects.toThrow("Invalid or expired refresh token");
     expect((await epca.audit.list(admin, { resource_type: "session", action: "revoke_reused" })).total).toBe(1);
+  });
+
+  it("answers a repeat of a just-rotated token inside the grace window with the same pair, once", async () => {
+    const { epca, admin, clock } = await withUser();
+    const first = await epca.sessions.login("default", { email: "ada@example.com", password: "correct horse" });
+    const second = await epca.sessions.refresh(first.refresh_token);
+    clock.set("2024-06-15T12:00:29Z");
+    // The same pair; expires_in counts from the rotation.
+    expect(await epca.sessions.refresh(first.refresh_token)).toEqual({ ...second, expires_in: second.expires_in - 29 });
+    // A second repeat is reuse: the family, with the pair both tabs hold, is revoked.
+    await expect(epca.sessions.refresh(first.refresh_token)).rejects.toThrow("Refresh token reuse detected; the session has been revoked");
+    await expect(epca.sessions.refresh(second.refresh_token)).rejects.toThrow("Invalid or expired refresh token");
+    expect((await epca.audit.list(admin, { resource_type: "session", action: "revoke_reused" })).total).toBe(1);
+  });
+
+  it("two refreshes at once with one token both succeed with the same pair; the session goes on", async () => {
+    const { epca } = await withUser();
+    const first = await epca.sessions.login("default", { email: "ada@example.com", password: "correct horse" });
+    const [a, b] = await Promise.all([epca.sessions.refresh(first.refresh_token), epca.sessions.refresh(first.refresh_token)]);
+    expect(b).toEqual(a);
+    expect((await epca.sessions.refresh(a.refresh_token)).refresh_token).not.toBe(a.refresh_token);
+  });
+
+  it("with refreshReuseGraceSeconds: 0 any repeat revokes the session; a negative window is refused", async () => {
+    const store = createMemoryStore();
+    const sessionTokens = opaqueSessionTokens();
+    const epca = createEpca({ store, clock: fixedClock("2024-06-15T12:00:00Z"), passwordHasher: testHasher, sessionTokens, refreshReuseGraceSeconds: 0 });
+    const admin = { userId: null, tenantId: "default", role: "admin" as const, departmentId: null, employeeId: null };
+    await epca.users.create(admin, { email: "z@example.com", password: "password1", full_name: "Z", role: "analyst" });
+    const first = await epca.sessions.login("default", { email: "z@example.com", password: "password1" });
+    await epca.sessions.refresh(first.refresh_token);
+    await expect(epca.sessions.refresh(first.refresh_token)).rejects.toThrow("Refresh token reuse detected; the session has been revoked");
+    expect(() => createEpca({ store, passwordHasher: testHasher, sessionTokens, refreshReuseGraceSeconds: -1 })).toThrow("refreshReuseGraceSeconds");
+  });
+
+  it("a repeat whose sealed answer does not open (another presenter's key) counts as reuse", async () => {
+    const { epca, sessionTokens } = await withUser();
+    const first = await epca.sessions.login("default", { email: "ada@example.com", password: "correct horse" });
+    await epca.sessions.refresh(first.refresh_token);
+    const open = sessionTokens.open;
+    sessionTokens.open = async () => null;
+    try {
+      await expect(epca.sessions.refresh(first.refresh_token)).rejects.toThrow("Refresh token reuse detected; the session has been revoked");
+    } finally {
+      sessionTokens.open = open;
+    }
+  });
+
+  it("ends the access tokens of a session with it: logout, and a password change for every session", async () => {
+    const { epca, admin, user, sessionTokens } = await withUser();
+    const login = () => epca.sessions.login("default", { email: "ada@example.com", password: "correct horse" });
+    const credentialsOf = async (pair: { refresh_token: string }) => ({ tenantId: "default", userId: user.id, sessionId: (await sessionTokens.verifyRefresh(pair.refresh_token))!.sessionId });
+    const [one, two, three] = [await credentialsOf(await login()), await credentialsOf(await login()), await credentialsOf(await login())];
+    const whoAmI = (credentials: typeof one) => epca.actingAs(credentials, async (actor) => actor.userId);
+    expect(await whoAmI(one)).toBe(user.id);
+    await epca.actingAs(one, (actor, bound) => bound.sessions.logout(actor, one.sessionId));
+    await expect(whoAmI(one)).rejects.toThrow("The session has ended; log in again");
+    expect(await whoAmI(two)).toBe(user.id);
+    await epca.users.update(admin, user.id, { password: "new horse battery" });
+    await expect(whoAmI(two)).rejects.toThrow("The session has ended; log in again");
+    await expect(whoAmI(three)).rejects.toThrow("The session has ended; log in again");
+    // Credentials that name no session (a worker, a script) are not session-bound.
+    expect(await whoAmI({ tenantId: "default", userId: user.id } as typeof one)).toBe(user.id);
   });
 
   it("refuses a refresh of a deactivated user and ends their session", async () => {

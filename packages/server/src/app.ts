@@ -66,6 +66,7 @@ export function createServerEpca(
     sessionTokens: createSessionTokens(tokens),
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
     selfRegistration: config.REGISTRATION_ENABLED,
+    refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -145,7 +146,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
       }
     });
   }
-  for (const limit of apiRateLimits(config, rateLimitStores)) {
+  for (const limit of apiRateLimits(config, rateLimitStores, tokens)) {
     router.use(API_BASE_PATH, (req, res, next) => (isRateLimitExempt(req.path) ? next() : limit(req, res, next)));
   }
 

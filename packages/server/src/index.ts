@@ -38,3 +38,4 @@ export { ensureFirstAdmin, type FirstAdminOutcome } from "./bootstrap.js";
 export { seedDemoOrganisation, DEMO_USERS, type DemoSeedSummary } from "./demo-seed.js";
 export { DEV_ADMIN_PASSWORD } from "./config/config.js";
 export { SERVER_VERSION } from "./version.js";
+export { describeRateLimits } from "./http/rate-limits.js";

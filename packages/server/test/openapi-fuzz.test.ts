@@ -281,7 +281,6 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
           };
           const response = await send(role, operation, valid);
           if (response.status < 300) validSuccesses += 1;
-          if (path.endsWith("/auth/logout") && response.status === 200 && role !== "anonymous") tokens[role] = (await tryLogin(t, EMAILS[role]))?.access_token ?? tokens[role];
 
           const mutations: Case[] = [];
           if (bodySchema) for (const m of gen.bodyMutations(body, bodySchema)) mutations.push({ ...valid, label: m.label, body: m.body, ...(m.contentType ? { contentType: m.contentType } : {}) });
@@ -296,6 +295,8 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
             const index = Math.floor(gen.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => n / 10)) * mutations.length);
             await send(role, operation, mutations.splice(index, 1)[0]!);
           }
+          // A logout ends the session's access tokens too (its mutations may log out again): sign in afresh.
+          if (path.endsWith("/auth/logout") && response.status === 200 && role !== "anonymous") tokens[role] = (await tryLogin(t, EMAILS[role]))?.access_token ?? tokens[role];
         }
       }
 
@@ -320,17 +321,20 @@ function fuzzSuite(name: string, factory: StoreFactory, overrides: Partial<Serve
       expect(sent).toBeLessThan(2000);
       // The generator builds requests the server accepts: many valid cases succeed.
       expect(validSuccesses).toBeGreaterThan(minimumSuccesses);
-      if (limited) expect(tally[429]).toBeGreaterThan(100);
+      // API limits count per signed-in user (and per address for anonymous calls): each of the five callers has its own budget.
+      if (limited) expect(tally[429]).toBeGreaterThan(10);
     }, 240_000);
 
     it.skipIf(limited)("refuses a NUL in every query parameter of every operation with a 422 naming it", async () => {
+      // The walk above logged the fixture's sessions out: a session of its own.
+      const adminToken = (await t.login(EMAILS.admin)).access_token;
       const outcomes: string[] = [];
       const expected: string[] = [];
       for (const [path, ops] of Object.entries(document.paths)) {
         for (const [method, op] of Object.entries(ops)) {
           for (const parameter of (op.parameters ?? []).filter((p) => p.in === "query")) {
             const url = `${path.replace(/\{\w+\}/g, "1")}?${parameter.name}=a%00b`;
-            const response = await t.request(method.toUpperCase(), url, { token: fx.tokens.admin, ...(op.requestBody ? { body: {} } : {}) });
+            const response = await t.request(method.toUpperCase(), url, { token: adminToken, ...(op.requestBody ? { body: {} } : {}) });
             outcomes.push(`${method} ${url} ${response.status} ${JSON.stringify(response.body?.detail?.[0]?.loc)}`);
             expected.push(`${method} ${url} 422 ${JSON.stringify(["query", parameter.name])}`);
           }

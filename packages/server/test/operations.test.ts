@@ -115,7 +115,7 @@ describe("operations", () => {
   });
 
   it("limits login attempts per client IP; one trusted hop: the address the proxy appended is the client", async () => {
-    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000, TRUST_PROXY: 1 }));
+    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000, TRUST_PROXY: 1 }));
     // A client-set left-most X-Forwarded-For changes nothing: the proxy appended 127.0.0.1.
     const attempt = (i: number) =>
       t.request("POST", `${API}/auth/login`, {
@@ -126,10 +126,11 @@ describe("operations", () => {
   });
 
   it("login, refresh and register have separate per-IP buckets", async () => {
-    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 }));
-    const login = () => t.request("POST", `${API}/auth/login`, { body: { username: "nobody@test.example", password: "wrong-pass" } });
+    const t = track(await startServer(createMemoryStore(), { AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: 2, AUTH_RATE_LIMIT_PER_MINUTE: 1, RATE_LIMIT_PER_MINUTE: 1000 }));
+    let n = 0;
+    const login = () => t.request("POST", `${API}/auth/login`, { body: { username: `nobody-${n++}@test.example`, password: "wrong-pass" } });
     expect([(await login()).status, (await login()).status, (await login()).status]).toEqual([401, 401, 429]);
-    // Login's bucket is spent; refresh's and register's are not.
+    // Login's bucket is spent; refresh's (AUTH_RATE_LIMIT_PER_IP_PER_MINUTE) and register's (AUTH_RATE_LIMIT_PER_MINUTE) are not.
     expect((await t.request("POST", `${API}/auth/refresh`, { body: { refresh_token: "not.a.token" } })).status).toBe(401);
     expect((await t.request("POST", `${API}/auth/register`, { body: { email: "fresh@test.example", password: "password123", full_name: "Fresh" } })).status).toBe(201);
   });

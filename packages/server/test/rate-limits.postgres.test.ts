@@ -70,6 +70,20 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
     expect((await b.request("GET", `${API}/health`)).status).toBe(200);
   });
 
+  it("a signed-in user's count is one across instances; a colleague behind the same address has their own", async () => {
+    const [a, b] = await twoInstances({ RATE_LIMIT_PER_MINUTE: 3 });
+    for (const email of ["pat@test.example", "sam@test.example"]) {
+      await a.epca.users.create(a.system, { email, password: "password123", full_name: email, role: "analyst" });
+    }
+    const pat = (await a.login("pat@test.example")).access_token;
+    const sam = (await b.login("sam@test.example")).access_token;
+    const statuses: number[] = [];
+    for (const t of [a, b, a, b]) statuses.push((await t.request("GET", `${API}/departments/`, { token: pat })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await b.request("GET", `${API}/departments/`, { token: sam })).status).toBe(200);
+    expect((await a.request("GET", `${API}/departments/`, { token: sam })).status).toBe(200);
+  });
+
   it("failed logins per account are counted across instances, whatever address they come from", async () => {
     const [a, b] = await twoInstances({ AUTH_RATE_LIMIT_PER_MINUTE: 3, RATE_LIMIT_PER_MINUTE: 1000 });
     // Each attempt from another client address: the per-IP login limit cannot trigger.
@@ -90,7 +104,7 @@ describe.skipIf(!postgresServerUrl)("rate limits shared by instances on one Post
   });
 
   it("login per client IP is counted across instances; another client IP is unaffected", async () => {
-    const [a, b] = await twoInstances({ AUTH_RATE_LIMIT_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 });
+    const [a, b] = await twoInstances({ AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: 2, RATE_LIMIT_PER_MINUTE: 1000 });
     const login = (t: TestServer, i: number, ip = "198.51.100.7") =>
       t.request("POST", `${API}/auth/login`, { body: { username: `user-${i}@test.example`, password: "wrong-pass" }, headers: { "x-forwarded-for": ip } });
     expect([(await login(a, 1)).status, (await login(b, 2)).status, (await login(a, 3)).status]).toEqual([401, 401, 429]);

@@ -124,6 +124,8 @@ export const mapRow = {
     used_at: toNullableIsoString(r.used_at),
     revoked_at: toNullableIsoString(r.revoked_at),
     created_at: toIsoString(r.created_at),
+    replayed_at: toNullableIsoString(r.replayed_at),
+    successor_hash: r.successor_hash == null ? null : String(r.successor_hash),
   }),
 
   audit: (r: Row): AuditEntry => ({

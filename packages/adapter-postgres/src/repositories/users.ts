@@ -38,6 +38,16 @@ export function userRepository(sql: SqlExecutor): UserRepository {
       return mapRow.user(result.rows[0]!);
     },
     findById,
+    async findWithSession(id, familyId) {
+      const result = await sql.query(
+        `SELECT ${USER_SELECT},
+                EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL) AS session_active
+           FROM users u WHERE u.id = $1`,
+        [id, familyId],
+      );
+      const row = result.rows[0];
+      return row ? { user: mapRow.user(row), sessionActive: row.session_active === true } : null;
+    },
     async findByEmail(email) {
       const result = await sql.query(`SELECT ${USER_SELECT} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
       return result.rows[0] ? mapRow.user(result.rows[0]) : null;
@@ -153,7 +163,7 @@ export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository
       );
       return mapRow.refreshToken(result.rows[0]!);
     },
-    async consume(tokenHash, now) {
+    async consume(tokenHash, now, options = {}) {
       const at = now.toISOString();
       // One conditional UPDATE: of concurrent callers exactly one matches `used_at IS NULL`; the
       // others wait for its row lock, re-check the condition and match nothing.
@@ -164,12 +174,34 @@ export function refreshTokenRepository(sql: SqlExecutor): RefreshTokenRepository
         [tokenHash, at],
       );
       if (rotated.rows[0]) return { outcome: "rotated", token: mapRow.refreshToken(rotated.rows[0]) };
+      const graceMs = options.graceMs ?? 0;
+      if (graceMs > 0) {
+        // The one repeat inside the grace window, in one conditional UPDATE as well: a caller that
+        // waited for the rotating transaction sees its committed successor (READ COMMITTED takes a
+        // new snapshot per statement), and of several such callers only one finds replayed_at NULL.
+        const replayed = await sql.query(
+          `UPDATE refresh_tokens AS t SET replayed_at = $2::timestamptz
+            WHERE t.token_hash = $1 AND t.used_at IS NOT NULL AND t.revoked_at IS NULL AND t.replayed_at IS NULL
+              AND t.used_at > $2::timestamptz - make_interval(secs => $3::double precision / 1000)
+              AND t.successor_sealed IS NOT NULL
+              AND EXISTS (SELECT 1 FROM refresh_tokens AS s
+                           WHERE s.token_hash = t.successor_hash AND s.used_at IS NULL AND s.revoked_at IS NULL
+                             AND s.expires_at > $2::timestamptz)
+            RETURNING t.*`,
+          [tokenHash, at, graceMs],
+        );
+        const row = replayed.rows[0];
+        if (row) return { outcome: "replayed", token: mapRow.refreshToken(row), successor: String(row.successor_sealed) };
+      }
       const found = await sql.query("SELECT * FROM refresh_tokens WHERE token_hash = $1", [tokenHash]);
       if (!found.rows[0]) return { outcome: "unknown" };
       const token = mapRow.refreshToken(found.rows[0]);
       if (token.revoked_at !== null) return { outcome: "revoked", token };
       if (token.used_at !== null) return { outcome: "reused", token };
       return { outcome: "expired", token };
+    },
+    async recordSuccessor(tokenId, successor) {
+      await sql.query("UPDATE refresh_tokens SET successor_hash = $2, successor_sealed = $3 WHERE id = $1", [tokenId, successor.token_hash, successor.sealed]);
     },
     revokeFamily: (familyId, now) => revokeWhere("family_id", familyId, now),
     revokeAllForUser: (userId, now) => revokeWhere("user_id", userId, now),

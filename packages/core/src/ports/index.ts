@@ -37,6 +37,7 @@ export type { EpcaStore, StoreCapabilities, TenantScope, UnitOfWork } from "./st
 export type { TenantRepository } from "./tenants.js";
 export type {
   RefreshTokenConsumption,
+  ConsumeOptions,
   RefreshTokenRecord,
   RefreshTokenRepository,
   RoleInsert,

@@ -29,4 +29,12 @@ export interface SessionTokenService {
   verifyRefresh(token: string): Promise<SessionClaims | null>;
   /** The stored form of a refresh token (a hash; equal tokens give equal hashes). */
   hashRefreshToken(token: string): string;
+  /**
+   * Seals `plaintext` (the answer to a rotation) so that only a caller presenting `presentedToken`
+   * again can open it: the key MUST be derived from the presented token (never stored; only its
+   * hash is) and SHOULD also need the host's secret, so that the stored form alone recovers nothing.
+   */
+  seal(plaintext: string, presentedToken: string): Promise<string>;
+  /** The plaintext `seal` sealed with the same token, or `null` (another token, tampered, another secret). */
+  open(sealed: string, presentedToken: string): Promise<string | null>;
 }

@@ -9,6 +9,12 @@ export interface UserRepository {
   insert(values: UserInsert): Promise<UserRecord>;
   /** The user with this id, or `null`. */
   findById(id: number): Promise<UserRecord | null>;
+  /**
+   * The user with this id, or `null`, and whether the session `familyId` is one of theirs that has
+   * not ended (a refresh token of that family for this user is not revoked): what every
+   * authenticated request reads, in one round trip where the storage allows.
+   */
+  findWithSession(id: number, familyId: string): Promise<{ readonly user: UserRecord; readonly sessionActive: boolean } | null>;
   /** The user with this email (case-insensitive), or `null`. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Applies the patch and returns the user, or `null`; MUST throw `ConflictError` when the new email is taken. */
@@ -56,15 +62,34 @@ export interface RefreshTokenRecord {
   readonly used_at: string | null;
   readonly revoked_at: string | null;
   readonly created_at: string;
+  /** When the token was presented again inside the grace window and answered its successor (once at most). */
+  readonly replayed_at: string | null;
+  /** The hash of the token its rotation issued, once recorded (`recordSuccessor`). */
+  readonly successor_hash: string | null;
 }
 
 /** Outcome of presenting a refresh token. */
 export type RefreshTokenConsumption =
   | { readonly outcome: "rotated"; readonly token: RefreshTokenRecord }
+  /**
+   * Presented again inside the grace window, for the first time, while its successor is still
+   * live: `successor` is the opaque sealed form `recordSuccessor` stored, for the caller to answer
+   * the same pair again.
+   */
+  | { readonly outcome: "replayed"; readonly token: RefreshTokenRecord; readonly successor: string }
   | { readonly outcome: "reused"; readonly token: RefreshTokenRecord }
   | { readonly outcome: "revoked"; readonly token: RefreshTokenRecord }
   | { readonly outcome: "expired"; readonly token: RefreshTokenRecord }
   | { readonly outcome: "unknown" };
+
+/** Options of `RefreshTokenRepository.consume`. */
+export interface ConsumeOptions {
+  /**
+   * How long after its rotation a used token may be presented once more and answer `replayed`
+   * (milliseconds; 0, the default, disables the window).
+   */
+  readonly graceMs?: number;
+}
 
 /** Refresh-token families for rotation with reuse detection. */
 export interface RefreshTokenRepository {
@@ -72,11 +97,20 @@ export interface RefreshTokenRepository {
   insert(values: { family_id: string; token_hash: string; user_id: number; expires_at: string }): Promise<RefreshTokenRecord>;
   /**
    * Marks the token used and tells how it stood, checked in this order: `unknown` (no such hash in
-   * this tenant), `revoked`, `reused` (already used; the caller revokes the family), `expired`
-   * (expires_at ≤ now), else `rotated`. MUST be atomic: of concurrent calls with the same hash
-   * exactly one answers `rotated`; the others answer `reused`.
+   * this tenant), `revoked`, then for a used token `replayed` when all of these hold — used less
+   * than `graceMs` before `now`, never replayed before, a successor recorded, and that successor
+   * neither used, revoked nor expired at `now` (the token is then marked replayed) — else `reused`
+   * (the caller revokes the family); then `expired` (expires_at ≤ now), else `rotated`. MUST be
+   * atomic: of concurrent calls with the same hash exactly one answers `rotated`; a call that
+   * waited for the rotating one's unit of work to commit sees its successor, so that of the others
+   * at most one answers `replayed` and the rest `reused`.
    */
-  consume(tokenHash: string, now: Date): Promise<RefreshTokenConsumption>;
+  consume(tokenHash: string, now: Date, options?: ConsumeOptions): Promise<RefreshTokenConsumption>;
+  /**
+   * Records what the rotation of the used token `tokenId` issued: the successor's hash and an
+   * opaque sealed form of the answer (never a plaintext token), returned by a later `replayed`.
+   */
+  recordSuccessor(tokenId: number, successor: { token_hash: string; sealed: string }): Promise<void>;
   /** Revokes every token of the family; returns how many were live (neither used, revoked nor expired at `now`). */
   revokeFamily(familyId: string, now: Date): Promise<number>;
   /** Revokes every token of the user; returns how many were live (neither used, revoked nor expired at `now`). */

@@ -40,10 +40,21 @@ export function checkTenantOf(scope: TenantScope, tenantHint: string | null | un
   if (!tenant.is_active) throw new TenantSuspendedError(tenant.id);
 }
 
-/** The actor of verified credentials, in the unit of work: an active user of an active tenant. */
+/**
+ * The actor of verified credentials, in the unit of work: an active user of an active tenant, and
+ * when the credentials name a session, a session that has not ended. Logout, logout of every
+ * session, a password change and a deactivation revoke the sessions' refresh-token families, so
+ * the access tokens already issued to them stop working at once rather than at their expiry.
+ */
 export async function resolveActor(scope: TenantScope, credentials: Credentials): Promise<Actor> {
   checkTenantOf(scope, credentials.tenantHint);
-  const user = await scope.users.findById(credentials.userId);
+  // One read: the user, and the session's liveness with it (one round trip on PostgreSQL).
+  const found =
+    credentials.sessionId === undefined
+      ? await scope.users.findById(credentials.userId).then((user) => user && { user, sessionActive: true })
+      : await scope.users.findWithSession(credentials.userId, credentials.sessionId);
+  const user = found?.user;
   if (!user || !user.is_active) throw new UnauthenticatedError("Inactive or unknown user");
+  if (!found.sessionActive) throw new UnauthenticatedError("The session has ended; log in again");
   return actorOfUser(scope, user, credentials.request);
 }

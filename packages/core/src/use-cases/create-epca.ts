@@ -13,7 +13,7 @@ import { jobUseCases } from "./jobs.js";
 import { parsePage, withoutUndefined } from "./input.js";
 import { projectUseCases } from "./projects.js";
 import { roleUseCases } from "./roles.js";
-import { sessionUseCases } from "./sessions.js";
+import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS, sessionUseCases } from "./sessions.js";
 import { tenantUseCases } from "./tenants.js";
 import { timesheetUseCases } from "./timesheets.js";
 import type { Epca, EpcaDependencies, UseCaseFactory, UseCaseHost } from "./types.js";
@@ -34,12 +34,16 @@ function contextOf(dependencies: EpcaDependencies): UseCaseContext {
     throw new ConfigurationError("passwordHasher", "is required: pass a PasswordHasher, or null when the application keeps no passwords");
   }
   if (dependencies.passwordHasher !== null) requireMethods("passwordHasher", dependencies.passwordHasher, ["hash", "verify"]);
-  if (dependencies.sessionTokens !== undefined) requireMethods("sessionTokens", dependencies.sessionTokens, ["issue", "verifyRefresh", "hashRefreshToken"]);
+  if (dependencies.sessionTokens !== undefined) requireMethods("sessionTokens", dependencies.sessionTokens, ["issue", "verifyRefresh", "hashRefreshToken", "seal", "open"]);
   if (dependencies.clock !== undefined) requireMethods("clock", dependencies.clock, ["now"]);
   if (dependencies.jobs !== undefined) requireMethods("jobs", dependencies.jobs, ["enqueue", "get", "list", "cancel", "work"]);
   const standardAnnualHours = dependencies.standardAnnualHours ?? DEFAULT_STANDARD_ANNUAL_HOURS;
   if (!(standardAnnualHours > 0) || !Number.isFinite(standardAnnualHours)) {
     throw new ConfigurationError("standardAnnualHours", `must be a positive number, got ${String(standardAnnualHours)}`);
+  }
+  const refreshReuseGraceSeconds = dependencies.refreshReuseGraceSeconds ?? DEFAULT_REFRESH_REUSE_GRACE_SECONDS;
+  if (!(refreshReuseGraceSeconds >= 0) || !Number.isFinite(refreshReuseGraceSeconds)) {
+    throw new ConfigurationError("refreshReuseGraceSeconds", `must be a number of seconds ≥ 0, got ${String(refreshReuseGraceSeconds)}`);
   }
   return {
     store: dependencies.store,
@@ -50,6 +54,7 @@ function contextOf(dependencies: EpcaDependencies): UseCaseContext {
     standardAnnualHours,
     selfRegistration: dependencies.selfRegistration ?? false,
     jobs: dependencies.jobs ?? null,
+    refreshReuseGraceSeconds,
   };
 }
 

@@ -12,14 +12,41 @@ const WRONG_CREDENTIALS = "Incorrect email or password";
 const INVALID_REFRESH = "Invalid or expired refresh token";
 const RESOURCE = "session";
 
+/** The default refresh-token reuse grace window: seconds in which a just-rotated token answers its successor once. */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 30;
+
 /** A fresh random session id (a refresh-token family), from the platform's CSPRNG. */
 function newSessionId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** What is sealed of a rotation's answer, to answer a replay inside the grace window with the same pair. */
+interface SealedPair {
+  readonly access_token: string;
+  readonly refresh_token: string;
+  /** When the access token expires (epoch milliseconds): a replay answers the seconds left. */
+  readonly access_expires_at: number;
+}
+
+function parseSealedPair(text: string | null): SealedPair | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as Partial<SealedPair>;
+    if (typeof value.access_token !== "string" || typeof value.refresh_token !== "string" || typeof value.access_expires_at !== "number") return null;
+    return value as SealedPair;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Sessions: a login starts a refresh-token family, a refresh rotates it (reuse of a used token
- * revokes the whole family), a logout revokes it. Tokens are signed by the host's
+ * Sessions: a login starts a refresh-token family, a refresh rotates it, a logout revokes it.
+ * Reuse of a used token revokes the whole family, with one exception (RFC 9700 section 4.14.2):
+ * inside the grace window (`refreshReuseGraceSeconds`) the first repeat of a just-rotated token,
+ * while its successor is unused, answers the same pair again, so that two tabs refreshing at once
+ * both stay logged in. To answer it again without storing a token in plaintext, the rotation
+ * stores its answer sealed with a key derived from the presented token (and the host's secret):
+ * only someone presenting that very token can open it. Tokens are signed by the host's
  * `SessionTokenService`; only refresh-token hashes are stored. Logins, logouts and detected reuse
  * are audited.
  */
@@ -31,7 +58,7 @@ export function sessionUseCases(ctx: UseCaseContext, users: UserUseCases): Sessi
   }
 
   /** Signs a pair and stores its refresh token in the unit of work. */
-  async function issue(scope: TenantScope, claims: SessionClaims): Promise<TokenPair> {
+  async function issue(scope: TenantScope, claims: SessionClaims): Promise<{ pair: TokenPair; refreshTokenHash: string }> {
     const signed = await tokens().issue(claims);
     await scope.refreshTokens.insert({
       family_id: claims.sessionId,
@@ -39,7 +66,8 @@ export function sessionUseCases(ctx: UseCaseContext, users: UserUseCases): Sessi
       user_id: claims.userId,
       expires_at: signed.refreshExpiresAt.toISOString(),
     });
-    return { access_token: signed.accessToken, refresh_token: signed.refreshToken, token_type: "bearer", expires_in: signed.accessExpiresIn };
+    const pair: TokenPair = { access_token: signed.accessToken, refresh_token: signed.refreshToken, token_type: "bearer", expires_in: signed.accessExpiresIn };
+    return { pair, refreshTokenHash: signed.refreshTokenHash };
   }
 
   return {
@@ -50,7 +78,7 @@ export function sessionUseCases(ctx: UseCaseContext, users: UserUseCases): Sessi
       return ctx.run(tenantId, async (scope) => {
         checkTenantOf(scope, null);
         const claims: SessionClaims = { tenantId, userId: user.id, sessionId: newSessionId() };
-        const pair = await issue(scope, claims);
+        const { pair } = await issue(scope, claims);
         await recordChange(scope, { userId: user.id, ...(request ? { request } : {}) }, {
           action: "login", resourceType: RESOURCE, resourceId: null, before: null, after: { user_id: user.id },
         });
@@ -63,28 +91,54 @@ export function sessionUseCases(ctx: UseCaseContext, users: UserUseCases): Sessi
       if (claims === null) throw new UnauthenticatedError(INVALID_REFRESH);
       const now = ctx.clock.now();
       const source = { userId: claims.userId, ...(options.request ? { request: options.request } : {}) };
-      // One unit of work: consuming the presented token, checking the user and storing the new token
-      // commit together. A concurrent refresh with the same token then either waits for this one and
-      // sees the new token (its reuse detection revokes it with the family), or wins and this one does.
+      // One unit of work: consuming the presented token, checking the user, storing the new token
+      // and its sealed answer commit together. A concurrent refresh with the same token waits for
+      // this one (the adapter's row lock) and then sees the used token with its successor: inside
+      // the grace window it answers the same pair, after it (or a second time) it revokes the family.
       // Failures return instead of throwing so that the revocations they made commit.
       const outcome = await ctx.run(claims.tenantId, async (scope) => {
         checkTenantOf(scope, options.tenantHint);
-        const consumed = await scope.refreshTokens.consume(tokens().hashRefreshToken(refreshToken), now);
-        if (consumed.outcome === "reused") {
-          await scope.refreshTokens.revokeFamily(consumed.token.family_id, now);
+        const consumed = await scope.refreshTokens.consume(tokens().hashRefreshToken(refreshToken), now, {
+          graceMs: ctx.refreshReuseGraceSeconds * 1000,
+        });
+        const revokeReused = async (familyId: string, userId: number) => {
+          await scope.refreshTokens.revokeFamily(familyId, now);
           await recordChange(scope, source, {
-            action: "revoke_reused", resourceType: RESOURCE, resourceId: null, before: null, after: { user_id: consumed.token.user_id },
+            action: "revoke_reused", resourceType: RESOURCE, resourceId: null, before: null, after: { user_id: userId },
           });
           return { ok: false as const, reason: "Refresh token reuse detected; the session has been revoked" };
+        };
+        if (consumed.outcome === "reused") return revokeReused(consumed.token.family_id, consumed.token.user_id);
+        if ((consumed.outcome !== "rotated" && consumed.outcome !== "replayed") || consumed.token.user_id !== claims.userId) {
+          return { ok: false as const, reason: INVALID_REFRESH };
         }
-        if (consumed.outcome !== "rotated" || consumed.token.user_id !== claims.userId) return { ok: false as const, reason: INVALID_REFRESH };
         const familyId = consumed.token.family_id;
         const user = await scope.users.findById(claims.userId);
         if (!user || !user.is_active) {
           await scope.refreshTokens.revokeFamily(familyId, now);
           return { ok: false as const, reason: "Inactive or unknown user" };
         }
-        return { ok: true as const, pair: await issue(scope, { tenantId: claims.tenantId, userId: claims.userId, sessionId: familyId }) };
+        if (consumed.outcome === "replayed") {
+          // The same pair again; a successor that does not open (another secret) counts as reuse.
+          const sealed = parseSealedPair(await tokens().open(consumed.successor, refreshToken));
+          if (sealed === null) return revokeReused(familyId, consumed.token.user_id);
+          const pair: TokenPair = {
+            access_token: sealed.access_token,
+            refresh_token: sealed.refresh_token,
+            token_type: "bearer",
+            expires_in: Math.max(0, Math.floor((sealed.access_expires_at - now.getTime()) / 1000)),
+          };
+          return { ok: true as const, pair };
+        }
+        const { pair, refreshTokenHash } = await issue(scope, { tenantId: claims.tenantId, userId: claims.userId, sessionId: familyId });
+        if (ctx.refreshReuseGraceSeconds > 0) {
+          const answer: SealedPair = { access_token: pair.access_token, refresh_token: pair.refresh_token, access_expires_at: now.getTime() + pair.expires_in * 1000 };
+          await scope.refreshTokens.recordSuccessor(consumed.token.id, {
+            token_hash: refreshTokenHash,
+            sealed: await tokens().seal(JSON.stringify(answer), refreshToken),
+          });
+        }
+        return { ok: true as const, pair };
       });
       if (!outcome.ok) throw new UnauthenticatedError(outcome.reason);
       return outcome.pair;

@@ -55,6 +55,12 @@ export interface EpcaDependencies {
   readonly selfRegistration?: boolean;
   /** The background job queue; without it `jobs` refuses with the code `jobs_unavailable`. */
   readonly jobs?: JobQueue;
+  /**
+   * Seconds after a refresh in which presenting the just-rotated refresh token once more answers
+   * the same new pair instead of revoking the session (two tabs refreshing at once); default 30,
+   * 0 turns the grace off.
+   */
+  readonly refreshReuseGraceSeconds?: number;
 }
 
 /** Paging as callers pass it: both fields optional (skip 0, limit 100). */

@@ -28,6 +28,8 @@ export interface UseCaseContext {
   readonly selfRegistration: boolean;
   /** The background job queue, when the host gave one. */
   readonly jobs: JobQueue | null;
+  /** The refresh-token reuse grace window in seconds (0: none). */
+  readonly refreshReuseGraceSeconds: number;
 }
 
 /** The context's store transactions: one new unit of work per use case call. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import type { SessionTokenService } from "@epca/core";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 
@@ -37,6 +37,13 @@ export interface TokenService {
   /** Access-token lifetime in seconds (`expires_in`). */
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  /**
+   * AES-256-GCM over `plaintext` with a key derived (HKDF-SHA-256) from `withToken` and the secret:
+   * opening needs both. `base64url(iv ‖ ciphertext ‖ tag)`.
+   */
+  seal(plaintext: string, withToken: string): string;
+  /** What `seal` sealed with the same token and secret, or `null`. */
+  open(sealed: string, withToken: string): string | null;
 }
 
 /** SHA-256 of a refresh token: only this is stored. */
@@ -58,9 +65,29 @@ export function createTokenService(options: {
   const accessTtlSeconds = options.accessTokenMinutes * 60;
   const refreshTtlSeconds = options.refreshTokenDays * 24 * 60 * 60;
 
+  const sealKey = (withToken: string) =>
+    Buffer.from(hkdfSync("sha256", withToken, options.secret, "epca refresh-token successor v1", 32));
+
   return {
     accessTtlSeconds,
     refreshTtlSeconds,
+    seal(plaintext, withToken) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", sealKey(withToken), iv);
+      const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
+    },
+    open(sealed, withToken) {
+      const bytes = Buffer.from(sealed, "base64url");
+      if (bytes.length < 12 + 16) return null;
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", sealKey(withToken), bytes.subarray(0, 12));
+        decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+        return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString("utf8");
+      } catch {
+        return null;
+      }
+    },
     async sign(type, claims, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);
       const exp = iat + (type === "access" ? accessTtlSeconds : refreshTtlSeconds);
@@ -134,5 +161,7 @@ export function createSessionTokens(tokens: TokenService): SessionTokenService {
       return claims && { tenantId: claims.tenantId, userId: claims.userId, sessionId: claims.sessionId };
     },
     hashRefreshToken,
+    seal: async (plaintext, presentedToken) => tokens.seal(plaintext, presentedToken),
+    open: async (sealed, presentedToken) => tokens.open(sealed, presentedToken),
   };
 }

@@ -154,6 +154,8 @@ export const configSchema = z.object({
   SECRET_KEY: z.string().optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: int(60, 1, 60 * 24 * 30),
   REFRESH_TOKEN_EXPIRE_DAYS: int(7, 1, 365),
+  /** Seconds in which a just-rotated refresh token, presented once more, answers the same new pair (0: none). */
+  REFRESH_REUSE_GRACE_SECONDS: int(30, 0, 300),
   BACKEND_CORS_ORIGINS: corsOrigins,
   LOG_LEVEL: z
     .string()
@@ -171,8 +173,10 @@ export const configSchema = z.object({
   EPCA_SEED_DEMO: bool(true).optional(),
   RATE_LIMIT_PER_MINUTE: int(60, 0, 1_000_000),
   RATE_LIMIT_PER_HOUR: int(1000, 0, 100_000_000),
-  /** Login and refresh attempts per minute, per client IP and per account (0 disables). */
+  /** Failed logins per account in a minute (counted over 15 minutes: 15× this), and registrations per client IP per minute (0 disables). */
   AUTH_RATE_LIMIT_PER_MINUTE: int(10, 0, 1_000_000),
+  /** Login and refresh attempts per client IP per minute: generous, for offices behind one NAT address (0 disables). */
+  AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: int(300, 0, 1_000_000),
   UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   /** Largest JSON or form body accepted (413 above). */
   BODY_MAX_BYTES: int(1024 * 1024, 1, 1024 * 1024 * 1024),
@@ -286,6 +290,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     RATE_LIMIT_PER_MINUTE: "0",
     RATE_LIMIT_PER_HOUR: "0",
     AUTH_RATE_LIMIT_PER_MINUTE: "0",
+    AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     EPCA_SEED_DEMO: "false",
   });
   return { ...config, ...overrides };

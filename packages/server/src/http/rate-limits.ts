@@ -1,6 +1,8 @@
 import type { EpcaStore } from "@epca/core";
 import { rateLimit, ipKeyGenerator, type RateLimitRequestHandler, type Store } from "express-rate-limit";
 import type { Request, RequestHandler, Response } from "express";
+import { isBearer, verifyAccessToken } from "../auth/bearer.js";
+import { createTokenService, type TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config/config.js";
 import { CounterRateLimitStore, type PruneSchedule } from "./counter-rate-limit-store.js";
 
@@ -28,7 +30,7 @@ function limiter(options: {
   windowMs: number;
   limit: number;
   store: Store | undefined;
-  keyGenerator?: (req: Request, res: Response) => string;
+  keyGenerator?: (req: Request, res: Response) => string | Promise<string>;
   skipSuccessfulRequests?: boolean;
   message: string;
 }): RateLimitRequestHandler {
@@ -50,72 +52,137 @@ function limiter(options: {
 
 const clientIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown");
 
-/** Per-client-IP limits of the whole API (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_PER_HOUR`; 0 disables one). */
-export function apiRateLimits(config: ServerConfig, stores: RateLimitStoreFactory = memoryRateLimitStores): RequestHandler[] {
+/**
+ * The key a request's API limits count under: `user:<tenant>:<user id>` when it carries an access
+ * token that verifies (signature, expiry, type: CPU only, no storage), so that each user of an
+ * office behind one address has their own count; otherwise, anonymous or with a token that does
+ * not verify, `ip:<client address>`, one count per address.
+ */
+export function apiRateLimitKey(tokens: TokenService, multiTenant: boolean): (req: Request) => Promise<string> {
+  return async (req) => {
+    const header = req.get("authorization");
+    if (isBearer(header)) {
+      try {
+        const claims = await verifyAccessToken(header, tokens, multiTenant);
+        return `user:${claims.tenantId}:${claims.userId}`;
+      } catch {
+        // An invalid token counts as anonymous.
+      }
+    }
+    return `ip:${clientIp(req)}`;
+  };
+}
+
+/**
+ * The limits of the whole API (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_PER_HOUR`; 0 disables one),
+ * per authenticated user (tenant + user id) or, for anonymous requests, per client address
+ * (`apiRateLimitKey`). `tokens` verifies the bearer tokens; by default a service over the
+ * configuration's `SECRET_KEY` (the same verification the route table does).
+ */
+export function apiRateLimits(config: ServerConfig, stores: RateLimitStoreFactory = memoryRateLimitStores, tokens?: TokenService): RequestHandler[] {
   const handlers: RequestHandler[] = [];
+  if (config.RATE_LIMIT_PER_MINUTE <= 0 && config.RATE_LIMIT_PER_HOUR <= 0) return handlers;
+  const verifier =
+    tokens ?? createTokenService({ secret: config.SECRET_KEY, accessTokenMinutes: config.ACCESS_TOKEN_EXPIRE_MINUTES, refreshTokenDays: config.REFRESH_TOKEN_EXPIRE_DAYS });
+  const keyGenerator = apiRateLimitKey(verifier, config.MULTI_TENANT);
   if (config.RATE_LIMIT_PER_MINUTE > 0) {
     handlers.push(
-      limiter({ windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE, store: stores("api-minute"), keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per minute" }),
+      limiter({ windowMs: 60_000, limit: config.RATE_LIMIT_PER_MINUTE, store: stores("api-minute"), keyGenerator, message: "Rate limit exceeded: too many requests per minute" }),
     );
   }
   if (config.RATE_LIMIT_PER_HOUR > 0) {
     handlers.push(
-      limiter({ windowMs: 3_600_000, limit: config.RATE_LIMIT_PER_HOUR, store: stores("api-hour"), keyGenerator: clientIp, message: "Rate limit exceeded: too many requests per hour" }),
+      limiter({ windowMs: 3_600_000, limit: config.RATE_LIMIT_PER_HOUR, store: stores("api-hour"), keyGenerator, message: "Rate limit exceeded: too many requests per hour" }),
     );
   }
   return handlers;
 }
 
-/** The paths under the API base that no rate limit applies to (health checks). */
+/** The credential routes: counted by their own limits (`credentialRateLimits`), not the API's. */
+const CREDENTIAL_PATHS = new Set(["/auth/login", "/auth/refresh", "/auth/register"]);
+
+/**
+ * The paths under the API base that the API limits do not apply to: health checks, and the
+ * credential routes, which have limits of their own (a per-IP API limit would otherwise cap the
+ * logins of an office behind one address at `RATE_LIMIT_PER_MINUTE`).
+ */
 export function isRateLimitExempt(path: string): boolean {
-  return path === "/health" || path === "/health/";
+  const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return bare === "/health" || CREDENTIAL_PATHS.has(bare);
 }
 
-/** The stricter limits of login, refresh and register (`AUTH_RATE_LIMIT_PER_MINUTE`; 0 disables them). */
+/**
+ * The limits of the credential routes. Strict per account, generous per address: hundreds of
+ * colleagues behind one NAT address log in at 9:00, while guessing one account's password is slowed
+ * whatever address it comes from.
+ */
 export interface CredentialRateLimits {
-  /** Per client IP: each route has its own bucket. */
+  /** Login attempts per client IP (`AUTH_RATE_LIMIT_PER_IP_PER_MINUTE`). */
   readonly login: RequestHandler[];
+  /** Refresh attempts per client IP (`AUTH_RATE_LIMIT_PER_IP_PER_MINUTE`, a bucket of its own). */
   readonly refresh: RequestHandler[];
+  /** Registrations per client IP (`AUTH_RATE_LIMIT_PER_MINUTE`: creating accounts is not what offices do at 9:00). */
   readonly register: RequestHandler[];
   /**
-   * Failed logins per account: the resolved tenant (`res.locals.tenantId`, set before this runs)
-   * and the trimmed, lower-cased username, so that guessing one account's password from many
-   * addresses, or under many spellings of the tenant or the email, is slowed too.
+   * Failed logins per account (`AUTH_RATE_LIMIT_PER_MINUTE` per 15 minutes): the resolved tenant
+   * (`res.locals.tenantId`, set before this runs) and the trimmed, lower-cased username, so that
+   * guessing one account's password from many addresses, or under many spellings of the tenant or
+   * the email, is slowed too.
    */
   readonly perAccount: RequestHandler[];
 }
 
-/** The limits of the credential routes; a separate counter per route and per limit. */
+/** The window of the per-account limit of failed logins. */
+export const ACCOUNT_WINDOW_MINUTES = 15;
+
+/** The limits of the credential routes; a separate counter per route and per limit; 0 disables one. */
 export function credentialRateLimits(config: ServerConfig, stores: RateLimitStoreFactory = memoryRateLimitStores): CredentialRateLimits {
-  const limit = config.AUTH_RATE_LIMIT_PER_MINUTE;
-  if (limit <= 0) return { login: [], refresh: [], register: [], perAccount: [] };
-  const perIp = (route: string) => [
-    limiter({
-      windowMs: 60_000,
-      limit,
-      store: stores(`auth-${route}-ip`),
-      keyGenerator: (req) => `${route}:ip:${clientIp(req)}`,
-      message: "Too many login attempts; try again later",
-    }),
-  ];
+  const strict = config.AUTH_RATE_LIMIT_PER_MINUTE;
+  const perIpLimit = config.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE;
+  const perIp = (route: string, limit: number) =>
+    limit <= 0
+      ? []
+      : [
+          limiter({
+            windowMs: 60_000,
+            limit,
+            store: stores(`auth-${route}-ip`),
+            keyGenerator: (req) => `${route}:ip:${clientIp(req)}`,
+            message: "Too many login attempts; try again later",
+          }),
+        ];
   return {
-    login: perIp("login"),
-    refresh: perIp("refresh"),
-    register: perIp("register"),
-    perAccount: [
-      limiter({
-        windowMs: 15 * 60_000,
-        limit,
-        store: stores("auth-login-account"),
-        skipSuccessfulRequests: true,
-        keyGenerator: (req, res) => {
-          const tenantId = res.locals.tenantId;
-          if (typeof tenantId !== "string") throw new Error("the per-account login limit runs after the tenant is resolved");
-          const username = (req.body as { username?: unknown } | undefined)?.username;
-          return `account:${tenantId}:${typeof username === "string" ? username.trim().toLowerCase().slice(0, 254) : ""}`;
-        },
-        message: "Too many failed login attempts for this account; try again later",
-      }),
-    ],
+    login: perIp("login", perIpLimit),
+    refresh: perIp("refresh", perIpLimit),
+    register: perIp("register", strict),
+    perAccount:
+      strict <= 0
+        ? []
+        : [
+            limiter({
+              windowMs: ACCOUNT_WINDOW_MINUTES * 60_000,
+              limit: strict,
+              store: stores("auth-login-account"),
+              skipSuccessfulRequests: true,
+              keyGenerator: (req, res) => {
+                const tenantId = res.locals.tenantId;
+                if (typeof tenantId !== "string") throw new Error("the per-account login limit runs after the tenant is resolved");
+                const username = (req.body as { username?: unknown } | undefined)?.username;
+                return `account:${tenantId}:${typeof username === "string" ? username.trim().toLowerCase().slice(0, 254) : ""}`;
+              },
+              message: "Too many failed login attempts for this account; try again later",
+            }),
+          ],
   };
+}
+
+/** The limits as one line each, for the start banner (`epca serve`). */
+export function describeRateLimits(config: ServerConfig): string[] {
+  const off = (n: number, text: string) => (n > 0 ? text : "off");
+  const api = [off(config.RATE_LIMIT_PER_MINUTE, `${config.RATE_LIMIT_PER_MINUTE}/min`), off(config.RATE_LIMIT_PER_HOUR, `${config.RATE_LIMIT_PER_HOUR}/h`)];
+  return [
+    `API ${api.join(", ")} per signed-in user (anonymous: per client address)`,
+    `login ${off(config.AUTH_RATE_LIMIT_PER_MINUTE, `${config.AUTH_RATE_LIMIT_PER_MINUTE} failures/${ACCOUNT_WINDOW_MINUTES} min per account`)}; ` +
+      `login and refresh ${off(config.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE, `${config.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE}/min per client address`)}`,
+  ];
 }

@@ -67,7 +67,8 @@ function routes(api: RouteTable): void {
       path: "/auth/refresh",
       summary: "Refresh access token",
       errors: { 403: "The tenant is suspended (multi-tenant)" },
-      description: "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session. JSON, or the OAuth2 form (`grant_type=refresh_token&refresh_token=…`) the flow's `refreshUrl` promises.",
+      description:
+        "Rotates the refresh token: the presented one stops working. Presenting a used one again revokes the whole session, except once within `REFRESH_REUSE_GRACE_SECONDS` of its rotation (two tabs refreshing at once), which answers the same new pair. JSON, or the OAuth2 form (`grant_type=refresh_token&refresh_token=…`) the flow's `refreshUrl` promises.",
       tags,
       auth: "none",
       before: limits.refresh,
@@ -86,7 +87,8 @@ function routes(api: RouteTable): void {
       method: "post",
       path: "/auth/logout",
       summary: "Log out",
-      description: "Revokes the refresh-token family of the caller's session (and of `refresh_token`, when sent).",
+      description:
+        "Revokes the refresh-token family of the caller's session (and of `refresh_token`, when sent): their refresh tokens and the access tokens already issued to them stop working.",
       tags,
       request: { body: refreshSchema.partial().optional() },
       responses: { 200: { description: "Logged out", schema: messageSchema } },

@@ -71,6 +71,93 @@ export function accountContract(ctx: ContractContext): void {
       checkEqual(results.filter((r) => r.outcome === "reused").length, 2, "the others see reuse");
     });
 
+    it("answers the first repeat of a rotated token inside the grace window with its sealed successor, then reports reuse", async () => {
+      const tenant = await newTenant();
+      const user = await run(tenant, (s) => s.users.insert(userValues("grace@example.com")));
+      const rotatedAt = new Date("2030-01-01T00:00:00Z");
+      const later = (ms: number) => new Date(rotatedAt.getTime() + ms);
+      const grace = { graceMs: 30_000 };
+      const expires = "2030-01-08T00:00:00.000Z";
+      // A rotation: a used token, its successor stored and recorded in the same unit of work.
+      const rotate = (family: string, from: string, to: string) =>
+        run(tenant, async (s) => {
+          const consumed = await s.refreshTokens.consume(from, rotatedAt, grace);
+          if (consumed.outcome !== "rotated") return consumed.outcome;
+          await s.refreshTokens.insert({ family_id: family, token_hash: to, user_id: user.id, expires_at: expires });
+          await s.refreshTokens.recordSuccessor(consumed.token.id, { token_hash: to, sealed: `sealed:${to}` });
+          return consumed.outcome;
+        });
+      await run(tenant, async (s) => {
+        for (const [family, hash] of [["g1", "g1-a"], ["g2", "g2-a"], ["g3", "g3-a"], ["g4", "g4-a"]] as const) {
+          await s.refreshTokens.insert({ family_id: family, token_hash: hash, user_id: user.id, expires_at: expires });
+        }
+      });
+      checkEqual(await rotate("g1", "g1-a", "g1-b"), "rotated", "first use rotates");
+      const replayed = await run(tenant, (s) => s.refreshTokens.consume("g1-a", later(29_000), grace));
+      checkEqual(
+        replayed.outcome === "replayed" ? { successor: replayed.successor, replayed_at: replayed.token.replayed_at, successor_hash: replayed.token.successor_hash } : replayed.outcome,
+        { successor: "sealed:g1-b", replayed_at: later(29_000).toISOString(), successor_hash: "g1-b" },
+        "a repeat inside the window answers the sealed successor",
+      );
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g1-a", later(29_500), grace))).outcome, "reused", "a second repeat is reuse");
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g1-b", later(30_000), grace))).outcome, "rotated", "the successor still rotates");
+
+      checkEqual(await rotate("g2", "g2-a", "g2-b"), "rotated", "g2 rotates");
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g2-a", later(30_000), grace))).outcome, "reused", "a repeat at the window's end is reuse");
+      checkEqual(await rotate("g3", "g3-a", "g3-b"), "rotated", "g3 rotates");
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g3-a", later(1_000)))).outcome, "reused", "without a window a repeat is reuse");
+      await run(tenant, (s) => s.refreshTokens.consume("g3-b", later(1_000), grace));
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g3-a", later(2_000), grace))).outcome, "reused", "once the successor was used, a repeat is reuse");
+      checkEqual(await rotate("g4", "g4-a", "g4-b"), "rotated", "g4 rotates");
+      checkEqual(await run(tenant, (s) => s.refreshTokens.revokeFamily("g4", later(1_000))), 1, "g4's successor revoked");
+      checkEqual((await run(tenant, (s) => s.refreshTokens.consume("g4-a", later(2_000), grace))).outcome, "revoked", "a revoked family answers revoked");
+      const other = await newTenant();
+    });
+
+    it("of concurrent refreshes with one token inside the window, one rotates, one replays its successor and the rest see reuse", async () => {
+      const tenant = await newTenant();
+      const user = await run(tenant, (s) => s.users.insert(userValues("tabs@example.com")));
+      await run(tenant, (s) => s.refreshTokens.insert({ family_id: "tabs", token_hash: "tabs-a", user_id: user.id, expires_at: "2099-01-01T00:00:00.000Z" }));
+      const now = new Date("2030-01-01T00:00:00Z");
+      const results = await Promise.all(
+        [1, 2, 3].map(() =>
+          run(tenant, async (s) => {
+            const consumed = await s.refreshTokens.consume("tabs-a", now, { graceMs: 30_000 });
+            if (consumed.outcome === "rotated") {
+              await s.refreshTokens.insert({ family_id: "tabs", token_hash: "tabs-b", user_id: user.id, expires_at: "2099-01-01T00:00:00.000Z" });
+              await s.refreshTokens.recordSuccessor(consumed.token.id, { token_hash: "tabs-b", sealed: "sealed:tabs-b" });
+            }
+            return consumed.outcome === "replayed" ? `replayed ${consumed.successor}` : consumed.outcome;
+          }),
+        ),
+      );
+      checkEqual([...results].sort(), ["replayed sealed:tabs-b", "reused", "rotated"], "one of each");
+    });
+
+    it("reads a user with whether one of their sessions is still active, in one call", async () => {
+      const tenant = await newTenant();
+      const now = new Date("2030-01-01T00:00:00Z");
+      const [a, b] = await run(tenant, async (s) => [await s.users.insert(userValues("sa@example.com")), await s.users.insert(userValues("sb@example.com"))]);
+      await run(tenant, async (s) => {
+        await s.refreshTokens.insert({ family_id: "sess-a", token_hash: "sess-a-1", user_id: a!.id, expires_at: "2099-01-01T00:00:00.000Z" });
+        await s.refreshTokens.insert({ family_id: "sess-a2", token_hash: "sess-a2-1", user_id: a!.id, expires_at: "2099-01-01T00:00:00.000Z" });
+      });
+      const read = (id: number, family: string) =>
+        run(tenant, async (s) => {
+          const found = await s.users.findWithSession(id, family);
+          return found && { email: found.user.email, role_ids: found.user.role_ids, sessionActive: found.sessionActive };
+        });
+      checkEqual(await read(a!.id, "sess-a"), { email: "sa@example.com", role_ids: [], sessionActive: true }, "a live session");
+      await run(tenant, (s) => s.refreshTokens.consume("sess-a-1", now));
+      checkEqual((await read(a!.id, "sess-a"))?.sessionActive, true, "a rotated session is live");
+      checkEqual((await read(b!.id, "sess-a"))?.sessionActive, false, "another user's session is not theirs");
+      checkEqual((await read(a!.id, "no-such"))?.sessionActive, false, "an unknown session is not active");
+      await run(tenant, (s) => s.refreshTokens.revokeFamily("sess-a", now));
+      checkEqual((await read(a!.id, "sess-a"))?.sessionActive, false, "a revoked session has ended");
+      checkEqual((await read(a!.id, "sess-a2"))?.sessionActive, true, "the user's other session goes on");
+      checkEqual(await read(999_999_999, "sess-a2"), null, "no such user");
+    });
+
     it("deletes a user with their tokens, and revokes all of a user's tokens", async () => {
       const tenant = await newTenant();
       const now = new Date("2030-01-01T00:00:00Z");
