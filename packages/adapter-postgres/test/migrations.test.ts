@@ -39,7 +39,7 @@ describe("migrations on PGlite", () => {
   it("applies pending files once, then is a no-op, then applies a new file", async () => {
     const store = await createPGliteStore({ pglite: db, migrationsDirectory: directory });
     const first = await store.migrate();
-    expect(first.applied.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(first.applied.map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect((await store.migrate()).applied).toEqual([]);
     writeFileSync(join(directory, "0099_add_note.sql"), "ALTER TABLE departments ADD COLUMN note text;\n");
     const second = await store.migrate();
@@ -49,6 +49,7 @@ describe("migrations on PGlite", () => {
       [1, "initial_schema"],
       [2, "rate_limits"],
       [3, "department_name_ci"],
+      [4, "analytics_rollups"],
       [99, "add_note"],
     ]);
   });
@@ -71,7 +72,7 @@ describe("migrations on PGlite", () => {
     await expect(store.migrate()).rejects.toThrow(/no_such_function/);
     const { rows } = await db.query("SELECT to_regclass('half_done') IS NULL AS absent");
     expect(rows).toEqual([{ absent: true }]);
-    expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 99]);
+    expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 4, 99]);
     rmSync(join(directory, "0100_broken.sql"));
   });
 });
@@ -81,10 +82,10 @@ describe.skipIf(!serverUrl)("migrations on a PostgreSQL server", () => {
     const database = await createTestDatabase();
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrate({ connectionString: database.url })));
-      expect(results.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2, 3]);
-      expect(await migrate({ connectionString: database.url })).toEqual({ applied: [], current: 3 });
+      expect(results.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2, 3, 4]);
+      expect(await migrate({ connectionString: database.url })).toEqual({ applied: [], current: 4 });
       const store = await createPostgresStore({ connectionString: database.url });
-      expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3]);
+      expect((await store.appliedMigrations()).map((m) => m.version)).toEqual([1, 2, 3, 4]);
       await store.close();
     } finally {
       await database.drop();
