@@ -86,8 +86,8 @@ export const companyAnalyticsSchema = z.object({
   period: periodEcho,
   department_metrics: z.array(departmentMetricSchema).optional().describe("Per department, over the same period."),
   monthly_revenue: z.array(seriesPointSchema).optional().describe("The company series of the last 12 months ending with `to` (or today)."),
-  revenue_trend: trendSchema.optional().describe("`total_revenue` against the previous period of the same length; `null` without a period."),
-  roi_trend: trendSchema.optional().describe("`roi` against the previous period of the same length; `null` without a period."),
+  revenue_trend: trendSchema.optional().describe("`total_revenue` against the previous period of the same length (without a period: the trailing 12 months against the 12 before)."),
+  roi_trend: trendSchema.optional().describe("`roi` against the previous period of the same length (without a period: the trailing 12 months against the 12 before)."),
 });
 export type CompanyAnalytics = z.infer<typeof companyAnalyticsSchema>;
 

@@ -218,7 +218,16 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
             const agg = await scope.analytics.department(d.id);
             if (agg) metrics.push(departmentMetric(departmentAnalytics(agg)));
           }
-          return { ...counts, department_metrics: metrics, monthly_revenue: monthly.points, revenue_trend: null, roi_trend: null };
+          // All-time figures have no previous period: the trends compare the trailing 12 months
+          // (those of monthly_revenue) with the 12 months before them.
+          const before = await companyOver(scope, previousPeriod(twelve));
+          return {
+            ...counts,
+            department_metrics: metrics,
+            monthly_revenue: monthly.points,
+            revenue_trend: trend(monthly.total.revenue, before.total.revenue),
+            roi_trend: trend(monthly.total.roi, before.total.roi),
+          };
         }
         const current = await companyOver(scope, period);
         const previous = await companyOver(scope, previousPeriod(period));
