@@ -82,7 +82,7 @@ export function memoryAnalyticsStore(tx: TransactionContext, db: MemoryDatabase)
         limit,
       );
     },
-    async periodFacts(subject, period) {
+    async periodFacts(subject, period, options) {
       tx.assertOpen();
       // Core's reference over the rows in memory; an employee's or a project's facts need only their own timesheets.
       const timesheets =
@@ -95,6 +95,7 @@ export function memoryAnalyticsStore(tx: TransactionContext, db: MemoryDatabase)
         { employees: db.employees.select(tenant), projects: db.projects.select(tenant), timesheets },
         subject,
         { from: period.from, to: period.to },
+        options,
       );
     },
     async rankProjects(metric, limit, standardAnnualHours) {

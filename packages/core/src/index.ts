@@ -202,6 +202,7 @@ export {
   seriesTotal,
   trend,
   type Period,
+  type PeriodFactsOptions,
   type SeriesPoint,
   type SeriesSums,
   type Trend,

@@ -183,8 +183,8 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
       return result.rows.map(employeeAggregate);
     },
 
-    async periodFacts(subject, period) {
-      return periodFacts(sql, subject, period);
+    async periodFacts(subject, period, options) {
+      return periodFacts(sql, subject, period, subject.kind !== "company" || options?.byEmployee === true);
     },
 
     async rankProjects(metric, limit, standardAnnualHours) {
@@ -234,12 +234,33 @@ function subjectCondition(subject: AnalyticsSubject): { where: string; params: u
 }
 
 /** The period facts of a subject: whole months from the rollups, edge days from timesheets, one statement each. */
-async function periodFacts(sql: SqlExecutor, subject: AnalyticsSubject, period: { from: string; to: string }): Promise<PeriodFacts> {
+async function periodFacts(
+  sql: SqlExecutor,
+  subject: AnalyticsSubject,
+  period: { from: string; to: string },
+  perEmployee: boolean,
+): Promise<PeriodFacts> {
   const { fullFrom, fullToExclusive } = fullMonths(period);
   const cond = subjectCondition(subject);
   // Narrow both halves early for one employee or project (the rollup indexes lead with them).
   const narrow =
     subject.kind === "employee" ? " AND employee_id = $5" : subject.kind === "project" ? " AND project_id = $5" : "";
+  // Per employee: Σ hours × that employee's salary; the company's default grain sums per project
+  // and month the per-employee products (the same figure, grouped once more in SQL).
+  const bucketSql = perEmployee
+    ? `SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
+              sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
+         FROM b LEFT JOIN employees e ON e.id = b.employee_id LEFT JOIN projects p ON p.id = b.project_id
+        WHERE ${cond.where}
+        GROUP BY b.month, b.employee_id, b.project_id, e.salary
+       HAVING sum(b.hours) <> 0
+        ORDER BY b.month, b.employee_id, b.project_id`
+    : `SELECT to_char(b.month, 'YYYY-MM') AS month, NULL::bigint AS employee_id, b.project_id,
+              sum(b.hours)::float8 AS hours, sum(b.hours::float8 * COALESCE(e.salary, 0)::float8) AS salary_hours
+         FROM b LEFT JOIN employees e ON e.id = b.employee_id
+        GROUP BY b.month, b.project_id
+       HAVING sum(b.hours) <> 0
+        ORDER BY b.month, b.project_id`;
   const buckets = await sql.query(
     `WITH b AS (
        SELECT employee_id, project_id, month, hours FROM timesheet_rollups
@@ -249,13 +270,7 @@ async function periodFacts(sql: SqlExecutor, subject: AnalyticsSubject, period: 
         WHERE status <> 'rejected' AND date >= $1::date AND date <= $2::date
           AND (date < $3::date OR date >= $4::date)${narrow}
      )
-     SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
-            sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
-       FROM b LEFT JOIN employees e ON e.id = b.employee_id LEFT JOIN projects p ON p.id = b.project_id
-      WHERE ${cond.where}
-      GROUP BY b.month, b.employee_id, b.project_id, e.salary
-     HAVING sum(b.hours) <> 0
-      ORDER BY b.month, b.employee_id, b.project_id`,
+     ${bucketSql}`,
     [period.from, period.to, fullFrom, fullToExclusive, ...cond.params],
   );
   const employeeWhere =
@@ -277,7 +292,7 @@ async function periodFacts(sql: SqlExecutor, subject: AnalyticsSubject, period: 
   return {
     buckets: buckets.rows.map(
       (r): MonthlyBucket => ({
-        employee_id: toNumber(r.employee_id),
+        employee_id: r.employee_id === null ? null : toNumber(r.employee_id),
         project_id: toNumber(r.project_id),
         month: String(r.month),
         hours: toNumber(r.hours),

@@ -38,6 +38,7 @@ export {
   seriesTotal,
   trend,
   type Period,
+  type PeriodFactsOptions,
   type SeriesPoint,
   type SeriesSums,
   type Trend,

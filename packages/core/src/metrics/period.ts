@@ -171,7 +171,8 @@ function bucketBelongs(
 
 /**
  * The reference `PeriodFacts` of a subject, from plain records (what every store must answer):
- * - buckets: per employee × project × month, Σ hours and Σ hours × the employee's salary of the
+ * - buckets: per employee × project × month (for the company, unless `byEmployee`: per project
+ *   × month, `employee_id` null), Σ hours and Σ hours × the employee's salary of the
  *   counted timesheets dated inside `period` (day precision) that belong to the subject (company:
  *   all; employee / project: theirs; department: logged by a member or on one of its projects);
  *   ordered by month, employee, project;
@@ -187,10 +188,12 @@ export function periodFactsFromRecords(
   },
   subject: AnalyticsSubject,
   period: Period,
+  options: PeriodFactsOptions = {},
 ): PeriodFacts {
+  const perEmployee = subject.kind !== "company" || options.byEmployee === true;
   const employees = new Map(records.employees.map((e) => [e.id, e]));
   const projects = new Map(records.projects.map((p) => [p.id, p]));
-  const buckets = new Map<string, { employee_id: number; project_id: number; month: string; hours: number; salary_hours: number }>();
+  const buckets = new Map<string, { employee_id: number | null; project_id: number; month: string; hours: number; salary_hours: number }>();
   const projectHours = new Map<number, number>();
   for (const t of records.timesheets) {
     if (!isCountedTimesheet(t)) continue;
@@ -199,10 +202,11 @@ export function periodFactsFromRecords(
     const employee = employees.get(t.employee_id);
     if (!bucketBelongs(subject, employee?.department_id, projects.get(t.project_id)?.department_id, t.employee_id, t.project_id)) continue;
     const month = monthOf(t.date);
-    const key = `${month}|${t.employee_id}|${t.project_id}`;
+    const employeeId = perEmployee ? t.employee_id : null;
+    const key = `${month}|${employeeId}|${t.project_id}`;
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = { employee_id: t.employee_id, project_id: t.project_id, month, hours: 0, salary_hours: 0 };
+      bucket = { employee_id: employeeId, project_id: t.project_id, month, hours: 0, salary_hours: 0 };
       buckets.set(key, bucket);
     }
     bucket.hours += t.hours_worked;
@@ -228,7 +232,17 @@ export function periodFactsFromRecords(
 
 /** The order of buckets every store answers: month, then employee id, then project id. */
 export function compareBuckets(a: MonthlyBucket, b: MonthlyBucket): number {
-  return a.month < b.month ? -1 : a.month > b.month ? 1 : a.employee_id - b.employee_id || a.project_id - b.project_id;
+  return a.month < b.month ? -1 : a.month > b.month ? 1 : (a.employee_id ?? 0) - (b.employee_id ?? 0) || a.project_id - b.project_id;
+}
+
+/** How fine the buckets of `periodFacts` are. */
+export interface PeriodFactsOptions {
+  /**
+   * For the company: one bucket per employee × project × month (what per-employee rankings need)
+   * instead of the default one per project × month with `employee_id: null` (all the company's
+   * figures need). Other subjects are always per employee.
+   */
+  readonly byEmployee?: boolean;
 }
 
 /** An employee's facts. */
@@ -272,7 +286,9 @@ export function analyticsSeries(facts: PeriodFacts, subject: AnalyticsSubject, p
     else byMonth.set(b.month, [b]);
   }
   const countsHours = (b: MonthlyBucket): boolean =>
-    subject.kind === "project" ? b.project_id === subject.id : subject.kind === "company" || members.has(b.employee_id);
+    subject.kind === "project"
+      ? b.project_id === subject.id
+      : subject.kind === "company" || (b.employee_id !== null && members.has(b.employee_id));
 
   return monthsOf(period).map(({ month, window }) => {
     let hours = 0;

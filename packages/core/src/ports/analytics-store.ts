@@ -64,9 +64,10 @@ export type AnalyticsSubject =
   | { readonly kind: "employee"; readonly id: number }
   | { readonly kind: "project"; readonly id: number };
 
-/** Counted hours of one employee on one project in one month (inside a period). */
+/** Counted hours of one employee (or, for the company's default grain, of everyone) on one project in one month (inside a period). */
 export interface MonthlyBucket {
-  readonly employee_id: number;
+  /** `null` when the bucket sums every employee (the company's default grain). */
+  readonly employee_id: number | null;
   readonly project_id: number;
   /** `YYYY-MM`. */
   readonly month: string;
@@ -140,8 +141,12 @@ export interface AnalyticsStore {
   rankProjects(metric: ProjectRankingMetric, limit: number, standardAnnualHours: number): Promise<ProjectAggregate[]>;
   /**
    * The facts of `subject` over an inclusive `period` (ISO dates), exactly as core's
-   * `periodFactsFromRecords` defines them: monthly buckets at day precision, the subject's
+   * `periodFactsFromRecords` defines them (the same `options`): monthly buckets at day precision, the subject's
    * employees and projects. Computed where the data lives (rollups on PostgreSQL).
    */
-  periodFacts(subject: AnalyticsSubject, period: { readonly from: string; readonly to: string }): Promise<PeriodFacts>;
+  periodFacts(
+    subject: AnalyticsSubject,
+    period: { readonly from: string; readonly to: string },
+    options?: { readonly byEmployee?: boolean },
+  ): Promise<PeriodFacts>;
 }

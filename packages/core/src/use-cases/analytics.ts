@@ -80,6 +80,7 @@ function intervalPoints(points: SeriesPoint[], interval: "month" | "quarter"): S
 function employeesOverPeriod(facts: PeriodFacts, period: Period, options: MetricOptions): EmployeeAnalytics[] {
   const buckets = new Map<number, PeriodFacts["buckets"][number][]>();
   for (const b of facts.buckets) {
+    if (b.employee_id === null) continue; // facts asked for by employee have none
     const list = buckets.get(b.employee_id);
     if (list) list.push(b);
     else buckets.set(b.employee_id, [b]);
@@ -172,8 +173,9 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
   const today = () => isoDay(ctx.clock.now());
 
   /** The company's series and total over a period. */
-  async function companyOver(scope: TenantScope, period: Period) {
-    const facts = await scope.analytics.periodFacts({ kind: "company" }, period);
+  async function companyOver(scope: TenantScope, period: Period, byEmployee = false) {
+    // Per employee only when departments are computed from the same facts (their members' hours).
+    const facts = await scope.analytics.periodFacts({ kind: "company" }, period, byEmployee ? { byEmployee } : undefined);
     const points = analyticsSeries(facts, { kind: "company" }, period, options);
     return { facts, points, total: seriesTotal(points) };
   }
@@ -229,7 +231,7 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
             roi_trend: trend(monthly.total.roi, before.total.roi),
           };
         }
-        const current = await companyOver(scope, period);
+        const current = await companyOver(scope, period, true);
         const previous = await companyOver(scope, previousPeriod(period));
         const departments = await allDepartments(scope);
         const metrics = departments.map((d) =>
@@ -314,7 +316,7 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
         if (period === null) {
           ranked = rankEmployees(await scope.analytics.rankEmployees(metric, limit), metric, limit, options);
         } else {
-          const facts = await scope.analytics.periodFacts({ kind: "company" }, period);
+          const facts = await scope.analytics.periodFacts({ kind: "company" }, period, { byEmployee: true });
           const figures = employeesOverPeriod(facts, period, options);
           const value = (a: EmployeeAnalytics): number | null =>
             metric === "revenue_generated" ? a.revenue : metric === "roi" ? (a.roi ?? null) : a.productivity_index;

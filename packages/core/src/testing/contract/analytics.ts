@@ -98,6 +98,8 @@ export function analyticsContract(ctx: ContractContext): void {
           const got = await run(tenant, (s) => s.analytics.periodFacts(subject, period));
           checkFacts(got, periodFactsFromRecords(data, subject, period), `${subject.kind} ${"id" in subject ? subject.id : ""} ${period.from}…${period.to}`);
         }
+        const byEmployee = await run(tenant, (s) => s.analytics.periodFacts({ kind: "company" }, period, { byEmployee: true }));
+        checkFacts(byEmployee, periodFactsFromRecords(data, { kind: "company" }, period, { byEmployee: true }), `company by employee ${period.from}…${period.to}`);
       }
     });
 
@@ -153,6 +155,8 @@ export function analyticsContract(ctx: ContractContext): void {
           const got = await run(own, (s) => s.analytics.periodFacts(subject, period));
           checkFacts(got, periodFactsFromRecords(records, subject, period), `after writes: ${subject.kind} ${period.from}…${period.to}`);
         }
+        const byEmployee = await run(own, (s) => s.analytics.periodFacts({ kind: "company" }, period, { byEmployee: true }));
+        checkFacts(byEmployee, periodFactsFromRecords(records, { kind: "company" }, period, { byEmployee: true }), `after writes: company by employee ${period.from}…${period.to}`);
       }
     });
   });
