@@ -53,6 +53,7 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
 /** A bucket whose stored rollup differs from the one rebuilt from timesheets. */
 export interface RollupMismatch {
   readonly tenant_id: string;
+  /** 0 for a bucket of the per-project rollups. */
   readonly employee_id: number;
   readonly project_id: number;
   /** `YYYY-MM`. */
@@ -68,7 +69,7 @@ export interface RollupCheck {
   /** True when every tenant's rollups equal the rebuilt ones (before any repair). */
   readonly ok: boolean;
   readonly tenants: number;
-  /** Buckets compared (stored ∪ rebuilt). */
+  /** Buckets compared (stored ∪ rebuilt), per-employee and per-project rollups together. */
   readonly buckets: number;
   /** At most 100 differences. */
   readonly mismatches: readonly RollupMismatch[];
@@ -91,7 +92,28 @@ SELECT count(*) OVER () AS total,
   FROM (SELECT employee_id, project_id, month, hours, entries FROM timesheet_rollups) s
   FULL JOIN rebuilt r ON r.employee_id = s.employee_id AND r.project_id = s.project_id AND r.month = s.month`;
 
+/** The same for the per-project rollups (employee_id reported as 0): hours, salary-weighted hours and entries. */
+const PROJECT_ROLLUP_DIFF_SQL = `
+WITH rebuilt AS (
+  SELECT t.project_id, date_trunc('month', t.date)::date AS month, sum(t.hours_worked::numeric) AS hours,
+         sum(t.hours_worked::numeric * e.salary::numeric) AS salary_hours, count(*)::int AS entries
+    FROM timesheets t JOIN employees e ON e.id = t.employee_id WHERE t.status <> 'rejected' GROUP BY 1, 2
+)
+SELECT 0 AS employee_id, COALESCE(s.project_id, r.project_id) AS project_id,
+       to_char(COALESCE(s.month, r.month), 'YYYY-MM') AS month,
+       s.hours::float8 AS stored_hours, s.entries AS stored_entries,
+       r.hours::float8 AS expected_hours, r.entries AS expected_entries,
+       (s.hours IS DISTINCT FROM r.hours OR s.entries IS DISTINCT FROM r.entries
+        OR s.salary_hours IS DISTINCT FROM r.salary_hours) AS differs
+  FROM project_month_rollups s
+  FULL JOIN rebuilt r ON r.project_id = s.project_id AND r.month = s.month`;
+
 const ROLLUP_REBUILD_SQL = [
+  "DELETE FROM project_month_rollups",
+  `INSERT INTO project_month_rollups (project_id, month, hours, salary_hours, entries)
+   SELECT t.project_id, date_trunc('month', t.date)::date, sum(t.hours_worked::numeric),
+          sum(t.hours_worked::numeric * e.salary::numeric), count(*)
+     FROM timesheets t JOIN employees e ON e.id = t.employee_id WHERE t.status <> 'rejected' GROUP BY 1, 2`,
   "DELETE FROM timesheet_rollups",
   `INSERT INTO timesheet_rollups (employee_id, project_id, month, hours, entries)
    SELECT employee_id, project_id, date_trunc('month', date)::date, sum(hours_worked::numeric), count(*)
@@ -177,7 +199,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
       let ok = true;
       for (const tenantId of tenants) {
         await inTenant(tenantId, async (sql) => {
-          const rows = (await sql.query(ROLLUP_DIFF_SQL)).rows;
+          const rows = [...(await sql.query(ROLLUP_DIFF_SQL)).rows, ...(await sql.query(PROJECT_ROLLUP_DIFF_SQL)).rows];
           buckets += rows.length;
           const differing = rows.filter((r) => r.differs === true);
           if (differing.length === 0) return;

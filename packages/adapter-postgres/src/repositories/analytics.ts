@@ -90,7 +90,7 @@ SELECT (SELECT count(*) FROM departments) AS department_count,
 /** The company analytics statement the adapter runs: the same, with hours from the rollups. */
 export const COMPANY_ROLLUP_AGGREGATE_SQL = COMPANY_AGGREGATE_SQL.replace(
   "(SELECT COALESCE(sum(hours_worked), 0)::float8 AS total_hours FROM timesheets WHERE status <> 'rejected') t",
-  "(SELECT COALESCE(sum(hours), 0)::float8 AS total_hours FROM timesheet_rollups) t",
+  "(SELECT COALESCE(sum(hours), 0)::float8 AS total_hours FROM project_month_rollups) t",
 );
 
 /** Analytics aggregates of the transaction's tenant, computed by PostgreSQL. */
@@ -245,34 +245,45 @@ async function periodFacts(
   // Narrow both halves early for one employee or project (the rollup indexes lead with them).
   const narrow =
     subject.kind === "employee" ? " AND employee_id = $5" : subject.kind === "project" ? " AND project_id = $5" : "";
-  // Per employee: Σ hours × that employee's salary; the company's default grain sums per project
-  // and month the per-employee products (the same figure, grouped once more in SQL).
-  const bucketSql = perEmployee
-    ? `SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
-              sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
-         FROM b LEFT JOIN employees e ON e.id = b.employee_id LEFT JOIN projects p ON p.id = b.project_id
-        WHERE ${cond.where}
-        GROUP BY b.month, b.employee_id, b.project_id, e.salary
-       HAVING sum(b.hours) <> 0
-        ORDER BY b.month, b.employee_id, b.project_id`
-    : `SELECT to_char(b.month, 'YYYY-MM') AS month, NULL::bigint AS employee_id, b.project_id,
-              sum(b.hours)::float8 AS hours, sum(b.hours::float8 * COALESCE(e.salary, 0)::float8) AS salary_hours
-         FROM b LEFT JOIN employees e ON e.id = b.employee_id
-        GROUP BY b.month, b.project_id
-       HAVING sum(b.hours) <> 0
-        ORDER BY b.month, b.project_id`;
-  const buckets = await sql.query(
-    `WITH b AS (
-       SELECT employee_id, project_id, month, hours FROM timesheet_rollups
-        WHERE month >= $3::date AND month < $4::date${narrow}
-       UNION ALL
-       SELECT employee_id, project_id, date_trunc('month', date)::date, hours_worked::numeric FROM timesheets
-        WHERE status <> 'rejected' AND date >= $1::date AND date <= $2::date
-          AND (date < $3::date OR date >= $4::date)${narrow}
-     )
-     ${bucketSql}`,
-    [period.from, period.to, fullFrom, fullToExclusive, ...cond.params],
-  );
+  const params = [period.from, period.to, fullFrom, fullToExclusive, ...cond.params];
+  const buckets = perEmployee
+    ? await sql.query(
+        `WITH b AS (
+           SELECT employee_id, project_id, month, hours FROM timesheet_rollups
+            WHERE month >= $3::date AND month < $4::date${narrow}
+           UNION ALL
+           SELECT employee_id, project_id, date_trunc('month', date)::date, hours_worked::numeric FROM timesheets
+            WHERE status <> 'rejected' AND date >= $1::date AND date <= $2::date
+              AND (date < $3::date OR date >= $4::date)${narrow}
+         )
+         SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
+                sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
+           FROM b LEFT JOIN employees e ON e.id = b.employee_id LEFT JOIN projects p ON p.id = b.project_id
+          WHERE ${cond.where}
+          GROUP BY b.month, b.employee_id, b.project_id, e.salary
+         HAVING sum(b.hours) <> 0
+          ORDER BY b.month, b.employee_id, b.project_id`,
+        params,
+      )
+    : // The company's grain: whole months from the per-project rollups, edge days from timesheets.
+      await sql.query(
+        `WITH b AS (
+           SELECT project_id, month, hours, salary_hours FROM project_month_rollups
+            WHERE month >= $3::date AND month < $4::date
+           UNION ALL
+           SELECT t.project_id, date_trunc('month', t.date)::date, t.hours_worked::numeric,
+                  t.hours_worked::numeric * e.salary::numeric
+             FROM timesheets t JOIN employees e ON e.id = t.employee_id
+            WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
+              AND (t.date < $3::date OR t.date >= $4::date)
+         )
+         SELECT to_char(month, 'YYYY-MM') AS month, NULL::bigint AS employee_id, project_id,
+                sum(hours)::float8 AS hours, sum(salary_hours)::float8 AS salary_hours
+           FROM b GROUP BY month, project_id
+         HAVING sum(hours) <> 0
+          ORDER BY month, project_id`,
+        params,
+      );
   const employeeWhere =
     subject.kind === "company" ? "TRUE" : subject.kind === "department" ? "department_id = $1" : subject.kind === "employee" ? "id = $1" : "FALSE";
   const projectWhere =
@@ -285,7 +296,7 @@ async function periodFacts(
   );
   const projects = await sql.query(
     `SELECT p.id, p.name, p.department_id, p.status, p.completion_percentage, p.revenue, p.cost,
-            COALESCE((SELECT sum(r.hours) FROM timesheet_rollups r WHERE r.project_id = p.id), 0)::float8 AS total_hours
+            COALESCE((SELECT sum(r.hours) FROM project_month_rollups r WHERE r.project_id = p.id), 0)::float8 AS total_hours
        FROM projects p WHERE ${projectWhere} AND ($1::bigint IS NULL OR TRUE) ORDER BY p.id`,
     [id],
   );
