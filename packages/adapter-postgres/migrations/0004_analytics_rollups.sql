@@ -37,6 +37,7 @@ CREATE TABLE project_month_rollups (
   entries integer NOT NULL,
   PRIMARY KEY (tenant_id, month, project_id)
 );
+CREATE INDEX project_month_rollups_project_idx ON project_month_rollups (tenant_id, project_id, month);
 
 -- Rollups of the rows already stored (the migrating user owns the tables: lift FORCE for the backfill).
 ALTER TABLE timesheets NO FORCE ROW LEVEL SECURITY;

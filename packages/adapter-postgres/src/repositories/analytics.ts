@@ -1,4 +1,4 @@
-import { addMonths, monthBounds, monthOf } from "@epca/core";
+import { addMonths, dateOfDay, dayNumber, monthBounds, monthOf } from "@epca/core";
 import type {
   AnalyticsSubject,
   EmployeeFact,
@@ -207,6 +207,11 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
   };
 }
 
+/** The ISO date after `date`. */
+function dayAfter(date: string): string {
+  return dateOfDay(dayNumber(date) + 1);
+}
+
 /**
  * The whole months of a period (read from the rollups) as `[fullFrom, fullToExclusive)`; the days
  * of the period outside them (partial months at its edges) are read from timesheets by date.
@@ -246,6 +251,8 @@ async function periodFacts(
   const narrow =
     subject.kind === "employee" ? " AND employee_id = $5" : subject.kind === "project" ? " AND project_id = $5" : "";
   const params = [period.from, period.to, fullFrom, fullToExclusive, ...cond.params];
+  // Whole months only: no edge days to read from timesheets (the planner cannot see that itself).
+  const edges = fullFrom === period.from && fullToExclusive === dayAfter(period.to) ? " AND FALSE" : "";
   const buckets = perEmployee
     ? await sql.query(
         `WITH b AS (
@@ -254,7 +261,7 @@ async function periodFacts(
            UNION ALL
            SELECT employee_id, project_id, date_trunc('month', date)::date, hours_worked::numeric FROM timesheets
             WHERE status <> 'rejected' AND date >= $1::date AND date <= $2::date
-              AND (date < $3::date OR date >= $4::date)${narrow}
+              AND (date < $3::date OR date >= $4::date)${narrow}${edges}
          )
          SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
                 sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
@@ -275,7 +282,7 @@ async function periodFacts(
                   t.hours_worked::numeric * e.salary::numeric
              FROM timesheets t JOIN employees e ON e.id = t.employee_id
             WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
-              AND (t.date < $3::date OR t.date >= $4::date)
+              AND (t.date < $3::date OR t.date >= $4::date)${edges}
          )
          SELECT to_char(month, 'YYYY-MM') AS month, NULL::bigint AS employee_id, project_id,
                 sum(hours)::float8 AS hours, sum(salary_hours)::float8 AS salary_hours
@@ -296,8 +303,12 @@ async function periodFacts(
   );
   const projects = await sql.query(
     `SELECT p.id, p.name, p.department_id, p.status, p.completion_percentage, p.revenue, p.cost,
-            COALESCE((SELECT sum(r.hours) FROM project_month_rollups r WHERE r.project_id = p.id), 0)::float8 AS total_hours
-       FROM projects p WHERE ${projectWhere} AND ($1::bigint IS NULL OR TRUE) ORDER BY p.id`,
+            COALESCE(h.total_hours, 0)::float8 AS total_hours
+       FROM projects p
+       LEFT JOIN (SELECT project_id, sum(hours) AS total_hours FROM project_month_rollups
+                   WHERE ($1::bigint IS NULL OR ${subject.kind === "project" ? "project_id = $1" : "TRUE"}) GROUP BY project_id) h
+         ON h.project_id = p.id
+      WHERE ${projectWhere} ORDER BY p.id`,
     [id],
   );
   return {
