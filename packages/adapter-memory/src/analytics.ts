@@ -4,6 +4,7 @@ import {
   aggregateEmployee,
   aggregateProject,
   buildAnalyticsIndex,
+  periodFactsFromRecords,
   DEFAULT_STANDARD_ANNUAL_HOURS,
   employeeMetricValue,
   projectMetricValue,
@@ -79,6 +80,22 @@ export function memoryAnalyticsStore(tx: TransactionContext, db: MemoryDatabase)
         (a) => a.employee_id,
         (a) => employeeMetricValue(a, metric, EMPLOYEE_RANKING_OPTIONS),
         limit,
+      );
+    },
+    async periodFacts(subject, period, options) {
+      tx.assertOpen();
+      // Core's reference over the rows in memory; an employee's or a project's facts need only their own timesheets.
+      const timesheets =
+        subject.kind === "employee"
+          ? db.timesheets.select(tenant, (t) => t.employee_id === subject.id)
+          : subject.kind === "project"
+            ? db.timesheets.select(tenant, (t) => t.project_id === subject.id)
+            : db.timesheets.select(tenant);
+      return periodFactsFromRecords(
+        { employees: db.employees.select(tenant), projects: db.projects.select(tenant), timesheets },
+        subject,
+        { from: period.from, to: period.to },
+        options,
       );
     },
     async rankProjects(metric, limit, standardAnnualHours) {

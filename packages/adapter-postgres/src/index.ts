@@ -7,7 +7,7 @@
 export { createPostgresStore, migrate, type PostgresStoreOptions } from "./create-postgres-store.js";
 export { createPGliteStore, type PGliteStoreOptions } from "./create-pglite-store.js";
 export { DATA_DIRECTORY_LOCK_FILE, DataDirectoryLockedError } from "./data-directory-lock.js";
-export { APP_ROLE, type PostgresScope, type PostgresScopePart, type PostgresStore } from "./store.js";
+export { APP_ROLE, type PostgresScope, type PostgresScopePart, type PostgresStore, type RollupCheck, type RollupMismatch } from "./store.js";
 export {
   defaultMigrationsDirectory,
   MigrationChecksumError,
@@ -17,4 +17,4 @@ export {
   type MigrationResult,
 } from "./migrations.js";
 export { TransactionRolledBackError, type SqlExecutor, type SqlResult } from "./sql-executor.js";
-export { COMPANY_AGGREGATE_SQL } from "./repositories/analytics.js";
+export { COMPANY_AGGREGATE_SQL, COMPANY_ROLLUP_AGGREGATE_SQL } from "./repositories/analytics.js";

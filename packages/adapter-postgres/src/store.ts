@@ -49,7 +49,83 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
   readonly jobStorage: JobStorage;
   /** The `job_schedules` table (migration 0007) as core's `ScheduleStorage`. */
   readonly scheduleStorage: ScheduleStorage;
+  /**
+   * Rebuilds the analytics rollups of every tenant from its timesheets (in each tenant's own
+   * transaction) and compares them with the stored ones; with `repair: true` the stored rollups of
+   * a tenant that differs are replaced by the rebuilt ones. Read-only otherwise.
+   */
+  verifyRollups(options?: { repair?: boolean }): Promise<RollupCheck>;
 }
+
+/** A bucket whose stored rollup differs from the one rebuilt from timesheets. */
+export interface RollupMismatch {
+  readonly tenant_id: string;
+  /** 0 for a bucket of the per-project rollups. */
+  readonly employee_id: number;
+  readonly project_id: number;
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** Stored hours and entries (`null`: no stored bucket). */
+  readonly stored: { readonly hours: number; readonly entries: number } | null;
+  /** Rebuilt hours and entries (`null`: the stored bucket should not exist). */
+  readonly expected: { readonly hours: number; readonly entries: number } | null;
+}
+
+/** The answer of `verifyRollups`. */
+export interface RollupCheck {
+  /** True when every tenant's rollups equal the rebuilt ones (before any repair). */
+  readonly ok: boolean;
+  readonly tenants: number;
+  /** Buckets compared (stored ∪ rebuilt), per-employee and per-project rollups together. */
+  readonly buckets: number;
+  /** At most 100 differences. */
+  readonly mismatches: readonly RollupMismatch[];
+  /** Tenants whose rollups were replaced (only with `repair`). */
+  readonly repaired: readonly string[];
+}
+
+const ROLLUP_DIFF_SQL = `
+WITH rebuilt AS (
+  SELECT employee_id, project_id, date_trunc('month', date)::date AS month,
+         sum(hours_worked::numeric) AS hours, count(*)::int AS entries
+    FROM timesheets WHERE status <> 'rejected' GROUP BY 1, 2, 3
+)
+SELECT count(*) OVER () AS total,
+       COALESCE(s.employee_id, r.employee_id) AS employee_id, COALESCE(s.project_id, r.project_id) AS project_id,
+       to_char(COALESCE(s.month, r.month), 'YYYY-MM') AS month,
+       s.hours::float8 AS stored_hours, s.entries AS stored_entries,
+       r.hours::float8 AS expected_hours, r.entries AS expected_entries,
+       (s.hours IS DISTINCT FROM r.hours OR s.entries IS DISTINCT FROM r.entries) AS differs
+  FROM (SELECT employee_id, project_id, month, hours, entries FROM timesheet_rollups) s
+  FULL JOIN rebuilt r ON r.employee_id = s.employee_id AND r.project_id = s.project_id AND r.month = s.month`;
+
+/** The same for the per-project rollups (employee_id reported as 0): hours, salary-weighted hours and entries. */
+const PROJECT_ROLLUP_DIFF_SQL = `
+WITH rebuilt AS (
+  SELECT t.project_id, date_trunc('month', t.date)::date AS month, sum(t.hours_worked::numeric) AS hours,
+         sum(t.hours_worked::numeric * e.salary::numeric) AS salary_hours, count(*)::int AS entries
+    FROM timesheets t JOIN employees e ON e.id = t.employee_id WHERE t.status <> 'rejected' GROUP BY 1, 2
+)
+SELECT 0 AS employee_id, COALESCE(s.project_id, r.project_id) AS project_id,
+       to_char(COALESCE(s.month, r.month), 'YYYY-MM') AS month,
+       s.hours::float8 AS stored_hours, s.entries AS stored_entries,
+       r.hours::float8 AS expected_hours, r.entries AS expected_entries,
+       (s.hours IS DISTINCT FROM r.hours OR s.entries IS DISTINCT FROM r.entries
+        OR s.salary_hours IS DISTINCT FROM r.salary_hours) AS differs
+  FROM project_month_rollups s
+  FULL JOIN rebuilt r ON r.project_id = s.project_id AND r.month = s.month`;
+
+const ROLLUP_REBUILD_SQL = [
+  "DELETE FROM project_month_rollups",
+  `INSERT INTO project_month_rollups (project_id, month, hours, salary_hours, entries)
+   SELECT t.project_id, date_trunc('month', t.date)::date, sum(t.hours_worked::numeric),
+          sum(t.hours_worked::numeric * e.salary::numeric), count(*)
+     FROM timesheets t JOIN employees e ON e.id = t.employee_id WHERE t.status <> 'rejected' GROUP BY 1, 2`,
+  "DELETE FROM timesheet_rollups",
+  `INSERT INTO timesheet_rollups (employee_id, project_id, month, hours, entries)
+   SELECT employee_id, project_id, date_trunc('month', date)::date, sum(hours_worked::numeric), count(*)
+     FROM timesheets WHERE status <> 'rejected' GROUP BY 1, 2, 3`,
+];
 
 /** Core's ports over one transaction's executor, by their name in the scope. */
 const CORE_PORTS = {
@@ -123,6 +199,39 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     scheduleStorage: sqlScheduleStorage(driver, open),
     transaction: (tenantId, work) => inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts))),
     withTenantSql: (tenantId, work) => inTenant(tenantId, (sql) => work(sql)),
+    async verifyRollups(verifyOptions) {
+      open();
+      const tenants = (await driver.query("SELECT id FROM tenants ORDER BY id")).rows.map((r) => String(r.id));
+      const mismatches: RollupMismatch[] = [];
+      const repaired: string[] = [];
+      let buckets = 0;
+      let ok = true;
+      for (const tenantId of tenants) {
+        await inTenant(tenantId, async (sql) => {
+          const rows = [...(await sql.query(ROLLUP_DIFF_SQL)).rows, ...(await sql.query(PROJECT_ROLLUP_DIFF_SQL)).rows];
+          buckets += rows.length;
+          const differing = rows.filter((r) => r.differs === true);
+          if (differing.length === 0) return;
+          ok = false;
+          for (const r of differing) {
+            if (mismatches.length >= 100) break;
+            mismatches.push({
+              tenant_id: tenantId,
+              employee_id: Number(r.employee_id),
+              project_id: Number(r.project_id),
+              month: String(r.month),
+              stored: r.stored_entries === null ? null : { hours: Number(r.stored_hours), entries: Number(r.stored_entries) },
+              expected: r.expected_entries === null ? null : { hours: Number(r.expected_hours), entries: Number(r.expected_entries) },
+            });
+          }
+          if (verifyOptions?.repair) {
+            for (const statement of ROLLUP_REBUILD_SQL) await sql.query(statement);
+            repaired.push(tenantId);
+          }
+        });
+      }
+      return { ok, tenants: tenants.length, buckets, mismatches, repaired };
+    },
     async ping() {
       open();
       await driver.query("SELECT 1");

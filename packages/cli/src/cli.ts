@@ -19,6 +19,7 @@ import {
   SERVER_VERSION,
   type ServerConfig,
 } from "@epca/server";
+import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
 import { jobEvents, storeFromConfig } from "./store-from-config.js";
 
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
@@ -186,6 +187,35 @@ async function createAdmin(options: { email: string; password?: string; name: st
   }
 }
 
+/**
+ * `epca doctor`: checks what the database derives from its rows, today the analytics rollups
+ * (rebuilt from timesheets and compared); `--repair` replaces rollups that differ. Exit code 1
+ * when something differed (even if repaired), so that a cron job notices.
+ */
+async function doctor(options: { repair?: boolean }): Promise<void> {
+  const config = configFromEnv();
+  if (config.storeKind === "memory") {
+    progress("DATABASE_URL=memory: nothing derived is stored, nothing to check");
+    return;
+  }
+  const store =
+    config.storeKind === "postgres"
+      ? await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE })
+      : await createPGliteStore({ dataDir: config.EPCA_DATA_DIR });
+  try {
+    await store.migrate();
+    const check = await store.verifyRollups({ repair: options.repair === true });
+    process.stdout.write(JSON.stringify({ rollups: check }) + "\n");
+    if (check.ok) progress(`analytics rollups: ok (${check.buckets} buckets in ${check.tenants} tenant(s))`);
+    else {
+      progress(`analytics rollups: ${check.mismatches.length} bucket(s) differ from a rebuild${check.repaired.length ? `; repaired in ${check.repaired.join(", ")}` : "; run epca doctor --repair"}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 /** The `epca` command line. */
 export function createCli(): Command {
   const program = new Command("epca")
@@ -206,10 +236,8 @@ export function createCli(): Command {
     .action(serve);
   program.command("migrate").description("apply pending database migrations and exit").action(migrate);
   program
-    .command("worker")
-    .description("run background jobs (reports, imports, training) without HTTP; SIGTERM lets a running job finish")
-    .option("--concurrency <n>", "jobs run at once", "2")
-    .action(work);
+import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { jobEvents, storeFromConfig } from "./store-from-config.js";
   program.command("seed-demo").description("seed the demo organisation into an empty store and exit").action(seedDemo);
   program
     .command("create-admin")

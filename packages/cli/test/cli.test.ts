@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPostgresStore } from "@epca/adapter-postgres";
+import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/test-database.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../server/test/support/harness.js";
@@ -122,6 +122,36 @@ describe("the start banner", () => {
       await server.stop("SIGKILL");
     }
   });
+});
+
+describe("epca doctor", () => {
+  it("checks the analytics rollups against a rebuild, fails on a drifted one and repairs it with --repair", async () => {
+    const dataDir = join(workDir, "doctor-data");
+    const env = { EPCA_DATA_DIR: dataDir, SECRET_KEY: SECRET };
+    expect((await epca(["seed-demo"], env)).code).toBe(0);
+    const healthy = await epca(["doctor"], env);
+    expect(healthy.code, healthy.stderr).toBe(0);
+    const report = JSON.parse(healthy.stdout) as { rollups: { ok: boolean; buckets: number; tenants: number; mismatches: unknown[] } };
+    expect(report.rollups.ok).toBe(true);
+    expect(report.rollups.mismatches).toEqual([]);
+    expect(report.rollups.buckets).toBeGreaterThan(0);
+    expect(healthy.stderr).toMatch(/epca: analytics rollups: ok \(\d+ buckets in \d+ tenant\(s\)\)\n/);
+
+    // Drift one bucket behind the triggers' back.
+    const store = await createPGliteStore({ dataDir });
+    await store.withTenantSql("default", (sql) =>
+      sql.query("UPDATE timesheet_rollups SET hours = hours + 2 WHERE ctid = (SELECT ctid FROM timesheet_rollups LIMIT 1)"),
+    );
+    await store.close();
+
+    const drifted = await epca(["doctor"], env);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stderr).toContain("epca: analytics rollups: 1 bucket(s) differ from a rebuild; run epca doctor --repair\n");
+    const repaired = await epca(["doctor", "--repair"], env);
+    expect(repaired.code).toBe(1);
+    expect(repaired.stderr).toContain("repaired in default");
+    expect((await epca(["doctor"], env)).code).toBe(0);
+  }, 180_000);
 });
 
 describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {

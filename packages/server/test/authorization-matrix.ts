@@ -211,3 +211,54 @@ export const MATRIX: MatrixRow[] = [
   { route: "GET /analytics/top-performers", success: 200, request: async () => ({ path: "/analytics/top-performers?limit=5&metric=roi" }), expect: ADMIN_ANALYST },
   { route: "GET /analytics/top-projects", success: 200, request: async () => ({ path: "/analytics/top-projects?limit=5&metric=profit" }), expect: ADMIN_ANALYST },
 ];
+
+// Analytics series: the same permissions as the routes they chart.
+MATRIX.push(
+  { route: "GET /analytics/company/series", success: 200, request: async () => ({ path: "/analytics/company/series?from=2024-01-01&to=2024-12-31" }), expect: ADMIN_ANALYST },
+  { route: "GET /analytics/departments/{id}/series", success: 200, request: async (_t, fx) => ({ path: `/analytics/departments/${fx.deptA}/series?interval=quarter` }), expect: ALL },
+  { route: "GET /analytics/employees/{id}/series", success: 200, request: async (_t, fx) => ({ path: `/analytics/employees/${fx.empA}/series` }), expect: ALL },
+  { route: "GET /analytics/projects/{id}/series", success: 200, request: async (_t, fx) => ({ path: `/analytics/projects/${fx.projA}/series?from=2024-01-01` }), expect: ALL },
+);
+
+/** One row of the pay visibility matrix: which callers see `fields` of the object `pick` finds in the answer. */
+export interface PayVisibilityRow {
+  readonly route: string;
+  readonly path: (fx: Fixture) => string;
+  /** The object of the answer the fields belong to. */
+  readonly pick: (body: any, fx: Fixture) => Record<string, unknown>;
+  readonly fields: readonly string[];
+  /** true: every field is in the answer; false: none of them is. */
+  readonly visible: Record<Exclude<Caller, "anonymous">, boolean>;
+}
+
+/** Employee A's pay: admins, analysts, the head of A and employee A (the read-only user); not B's head. */
+const PAY_OF_A: PayVisibilityRow["visible"] = { admin: true, department_head: true, analyst: true, read_only: true, other_head: false };
+/** Employee B's pay: admins, analysts and the head of B; not A's head nor employee A. */
+const PAY_OF_B: PayVisibilityRow["visible"] = { admin: true, department_head: false, analyst: true, read_only: false, other_head: true };
+const EVERYONE: PayVisibilityRow["visible"] = { admin: true, department_head: true, analyst: true, read_only: true, other_head: true };
+const ANALYTICS_PAY = ["cost", "profit", "roi", "hourly_cost"];
+const SERIES_PAY = ["labour_cost", "salary_cost", "cost", "profit", "roi"];
+const byId = (id: (fx: Fixture) => number) => (body: any, fx: Fixture) => (body as { id: number }[]).find((e) => e.id === id(fx))!;
+
+/** Pay is personal data (docs/privacy.md): field visibility per role, on every route that shows a person's pay. */
+export const PAY_VISIBILITY: PayVisibilityRow[] = [
+  { route: "GET /employees/{A}", path: (fx) => `/employees/${fx.empA}`, pick: (b) => b, fields: ["salary"], visible: PAY_OF_A },
+  { route: "GET /employees/{B}", path: (fx) => `/employees/${fx.empB}`, pick: (b) => b, fields: ["salary"], visible: PAY_OF_B },
+  { route: "GET /employees/ (A's row)", path: () => "/employees/?limit=1000", pick: byId((fx) => fx.empA), fields: ["salary"], visible: PAY_OF_A },
+  { route: "GET /employees/ (B's row)", path: () => "/employees/?limit=1000", pick: byId((fx) => fx.empB), fields: ["salary"], visible: PAY_OF_B },
+  { route: "GET /departments/{B}/employees", path: (fx) => `/departments/${fx.deptB}/employees`, pick: byId((fx) => fx.empB), fields: ["salary"], visible: PAY_OF_B },
+  { route: "GET /analytics/employees/{A}", path: (fx) => `/analytics/employees/${fx.empA}`, pick: (b) => b, fields: ANALYTICS_PAY, visible: PAY_OF_A },
+  { route: "GET /analytics/employees/{B}", path: (fx) => `/analytics/employees/${fx.empB}`, pick: (b) => b, fields: ANALYTICS_PAY, visible: PAY_OF_B },
+  {
+    route: "GET /analytics/employees/{B}?from&to",
+    path: (fx) => `/analytics/employees/${fx.empB}?from=2024-01-01&to=2024-06-30`,
+    pick: (b) => b,
+    fields: [...ANALYTICS_PAY, "labour_cost"],
+    visible: PAY_OF_B,
+  },
+  { route: "GET /analytics/employees/{A}/series (total)", path: (fx) => `/analytics/employees/${fx.empA}/series`, pick: (b) => b.total, fields: SERIES_PAY, visible: PAY_OF_A },
+  { route: "GET /analytics/employees/{B}/series (a point)", path: (fx) => `/analytics/employees/${fx.empB}/series`, pick: (b) => b.points[0], fields: SERIES_PAY, visible: PAY_OF_B },
+  // Aggregates over a department are not personal.
+  { route: "GET /analytics/departments/{A}", path: (fx) => `/analytics/departments/${fx.deptA}`, pick: (b) => b, fields: ["total_cost", "profit", "roi"], visible: EVERYONE },
+  { route: "GET /analytics/departments/{B}/series", path: (fx) => `/analytics/departments/${fx.deptB}/series`, pick: (b) => b.total, fields: SERIES_PAY, visible: EVERYONE },
+];

@@ -1,8 +1,9 @@
 import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MATRIX } from "./authorization-matrix.js";
+import { MATRIX, PAY_VISIBILITY } from "./authorization-matrix.js";
 import { createFixture, daysAgo, PASSWORD, startServerOn, TEST_SECRET, type Caller, type Fixture, type TestServer } from "./support/harness.js";
 import type { StoreFactory } from "./support/stores.js";
+import { renderDashboardReads } from "./dashboard.js";
 
 const API = "/api/v1";
 const key = new TextEncoder().encode(TEST_SECRET);
@@ -64,11 +65,109 @@ export function httpSuite(factory: StoreFactory): void {
       });
     }
 
+    for (const row of PAY_VISIBILITY) {
+      it(`pay visibility: ${row.route}`, async () => {
+        const seen: Record<string, Record<string, boolean>> = {};
+        const expected: Record<string, Record<string, boolean>> = {};
+        for (const caller of ["admin", "department_head", "analyst", "read_only", "other_head"] as const) {
+          const response = await t.request("GET", API + row.path(fx), { token: fx.tokens[caller] });
+          expect(response.status, `${row.route} as ${caller}: ${response.text}`).toBe(200);
+          const target = row.pick(response.body, fx);
+          seen[caller] = Object.fromEntries(row.fields.map((f) => [f, f in target]));
+          expected[caller] = Object.fromEntries(row.fields.map((f) => [f, row.visible[caller]]));
+        }
+        expect(seen).toEqual(expected);
+      });
+    }
+
     it("answers 401 with WWW-Authenticate: Bearer to anonymous callers", async () => {
       const response = await t.request("GET", `${API}/employees/`);
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toBe("Bearer");
       expect(response.body).toEqual({ detail: "Not authenticated" });
+    });
+  });
+
+  describe("analytics over time and the documented dashboard", () => {
+    let t: TestServer;
+    let fx: Fixture;
+    let token: string;
+    let project: number;
+    const monthOf = (date: string) => date.slice(0, 7);
+    beforeAll(async () => {
+      t = await startServerOn(factory);
+      fx = await createFixture(t);
+      token = fx.tokens.admin;
+      project = (await t.epca.projects.create(t.system, { name: "Dashboard deal", department_id: fx.deptA, status: "in_progress", cost: 6_000, revenue: 60_000 })).id;
+      // 10 h this month, 20 h two months ago, 30 h fourteen months ago: revenue spreads 1/6, 2/6, 3/6.
+      for (const [days, hours] of [[0, 10], [62, 20], [430, 15], [431, 15]] as const) {
+        await t.epca.timesheets.create(t.system, { employee_id: fx.empA, project_id: project, hours_worked: hours, date: daysAgo(days) });
+      }
+    });
+    afterAll(() => t.close());
+
+    it("renders every read of the dashboard component from GET /analytics/company", async () => {
+      const response = await t.request("GET", `${API}/analytics/company`, { token });
+      expect(response.status).toBe(200);
+      const view = renderDashboardReads(response.body);
+      expect(view.employees).toBe(2);
+      expect(view.projects).toBe(3);
+      expect(view.revenue).toBe(`$${(60_000).toLocaleString()}`);
+      expect(view.bars.map((b) => b.name)).toEqual(["Dept A", "Dept B"]);
+      expect(view.bars[0]!.revenue).toBe(60_000);
+      expect(view.line).toHaveLength(12);
+      expect(view.line.at(-1)!.month).toBe(monthOf(daysAgo(0)));
+      const recent = view.line.reduce((sum, p) => sum + p.revenue, 0);
+      expect(recent).toBeCloseTo(30_000, 6); // 10 h + 20 h of 60 h fall in the last 12 months
+      expect(view.line.reduce((sum, p) => sum + p.hours, 0)).toBe(32); // + the fixture's 2 h (revenue 0 project)
+      // Trailing 12 months against the 12 before: 30 000 vs 30 000 of revenue.
+      expect(view.revenueTrend.previous).toBeCloseTo(30_000, 6);
+      expect(view.revenueTrend.change).toBeCloseTo(0, 6);
+    });
+
+    it("takes a period: totals, trends and series that add up", async () => {
+      const from = daysAgo(400);
+      const to = daysAgo(0);
+      const company = await t.request("GET", `${API}/analytics/company?from=${from}&to=${to}`, { token });
+      expect(company.status).toBe(200);
+      expect(company.body.period).toEqual({ from, to });
+      expect(company.body.total_hours).toBe(32);
+      expect(company.body.total_revenue).toBeCloseTo(30_000, 6);
+      renderDashboardReads(company.body);
+      const series = await t.request("GET", `${API}/analytics/company/series?from=${from}&to=${to}`, { token });
+      expect(series.status).toBe(200);
+      const sum = (key: string) => series.body.points.reduce((s: number, p: Record<string, number>) => s + p[key]!, 0);
+      for (const key of ["hours", "revenue", "cost", "salary_cost", "direct_cost", "labour_cost"]) {
+        expect(sum(key), key).toBeCloseTo(series.body.total[key], 6);
+      }
+      expect(series.body.total.revenue).toBeCloseTo(company.body.total_revenue, 6);
+      expect(series.body.total.cost).toBeCloseTo(company.body.total_cost, 6);
+      const quarters = await t.request("GET", `${API}/analytics/company/series?from=${from}&to=${to}&interval=quarter`, { token });
+      expect(quarters.body.total.revenue).toBeCloseTo(series.body.total.revenue, 6);
+      expect(quarters.body.points.length).toBeLessThan(series.body.points.length);
+      const projectOnly = await t.request("GET", `${API}/analytics/projects/${project}?from=${daysAgo(100)}&to=${to}`, { token });
+      expect(projectOnly.body).toMatchObject({ total_hours: 30, direct_cost: 3_000, revenue: 30_000 });
+      const allTime = await t.request("GET", `${API}/analytics/projects/${project}`, { token });
+      expect(allTime.body).toMatchObject({ total_hours: 60, direct_cost: 6_000, revenue: 60_000 });
+      expect(allTime.body.period).toBeUndefined();
+    });
+
+    it("refuses from after to with 422 on every analytics route", async () => {
+      for (const path of [
+        "/analytics/company",
+        `/analytics/departments/${fx.deptA}`,
+        `/analytics/employees/${fx.empA}`,
+        `/analytics/projects/${project}`,
+        "/analytics/top-performers",
+        "/analytics/top-projects",
+        "/analytics/company/series",
+        `/analytics/employees/${fx.empA}/series`,
+      ]) {
+        const response = await t.request("GET", `${API}${path}?from=2024-02-01&to=2024-01-31`, { token });
+        expect(response.status, path).toBe(422);
+      }
+      expect((await t.request("GET", `${API}/analytics/company?from=2024-13-01`, { token })).status).toBe(422);
+      expect((await t.request("GET", `${API}/analytics/employees/999999/series`, { token })).status).toBe(404);
     });
   });
 

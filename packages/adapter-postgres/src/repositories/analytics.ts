@@ -1,4 +1,10 @@
+import { addMonths, dateOfDay, dayNumber, monthBounds, monthOf } from "@epca/core";
 import type {
+  AnalyticsSubject,
+  EmployeeFact,
+  MonthlyBucket,
+  PeriodFacts,
+  ProjectFact,
   AnalyticsStore,
   CompanyAggregate,
   DepartmentAggregate,
@@ -15,14 +21,15 @@ type Row = Record<string, unknown>;
 // Every statement below is one aggregate query; row-level security adds the tenant filter.
 // Hours of rejected timesheets never count.
 
+// All-time sums read the monthly rollups (migrations/0004), which hold exactly the counted hours.
 const EMPLOYEE_HOURS = `
-  SELECT employee_id, sum(hours_worked) AS total_hours
-    FROM timesheets WHERE status <> 'rejected' GROUP BY employee_id`;
+  SELECT employee_id, sum(hours)::float8 AS total_hours
+    FROM timesheet_rollups GROUP BY employee_id`;
 
 const PROJECT_HOURS = `
-  SELECT t.project_id, sum(t.hours_worked) AS total_hours, sum(t.hours_worked * e.salary) AS salary_hours
-    FROM timesheets t JOIN employees e ON e.id = t.employee_id
-   WHERE t.status <> 'rejected' GROUP BY t.project_id`;
+  SELECT r.project_id, sum(r.hours)::float8 AS total_hours, sum(r.hours::float8 * e.salary) AS salary_hours
+    FROM timesheet_rollups r JOIN employees e ON e.id = r.employee_id
+   GROUP BY r.project_id`;
 
 /** The SQL value of each employee ranking metric (NULL when its denominator is 0). */
 const EMPLOYEE_METRICS: Record<EmployeeRankingMetric, string> = {
@@ -69,7 +76,7 @@ function sqlLimit(limit: number): number {
   return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
 }
 
-/** The company analytics statement (also what the benchmark compares against). */
+/** The company analytics statement over raw timesheets: what the benchmark compares the rollups against. */
 export const COMPANY_AGGREGATE_SQL = `
 SELECT (SELECT count(*) FROM departments) AS department_count,
        e.employee_count, e.salary_total,
@@ -79,6 +86,12 @@ SELECT (SELECT count(*) FROM departments) AS department_count,
        (SELECT count(*) AS project_count, COALESCE(sum(cost), 0)::float8 AS project_cost_total,
                COALESCE(sum(revenue), 0)::float8 AS project_revenue_total FROM projects) p,
        (SELECT COALESCE(sum(hours_worked), 0)::float8 AS total_hours FROM timesheets WHERE status <> 'rejected') t`;
+
+/** The company analytics statement the adapter runs: the same, with hours from the rollups. */
+export const COMPANY_ROLLUP_AGGREGATE_SQL = COMPANY_AGGREGATE_SQL.replace(
+  "(SELECT COALESCE(sum(hours_worked), 0)::float8 AS total_hours FROM timesheets WHERE status <> 'rejected') t",
+  "(SELECT COALESCE(sum(hours), 0)::float8 AS total_hours FROM project_month_rollups) t",
+);
 
 /** Analytics aggregates of the transaction's tenant, computed by PostgreSQL. */
 /** The sums a department and the company share, from one aggregate row. */
@@ -98,8 +111,8 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
     async employee(employeeId) {
       const result = await sql.query(
         `SELECT e.id, e.name, e.department_id, e.salary, e.revenue_generated, e.is_active,
-                (SELECT COALESCE(sum(t.hours_worked), 0)::float8 FROM timesheets t
-                  WHERE t.employee_id = e.id AND t.status <> 'rejected') AS total_hours
+                (SELECT COALESCE(sum(r.hours), 0)::float8 FROM timesheet_rollups r
+                  WHERE r.employee_id = e.id) AS total_hours
            FROM employees e WHERE e.id = $1`,
         [employeeId],
       );
@@ -111,10 +124,10 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
         `SELECT p.id, p.name, p.department_id, p.status, p.cost, p.revenue, p.completion_percentage,
                 a.total_hours, a.salary_hours
            FROM projects p,
-                LATERAL (SELECT COALESCE(sum(t.hours_worked), 0)::float8 AS total_hours,
-                                COALESCE(sum(t.hours_worked * e.salary), 0)::float8 AS salary_hours
-                           FROM timesheets t JOIN employees e ON e.id = t.employee_id
-                          WHERE t.project_id = p.id AND t.status <> 'rejected') a
+                LATERAL (SELECT COALESCE(sum(r.hours), 0)::float8 AS total_hours,
+                                COALESCE(sum(r.hours::float8 * e.salary), 0)::float8 AS salary_hours
+                           FROM timesheet_rollups r JOIN employees e ON e.id = r.employee_id
+                          WHERE r.project_id = p.id) a
           WHERE p.id = $1`,
         [projectId],
       );
@@ -131,9 +144,9 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
                 LATERAL (SELECT count(*) AS project_count, COALESCE(sum(cost), 0)::float8 AS project_cost_total,
                                 COALESCE(sum(revenue), 0)::float8 AS project_revenue_total
                            FROM projects WHERE department_id = d.id) p,
-                LATERAL (SELECT COALESCE(sum(t.hours_worked), 0)::float8 AS total_hours
-                           FROM timesheets t JOIN employees e ON e.id = t.employee_id
-                          WHERE e.department_id = d.id AND t.status <> 'rejected') h
+                LATERAL (SELECT COALESCE(sum(r.hours), 0)::float8 AS total_hours
+                           FROM timesheet_rollups r JOIN employees e ON e.id = r.employee_id
+                          WHERE e.department_id = d.id) h
           WHERE d.id = $1`,
         [departmentId],
       );
@@ -149,7 +162,7 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
     },
 
     async company() {
-      const result = await sql.query(COMPANY_AGGREGATE_SQL);
+      const result = await sql.query(COMPANY_ROLLUP_AGGREGATE_SQL);
       const r = result.rows[0]!;
       const aggregate: CompanyAggregate = { department_count: toNumber(r.department_count), ...totalsOf(r) };
       return aggregate;
@@ -170,6 +183,10 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
       return result.rows.map(employeeAggregate);
     },
 
+    async periodFacts(subject, period, options) {
+      return periodFacts(sql, subject, period, subject.kind !== "company" || options?.byEmployee === true);
+    },
+
     async rankProjects(metric, limit, standardAnnualHours) {
       const value = PROJECT_METRICS[metric];
       if (!value) throw new RangeError(`Unknown project ranking metric: ${String(metric)}`);
@@ -187,5 +204,144 @@ export function analyticsStore(sql: SqlExecutor): AnalyticsStore {
       );
       return result.rows.map(projectAggregate);
     },
+  };
+}
+
+/** The ISO date after `date`. */
+function dayAfter(date: string): string {
+  return dateOfDay(dayNumber(date) + 1);
+}
+
+/**
+ * The whole months of a period (read from the rollups) as `[fullFrom, fullToExclusive)`; the days
+ * of the period outside them (partial months at its edges) are read from timesheets by date.
+ */
+export function fullMonths(period: { from: string; to: string }): { fullFrom: string; fullToExclusive: string } {
+  const fromMonth = monthOf(period.from);
+  const toMonth = monthOf(period.to);
+  const fullFrom = period.from === `${fromMonth}-01` ? period.from : `${addMonths(fromMonth, 1)}-01`;
+  const fullToExclusive = period.to === monthBounds(toMonth).to ? `${addMonths(toMonth, 1)}-01` : `${toMonth}-01`;
+  return { fullFrom, fullToExclusive };
+}
+
+/** SQL conditions of a subject's buckets, on rollups/timesheets (`b`) joined with employees `e` and projects `p`. */
+function subjectCondition(subject: AnalyticsSubject): { where: string; params: unknown[] } {
+  switch (subject.kind) {
+    case "company":
+      return { where: "TRUE", params: [] };
+    case "employee":
+      return { where: "b.employee_id = $5", params: [subject.id] };
+    case "project":
+      return { where: "b.project_id = $5", params: [subject.id] };
+    case "department":
+      return { where: "(e.department_id = $5 OR p.department_id = $5)", params: [subject.id] };
+  }
+}
+
+/** The period facts of a subject: whole months from the rollups, edge days from timesheets, one statement each. */
+async function periodFacts(
+  sql: SqlExecutor,
+  subject: AnalyticsSubject,
+  period: { from: string; to: string },
+  perEmployee: boolean,
+): Promise<PeriodFacts> {
+  const { fullFrom, fullToExclusive } = fullMonths(period);
+  const cond = subjectCondition(subject);
+  // Narrow both halves early for one employee or project (the rollup indexes lead with them).
+  const narrow =
+    subject.kind === "employee" ? " AND employee_id = $5" : subject.kind === "project" ? " AND project_id = $5" : "";
+  const params = [period.from, period.to, fullFrom, fullToExclusive, ...cond.params];
+  // Whole months only: no edge days to read from timesheets (the planner cannot see that itself).
+  const edges = fullFrom === period.from && fullToExclusive === dayAfter(period.to) ? " AND FALSE" : "";
+  const buckets = perEmployee
+    ? await sql.query(
+        `WITH b AS (
+           SELECT employee_id, project_id, month, hours FROM timesheet_rollups
+            WHERE month >= $3::date AND month < $4::date${narrow}
+           UNION ALL
+           SELECT employee_id, project_id, date_trunc('month', date)::date, hours_worked::numeric FROM timesheets
+            WHERE status <> 'rejected' AND date >= $1::date AND date <= $2::date
+              AND (date < $3::date OR date >= $4::date)${narrow}${edges}
+         )
+         SELECT to_char(b.month, 'YYYY-MM') AS month, b.employee_id, b.project_id,
+                sum(b.hours)::float8 AS hours, sum(b.hours)::float8 * COALESCE(e.salary, 0)::float8 AS salary_hours
+           FROM b LEFT JOIN employees e ON e.id = b.employee_id LEFT JOIN projects p ON p.id = b.project_id
+          WHERE ${cond.where}
+          GROUP BY b.month, b.employee_id, b.project_id, e.salary
+         HAVING sum(b.hours) <> 0
+          ORDER BY b.month, b.employee_id, b.project_id`,
+        params,
+      )
+    : // The company's grain: whole months from the per-project rollups, edge days from timesheets.
+      await sql.query(
+        `WITH b AS (
+           SELECT project_id, month, hours, salary_hours FROM project_month_rollups
+            WHERE month >= $3::date AND month < $4::date
+           UNION ALL
+           SELECT t.project_id, date_trunc('month', t.date)::date, t.hours_worked::numeric,
+                  t.hours_worked::numeric * e.salary::numeric
+             FROM timesheets t JOIN employees e ON e.id = t.employee_id
+            WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
+              AND (t.date < $3::date OR t.date >= $4::date)${edges}
+         )
+         SELECT to_char(month, 'YYYY-MM') AS month, NULL::bigint AS employee_id, project_id,
+                sum(hours)::float8 AS hours, sum(salary_hours)::float8 AS salary_hours
+           FROM b GROUP BY month, project_id
+         HAVING sum(hours) <> 0
+          ORDER BY month, project_id`,
+        params,
+      );
+  const employeeWhere =
+    subject.kind === "company" ? "TRUE" : subject.kind === "department" ? "department_id = $1" : subject.kind === "employee" ? "id = $1" : "FALSE";
+  const projectWhere =
+    subject.kind === "company" ? "TRUE" : subject.kind === "department" ? "p.department_id = $1" : subject.kind === "project" ? "p.id = $1" : "FALSE";
+  const id = subject.kind === "company" ? null : subject.id;
+  const employees = await sql.query(
+    `SELECT id, name, department_id, salary, revenue_generated, to_char(hire_date, 'YYYY-MM-DD') AS hire_date
+       FROM employees WHERE ${employeeWhere} AND ($1::bigint IS NULL OR TRUE) ORDER BY id`,
+    [id],
+  );
+  const projects = await sql.query(
+    `SELECT p.id, p.name, p.department_id, p.status, p.completion_percentage, p.revenue, p.cost,
+            COALESCE(h.total_hours, 0)::float8 AS total_hours
+       FROM projects p
+       LEFT JOIN (SELECT project_id, sum(hours) AS total_hours FROM project_month_rollups
+                   WHERE ($1::bigint IS NULL OR ${subject.kind === "project" ? "project_id = $1" : "TRUE"}) GROUP BY project_id) h
+         ON h.project_id = p.id
+      WHERE ${projectWhere} ORDER BY p.id`,
+    [id],
+  );
+  return {
+    buckets: buckets.rows.map(
+      (r): MonthlyBucket => ({
+        employee_id: r.employee_id === null ? null : toNumber(r.employee_id),
+        project_id: toNumber(r.project_id),
+        month: String(r.month),
+        hours: toNumber(r.hours),
+        salary_hours: toNumber(r.salary_hours),
+      }),
+    ),
+    employees: employees.rows.map(
+      (r): EmployeeFact => ({
+        employee_id: toNumber(r.id),
+        name: String(r.name),
+        department_id: toNumber(r.department_id),
+        salary: toNumber(r.salary),
+        revenue_generated: toNumber(r.revenue_generated),
+        hire_date: r.hire_date === null || r.hire_date === undefined ? null : String(r.hire_date),
+      }),
+    ),
+    projects: projects.rows.map(
+      (r): ProjectFact => ({
+        project_id: toNumber(r.id),
+        name: String(r.name),
+        department_id: toNumber(r.department_id),
+        status: r.status as ProjectFact["status"],
+        completion_percentage: toNumber(r.completion_percentage),
+        revenue: toNumber(r.revenue),
+        cost: toNumber(r.cost),
+        total_hours: toNumber(r.total_hours),
+      }),
+    ),
   };
 }

@@ -8,27 +8,14 @@ import type { Department } from "../schemas/department.js";
 import type { Employee } from "../schemas/employee.js";
 import type { Project } from "../schemas/project.js";
 import type { Timesheet } from "../schemas/timesheet.js";
-import { isCountedTimesheet } from "./counted-hours.js";
+import { buildAnalyticsIndex } from "./analytics-index.js";
 
-// The reference aggregation: what every AnalyticsStore must answer, computed from plain records.
-// Each function picks its own rows out of what it is given (all records of a tenant will do) in one
-// pass, and adds numbers in array order so that `buildAnalyticsIndex` gives bit-identical sums.
+// Views of the one reference aggregation (`buildAnalyticsIndex`) for a single record: what every
+// AnalyticsStore must answer, computed from plain records (all records of a tenant will do).
 
 /** An employee's aggregate: their non-rejected hours, from any `timesheets` (others are ignored). */
 export function aggregateEmployee(employee: Employee, timesheets: readonly Timesheet[]): EmployeeAggregate {
-  let totalHours = 0;
-  for (const t of timesheets) {
-    if (t.employee_id === employee.id && isCountedTimesheet(t)) totalHours += t.hours_worked;
-  }
-  return {
-    employee_id: employee.id,
-    name: employee.name,
-    department_id: employee.department_id,
-    salary: employee.salary,
-    revenue_generated: employee.revenue_generated,
-    is_active: employee.is_active,
-    total_hours: totalHours,
-  };
+  return buildAnalyticsIndex({ departments: [], employees: [employee], projects: [], timesheets }).employee(employee.id)!;
 }
 
 /**
@@ -41,24 +28,7 @@ export function aggregateProject(
   timesheets: readonly Timesheet[],
   employeesById: ReadonlyMap<number, Employee>,
 ): ProjectAggregate {
-  let totalHours = 0;
-  let salaryHours = 0;
-  for (const t of timesheets) {
-    if (t.project_id !== project.id || !isCountedTimesheet(t)) continue;
-    totalHours += t.hours_worked;
-    salaryHours += t.hours_worked * (employeesById.get(t.employee_id)?.salary ?? 0);
-  }
-  return {
-    project_id: project.id,
-    name: project.name,
-    department_id: project.department_id,
-    status: project.status,
-    cost: project.cost,
-    revenue: project.revenue,
-    completion_percentage: project.completion_percentage,
-    total_hours: totalHours,
-    salary_hours: salaryHours,
-  };
+  return buildAnalyticsIndex({ departments: [], employees: [...employeesById.values()], projects: [project], timesheets }).project(project.id)!;
 }
 
 /**
@@ -71,37 +41,7 @@ export function aggregateDepartment(
   projects: readonly Project[],
   timesheets: readonly Timesheet[],
 ): DepartmentAggregate {
-  const members = new Set<number>();
-  let salaryTotal = 0;
-  for (const e of employees) {
-    if (e.department_id !== department.id) continue;
-    members.add(e.id);
-    salaryTotal += e.salary;
-  }
-  let projectCount = 0;
-  let projectCostTotal = 0;
-  let projectRevenueTotal = 0;
-  for (const p of projects) {
-    if (p.department_id !== department.id) continue;
-    projectCount += 1;
-    projectCostTotal += p.cost;
-    projectRevenueTotal += p.revenue;
-  }
-  let totalHours = 0;
-  for (const t of timesheets) {
-    if (members.has(t.employee_id) && isCountedTimesheet(t)) totalHours += t.hours_worked;
-  }
-  return {
-    department_id: department.id,
-    name: department.name,
-    budget: department.budget,
-    employee_count: members.size,
-    project_count: projectCount,
-    salary_total: salaryTotal,
-    project_cost_total: projectCostTotal,
-    project_revenue_total: projectRevenueTotal,
-    total_hours: totalHours,
-  };
+  return buildAnalyticsIndex({ departments: [department], employees, projects, timesheets }).department(department.id)!;
 }
 
 /** The tenant's aggregate over every record given: counts, salaries, project money, non-rejected hours. */
@@ -111,25 +51,5 @@ export function aggregateCompany(
   projects: readonly Project[],
   timesheets: readonly Timesheet[],
 ): CompanyAggregate {
-  let salaryTotal = 0;
-  for (const e of employees) salaryTotal += e.salary;
-  let projectCostTotal = 0;
-  let projectRevenueTotal = 0;
-  for (const p of projects) {
-    projectCostTotal += p.cost;
-    projectRevenueTotal += p.revenue;
-  }
-  let totalHours = 0;
-  for (const t of timesheets) {
-    if (isCountedTimesheet(t)) totalHours += t.hours_worked;
-  }
-  return {
-    department_count: departments.length,
-    employee_count: employees.length,
-    project_count: projects.length,
-    salary_total: salaryTotal,
-    project_cost_total: projectCostTotal,
-    project_revenue_total: projectRevenueTotal,
-    total_hours: totalHours,
-  };
+  return buildAnalyticsIndex({ departments, employees, projects, timesheets }).company();
 }

@@ -8,7 +8,6 @@ import type { Department } from "../schemas/department.js";
 import type { Employee } from "../schemas/employee.js";
 import type { Project } from "../schemas/project.js";
 import type { Timesheet } from "../schemas/timesheet.js";
-import { aggregateCompany } from "./aggregate.js";
 import { isCountedTimesheet } from "./counted-hours.js";
 
 /** The plain records of one tenant that analytics are computed from. */
@@ -57,9 +56,12 @@ interface DepartmentTotals {
 }
 
 /**
- * Groups a tenant's records in one pass over each array (O(n)), so that ranking every employee or
- * project does not rescan the timesheets for each one. Sums are added in array order, exactly as
- * `aggregateEmployee`, `aggregateProject`, `aggregateDepartment` and `aggregateCompany` do.
+ * The reference all-time aggregation (the one implementation; `aggregate*` are views of it): groups
+ * a tenant's records in one pass over each array (O(n)), so that ranking every employee or project
+ * does not rescan the timesheets for each one. Sums are added in array order. Members of a
+ * department are the employees with its `department_id` (active or not), its projects those with
+ * its `department_id`; hours are the members' non-rejected hours on any project; a project's
+ * `salary_hours` is Σ hours × the salary of the employee who logged them (0 for an employee not given).
  */
 export function buildAnalyticsIndex(records: AnalyticsRecords): AnalyticsIndex {
   const departments = new Map<number, DepartmentTotals>();
@@ -111,7 +113,27 @@ export function buildAnalyticsIndex(records: AnalyticsRecords): AnalyticsIndex {
     if (dept) dept.hours += t.hours_worked;
   }
 
-  const company = aggregateCompany(records.departments, records.employees, records.projects, records.timesheets);
+  let salaryTotal = 0;
+  for (const e of records.employees) salaryTotal += e.salary;
+  let projectCostTotal = 0;
+  let projectRevenueTotal = 0;
+  for (const p of records.projects) {
+    projectCostTotal += p.cost;
+    projectRevenueTotal += p.revenue;
+  }
+  let totalHours = 0;
+  for (const t of records.timesheets) {
+    if (isCountedTimesheet(t)) totalHours += t.hours_worked;
+  }
+  const company: CompanyAggregate = {
+    department_count: records.departments.length,
+    employee_count: records.employees.length,
+    project_count: records.projects.length,
+    salary_total: salaryTotal,
+    project_cost_total: projectCostTotal,
+    project_revenue_total: projectRevenueTotal,
+    total_hours: totalHours,
+  };
 
   const employeeAggregate = ({ employee: e, hours }: EmployeeTotals): EmployeeAggregate => ({
     employee_id: e.id,

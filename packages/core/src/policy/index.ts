@@ -23,3 +23,14 @@ export {
   type Resource,
 } from "./permissions.js";
 export { actorPermissions, authorize, authorizeSomewhere, can, canSomewhere, grantedScopes, type PolicyTarget } from "./policy.js";
+export {
+  canSeePay,
+  EMPLOYEE_ANALYTICS_PAY_FIELDS,
+  EMPLOYEE_PAY_FIELDS,
+  employeeAnalyticsForViewer,
+  employeeForViewer,
+  employeeRankingForViewer,
+  SERIES_PAY_FIELDS,
+  seriesPointForViewer,
+  type PayOwner,
+} from "./pay.js";

@@ -57,6 +57,59 @@ export interface CompanyAggregate {
   readonly total_hours: number;
 }
 
+/** What an analytics answer is about. */
+export type AnalyticsSubject =
+  | { readonly kind: "company" }
+  | { readonly kind: "department"; readonly id: number }
+  | { readonly kind: "employee"; readonly id: number }
+  | { readonly kind: "project"; readonly id: number };
+
+/** Counted hours of one employee (or, for the company's default grain, of everyone) on one project in one month (inside a period). */
+export interface MonthlyBucket {
+  /** `null` when the bucket sums every employee (the company's default grain). */
+  readonly employee_id: number | null;
+  readonly project_id: number;
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** Σ hours_worked. */
+  readonly hours: number;
+  /** Σ hours_worked × the employee's (current) annual salary. */
+  readonly salary_hours: number;
+}
+
+/** What the period formulas need of an employee. */
+export interface EmployeeFact {
+  readonly employee_id: number;
+  readonly name: string;
+  readonly department_id: number;
+  readonly salary: number;
+  readonly revenue_generated: number;
+  readonly hire_date: string | null;
+}
+
+/** What the period formulas need of a project: its money and its all-time counted hours. */
+export interface ProjectFact {
+  readonly project_id: number;
+  readonly name: string;
+  readonly status: ProjectStatus;
+  readonly completion_percentage: number;
+  readonly department_id: number;
+  readonly revenue: number;
+  readonly cost: number;
+  /** Σ counted hours on the project, all time (the denominator of effort-based recognition). */
+  readonly total_hours: number;
+}
+
+/** Everything core's period formulas compute from (see core `metrics/period.ts`). */
+export interface PeriodFacts {
+  /** Ordered by month, employee id, project id; only buckets with hours. */
+  readonly buckets: readonly MonthlyBucket[];
+  /** Ordered by employee id. */
+  readonly employees: readonly EmployeeFact[];
+  /** Ordered by project id. */
+  readonly projects: readonly ProjectFact[];
+}
+
 /** Metrics employees can be ranked by. */
 export type EmployeeRankingMetric = z.infer<typeof employeeRankingMetricSchema>;
 /** Metrics projects can be ranked by. */
@@ -86,4 +139,14 @@ export interface AnalyticsStore {
    * highest first, ties by id ascending; projects whose metric is `null` are left out.
    */
   rankProjects(metric: ProjectRankingMetric, limit: number, standardAnnualHours: number): Promise<ProjectAggregate[]>;
+  /**
+   * The facts of `subject` over an inclusive `period` (ISO dates), exactly as core's
+   * `periodFactsFromRecords` defines them (the same `options`): monthly buckets at day precision, the subject's
+   * employees and projects. Computed where the data lives (rollups on PostgreSQL).
+   */
+  periodFacts(
+    subject: AnalyticsSubject,
+    period: { readonly from: string; readonly to: string },
+    options?: { readonly byEmployee?: boolean },
+  ): Promise<PeriodFacts>;
 }

@@ -1,6 +1,11 @@
 export type {
   AnalyticsStore,
+  AnalyticsSubject,
   CompanyAggregate,
+  EmployeeFact,
+  MonthlyBucket,
+  PeriodFacts,
+  ProjectFact,
   DepartmentAggregate,
   EmployeeAggregate,
   EmployeeRankingMetric,

@@ -9,6 +9,7 @@ import type { BuiltInRole } from "../policy/built-in-roles.js";
 import type { Timesheet, TimesheetCreate, TimesheetReview, TimesheetUpdate } from "../schemas/timesheet.js";
 import type { User, UserCreate, UserRecord, UserUpdate } from "../schemas/user.js";
 import type {
+  AnalyticsSeries,
   CompanyAnalytics,
   DepartmentAnalytics,
   EmployeeAnalytics,
@@ -23,6 +24,7 @@ import type {
   AllocationFilter,
   DepartmentFilter,
   EmployeeFilter,
+  AnalyticsSubject,
   EmployeeRankingMetric,
   ProjectFilter,
   ProjectRankingMetric,
@@ -137,14 +139,37 @@ export interface RoleUseCases {
   delete(actor: Actor, id: number): Promise<Role>;
 }
 
+/** A period of an analytics call: inclusive ISO dates, either may be left out. */
+export interface AnalyticsPeriodInput {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+/** The query of a series. */
+export interface AnalyticsSeriesInput extends AnalyticsPeriodInput {
+  readonly interval?: "month" | "quarter" | undefined;
+}
+
 /** The analytics of spec section 6 / contract section 6. */
 export interface AnalyticsUseCases {
-  company(actor: Actor): Promise<CompanyAnalytics>;
-  department(actor: Actor, departmentId: number): Promise<DepartmentAnalytics>;
-  employee(actor: Actor, employeeId: number): Promise<EmployeeAnalytics>;
-  project(actor: Actor, projectId: number): Promise<ProjectAnalytics>;
-  topPerformers(actor: Actor, options?: { metric?: EmployeeRankingMetric; limit?: number }): Promise<EmployeeRanking[]>;
-  topProjects(actor: Actor, options?: { metric?: ProjectRankingMetric; limit?: number }): Promise<ProjectRanking[]>;
+  /**
+   * The company's figures, with `department_metrics`, `monthly_revenue` and the trends. Without a
+   * period: the all-time figures; with one (`from`/`to`, inclusive ISO dates; `from` after `to`:
+   * `ValidationError`), the period's (docs/metrics.md, "Periods and series").
+   */
+  company(actor: Actor, period?: AnalyticsPeriodInput): Promise<CompanyAnalytics>;
+  department(actor: Actor, departmentId: number, period?: AnalyticsPeriodInput): Promise<DepartmentAnalytics>;
+  /** Pay-derived fields are left out for who may not see this employee's pay (docs/privacy.md). */
+  employee(actor: Actor, employeeId: number, period?: AnalyticsPeriodInput): Promise<EmployeeAnalytics>;
+  project(actor: Actor, projectId: number, period?: AnalyticsPeriodInput): Promise<ProjectAnalytics>;
+  /** Pay-derived fields are left out of each row the actor may not see the pay of. */
+  topPerformers(actor: Actor, options?: { metric?: EmployeeRankingMetric; limit?: number } & AnalyticsPeriodInput): Promise<EmployeeRanking[]>;
+  topProjects(actor: Actor, options?: { metric?: ProjectRankingMetric; limit?: number } & AnalyticsPeriodInput): Promise<ProjectRanking[]>;
+  /**
+   * The monthly (or quarterly) series of a subject; without `from` the period starts 11 months
+   * before the month of `to`, without `to` it ends today. Points add up to `total`.
+   */
+  series(actor: Actor, subject: AnalyticsSubject, query?: AnalyticsSeriesInput): Promise<AnalyticsSeries>;
 }
 
 /** The body of a successful login or refresh (OAuth2's token response). */

@@ -1,3 +1,4 @@
+import { employeeForViewer } from "@epca/core";
 import { z } from "zod";
 import type { ServerModule } from "../http/module.js";
 import type { RouteTable } from "../http/route-table.js";
@@ -86,13 +87,16 @@ function routes(api: RouteTable): void {
       method: "get",
       path: "/departments/{dept_id}/employees",
       summary: "Get department employees",
+      description: "`salary` is left out of the employees whose pay the caller may not see (docs/privacy.md).",
       tags,
       permission: { action: "read", resource: "employees" },
       request: { params: deptId, query: pageQuery },
       responses: { 200: { description: "One page of the department's employees", schema: z.array(schemas.Employee), headers: ["X-Total-Count"] } },
     },
-    async ({ epca, actor, params, query }) =>
-      page(await epca.departments.employees(actor, params.dept_id, { skip: query.skip, limit: query.limit })),
+    async ({ epca, actor, params, query }) => {
+      const result = await epca.departments.employees(actor, params.dept_id, { skip: query.skip, limit: query.limit });
+      return page({ ...result, items: result.items.map((e) => employeeForViewer(actor, e)) });
+    },
   );
 }
 

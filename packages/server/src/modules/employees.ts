@@ -1,3 +1,4 @@
+import { employeeForViewer } from "@epca/core";
 import { z } from "zod";
 import type { ServerModule } from "../http/module.js";
 import type { RouteTable } from "../http/route-table.js";
@@ -16,13 +17,16 @@ function routes(api: RouteTable): void {
       method: "get",
       path: "/employees/",
       summary: "List all employees",
+      description: "`salary` is left out of the employees whose pay the caller may not see (docs/privacy.md).",
       tags,
       permission: { action: "read", resource: "employees" },
       request: { query: listQuery },
       responses: { 200: { description: "One page of employees", schema: z.array(schemas.Employee), headers: ["X-Total-Count"] } },
     },
-    async ({ epca, actor, query: { skip, limit, ...filter } }) =>
-      page(await epca.employees.list(actor, filter, { skip, limit })),
+    async ({ epca, actor, query: { skip, limit, ...filter } }) => {
+      const result = await epca.employees.list(actor, filter, { skip, limit });
+      return page({ ...result, items: result.items.map((e) => employeeForViewer(actor, e)) });
+    },
   );
 
   api.define(
@@ -45,12 +49,13 @@ function routes(api: RouteTable): void {
       method: "get",
       path: "/employees/{emp_id}",
       summary: "Get employee details",
+      description: "`salary` is left out unless the caller may see this person's pay (docs/privacy.md).",
       tags,
       permission: { action: "read", resource: "employees" },
       request: { params: empId },
       responses: { 200: { description: "The employee", schema: schemas.Employee } },
     },
-    async ({ epca, actor, params }) => ok(await epca.employees.get(actor, params.emp_id)),
+    async ({ epca, actor, params }) => ok(employeeForViewer(actor, await epca.employees.get(actor, params.emp_id))),
   );
 
   api.define(

@@ -39,7 +39,8 @@ export const schemas = {
   Department: named(departmentSchema, "Department"),
   DepartmentCreate: named(departmentCreateSchema, "DepartmentCreate"),
   DepartmentUpdate: named(departmentUpdateSchema, "DepartmentUpdate"),
-  Employee: named(employeeSchema, "Employee"),
+  // `salary` is pay: left out for who may not see it (docs/privacy.md), hence optional here.
+  Employee: named(employeeSchema.extend({ salary: employeeSchema.shape.salary.optional().describe("Annual salary; left out unless the caller may see this person's pay.") }), "Employee"),
   EmployeeCreate: named(employeeCreateSchema, "EmployeeCreate"),
   EmployeeUpdate: named(employeeUpdateSchema, "EmployeeUpdate"),
   Project: named(projectSchema, "Project"),

@@ -1,0 +1,82 @@
+import { generateDataset, storeDataset } from "@epca/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPGliteStore, createPostgresStore, type PostgresStore } from "../src/index.js";
+import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
+
+/** The monthly rollups of migration 0004 stay equal to a rebuild from timesheets, and `verifyRollups` says when not. */
+function rollups(name: string, open: () => Promise<{ store: PostgresStore; close: () => Promise<void> }>) {
+  describe(`analytics rollups on ${name}`, () => {
+    let store: PostgresStore;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, close } = await open());
+    }, 60_000);
+    afterAll(async () => close?.());
+
+    it("insertMany, updates and deletes keep the rollups equal to a rebuild", async () => {
+      const dataset = generateDataset({ seed: 21, departments: 3, employees: 20, projects: 6, timesheets: 2_000 });
+      await store.transaction("default", (s) => storeDataset(s, dataset));
+      await store.transaction("default", async (s) => {
+        const page = await s.timesheets.list({}, { skip: 0, limit: 300 });
+        for (const [i, t] of page.items.entries()) {
+          if (i % 3 === 0) await s.timesheets.update(t.id, { date: "2023-12-31", hours_worked: 0.1 });
+          else if (i % 3 === 1) await s.timesheets.update(t.id, { status: t.status === "rejected" ? "approved" : "rejected" });
+          else await s.timesheets.delete(t.id);
+        }
+      });
+      const check = await store.verifyRollups();
+      expect(check.mismatches).toEqual([]);
+      expect(check.ok).toBe(true);
+      expect(check.buckets).toBeGreaterThan(100);
+      const stored = await store.withTenantSql("default", async (sql) =>
+        Number((await sql.query("SELECT sum(hours)::float8 AS h FROM timesheet_rollups")).rows[0]!.h),
+      );
+      const raw = await store.withTenantSql("default", async (sql) =>
+        Number((await sql.query("SELECT sum(hours_worked::numeric)::float8 AS h FROM timesheets WHERE status <> 'rejected'")).rows[0]!.h),
+      );
+      expect(stored).toBe(raw);
+    }, 60_000);
+
+    it("finds a rollup that drifted, names it, and repairs it on request", async () => {
+      const bucket = await store.withTenantSql("default", async (sql) => {
+        const row = (await sql.query("SELECT employee_id, project_id, to_char(month, 'YYYY-MM') AS month, hours::float8 AS hours, entries FROM timesheet_rollups ORDER BY month, employee_id, project_id LIMIT 1")).rows[0]!;
+        await sql.query("UPDATE timesheet_rollups SET hours = hours + 1 WHERE employee_id = $1 AND project_id = $2 AND month = $3::date", [row.employee_id, row.project_id, `${String(row.month)}-01`]);
+        return row;
+      });
+      const broken = await store.verifyRollups();
+      expect(broken.ok).toBe(false);
+      expect(broken.mismatches).toEqual([
+        {
+          tenant_id: "default",
+          employee_id: Number(bucket.employee_id),
+          project_id: Number(bucket.project_id),
+          month: bucket.month,
+          stored: { hours: Number(bucket.hours) + 1, entries: Number(bucket.entries) },
+          expected: { hours: Number(bucket.hours), entries: Number(bucket.entries) },
+        },
+      ]);
+      const repaired = await store.verifyRollups({ repair: true });
+      expect(repaired.repaired).toEqual(["default"]);
+      expect((await store.verifyRollups()).ok).toBe(true);
+    }, 60_000);
+  });
+}
+
+rollups("pglite", async () => {
+  const store = await createPGliteStore({ migrate: true });
+  return { store, close: () => store.close() };
+});
+
+describe.skipIf(!serverUrl)("PostgreSQL server", () => {
+  rollups("postgres", async () => {
+    const database = await createTestDatabase();
+    const store = await createPostgresStore({ connectionString: database.url, migrate: true });
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await database.drop();
+      },
+    };
+  });
+});
