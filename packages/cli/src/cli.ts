@@ -236,8 +236,15 @@ export function createCli(): Command {
     .action(serve);
   program.command("migrate").description("apply pending database migrations and exit").action(migrate);
   program
-import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
-import { jobEvents, storeFromConfig } from "./store-from-config.js";
+    .command("worker")
+    .description("run background jobs (reports, imports, training) without HTTP; SIGTERM lets a running job finish")
+    .option("--concurrency <n>", "jobs run at once", "2")
+    .action(work);
+  program
+    .command("doctor")
+    .description("check data the database derives (analytics rollups) against a rebuild; exit 1 when they differ")
+    .option("--repair", "replace rollups that differ with the rebuilt ones")
+    .action(doctor);
   program.command("seed-demo").description("seed the demo organisation into an empty store and exit").action(seedDemo);
   program
     .command("create-admin")
