@@ -10,19 +10,49 @@ import {
   DEV_ADMIN_PASSWORD,
   ensureFirstAdmin,
   loadConfig,
+  prettyLogsWanted,
   seedDemoOrganisation,
   SERVER_VERSION,
   type ServerConfig,
 } from "@epca/server";
+import { developmentSecret } from "./dev-secret.js";
+import { PortInUseError, processListeningOn } from "./port-in-use.js";
 import { storeFromConfig } from "./store-from-config.js";
 
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
 const progress = (message: string) => process.stderr.write(`epca: ${message}\n`);
 
 function configFromEnv(overrides: Record<string, string | undefined> = {}): ServerConfig {
-  const { config, warnings } = loadConfig({ ...process.env, ...overrides });
+  const env = { ...process.env, ...overrides };
+  let { config, warnings } = loadConfig(env);
+  ({ config, warnings } = withDevelopmentSecret(env, config, warnings));
   for (const warning of warnings) progress(`warning: ${warning}`);
   return config;
+}
+
+/**
+ * Without `SECRET_KEY`, development on the embedded store keeps one generated key in the data
+ * directory (`EPCA_DATA_DIR/secret-key`), so that tokens survive a restart; loadConfig stays pure
+ * and gets it as `SECRET_KEY`. Production already refused a missing key; the memory store keeps
+ * a per-process key (its users die with it); PostgreSQL has no data directory of ours.
+ */
+function withDevelopmentSecret(env: Record<string, string | undefined>, config: ServerConfig, warnings: string[]) {
+  if (!config.SECRET_KEY_GENERATED || config.storeKind !== "pglite") return { config, warnings };
+  const kept = developmentSecret(config.EPCA_DATA_DIR);
+  if (kept.created) progress(`generated a development SECRET_KEY in ${kept.file} (set SECRET_KEY in production)`);
+  return loadConfig({ ...env, SECRET_KEY: kept.secret });
+}
+
+/** Listens, turning `EADDRINUSE` into a message naming the PORT variable (and the holder, if known). */
+async function listen(server: Server, config: ServerConfig): Promise<void> {
+  try {
+    await once(server, "listening");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new PortInUseError(config.PORT, config.HOST, processListeningOn(config.PORT));
+    }
+    throw error;
+  }
 }
 
 async function serve(options: { port?: string; host?: string; seed?: boolean }): Promise<void> {
@@ -31,7 +61,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     ...(options.host !== undefined ? { HOST: options.host } : {}),
     ...(options.seed === false ? { EPCA_SEED_DEMO: "false" } : {}),
   });
-  const logger = createLogger(config);
+  const logger = createLogger(config, undefined, { pretty: prettyLogsWanted(config) });
   progress(`opening the store (${config.storeKind}) and applying migrations…`);
   const opened = await storeFromConfig(config, { migrate: true });
   for (const m of opened.migrationsApplied) progress(`applied migration ${m.version} ${m.name}`);
@@ -59,7 +89,12 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
 
   const app = createApp({ store: opened.store, config, logger, passwordHasher });
   const server: Server = app.listen(config.PORT, config.HOST);
-  await once(server, "listening");
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await opened.store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -179,7 +214,7 @@ export function createCli(): Command {
 createCli()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof PortInUseError) {
       progress(error.message);
     } else {
       progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
