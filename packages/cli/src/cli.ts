@@ -95,6 +95,22 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     await opened.store.close();
     throw error;
   }
+  // Before the banner: whoever reads it (a supervisor, a test, a person's Ctrl-C) may signal at
+  // once, and a signal without a handler ends the process without closing the store.
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(() => {
+      void opened.store.close().finally(() => process.exit(0));
+    });
+    server.closeIdleConnections?.();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -120,21 +136,6 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     lines.push(`Demo users (password ${DEMO_USERS[0].password}): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}`, "");
   }
   process.stdout.write(lines.join("\n") + "\n");
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close(() => {
-      void opened.store.close().finally(() => process.exit(0));
-    });
-    server.closeIdleConnections?.();
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 async function migrate(): Promise<void> {

@@ -86,7 +86,8 @@ describe("the development SECRET_KEY", () => {
     await server.waitForStdout(BANNER, 60_000);
     expect(server.stderr()).toContain("epca: warning: SECRET_KEY is not set: using a random key for this process; tokens stop working on restart\n");
     expect(existsSync(join(workDir, ".epca-data"))).toBe(false);
-    expect((await server.stop("SIGTERM")).code).toBe(0);
+    const stopped = await server.stop("SIGTERM");
+    expect(stopped, stopped.stderr).toMatchObject({ code: 0, signal: null });
     server = undefined;
   });
 });
@@ -186,8 +187,6 @@ describe("pnpm start", () => {
     });
     const exited = new Promise<[number | null, string | null]>((resolve) => child.on("close", (code, signal) => resolve([code, signal])));
     await banner;
-    // serve installs its signal handlers right after printing the banner: give it that moment.
-    await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(-child.pid!, "SIGINT");
     expect(await exited).toEqual([0, null]);
     expect(output).not.toMatch(/ELIFECYCLE|Command failed/);
