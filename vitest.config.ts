@@ -51,10 +51,10 @@ export default defineConfig({
       exclude: ["**/*.test.ts", "**/*.d.ts", "packages/*/src/testing/**"],
       reporter: [["json", { file: "coverage-final.json" }], ["text-summary"]],
       reportsDirectory: "./coverage",
-      // run.mjs merges and checks the report even when a test failed (and says so).
+      // test-with-coverage.mjs merges and checks the report even when a test failed (and says so).
       reportOnFailure: true,
       // Money, authentication and data integrity: every branch of these files is tested (spec 000).
-      // The package figures are held by run.mjs, which also counts the CLI's processes.
+      // The package figures are held by test-with-coverage.mjs, which also counts the CLI's processes.
       thresholds: Object.fromEntries(CRITICAL_FILES.map((glob) => [glob, { branches: 100, lines: 100, functions: 100, statements: 100 }])),
     },
   },
