@@ -22,10 +22,10 @@ import { storeFromConfig } from "./store-from-config.js";
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
 const progress = (message: string) => process.stderr.write(`epca: ${message}\n`);
 
-function configFromEnv(overrides: Record<string, string | undefined> = {}): ServerConfig {
+function configFromEnv(overrides: Record<string, string | undefined> = {}, options: { signsTokens?: boolean } = {}): ServerConfig {
   const env = { ...process.env, ...overrides };
   let { config, warnings } = loadConfig(env);
-  ({ config, warnings } = withDevelopmentSecret(env, config, warnings));
+  if (options.signsTokens) ({ config, warnings } = withDevelopmentSecret(env, config, warnings));
   for (const warning of warnings) progress(`warning: ${warning}`);
   return config;
 }
@@ -60,7 +60,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean }):
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
     ...(options.seed === false ? { EPCA_SEED_DEMO: "false" } : {}),
-  });
+  }, { signsTokens: true });
   const logger = createLogger(config, undefined, { pretty: prettyLogsWanted(config) });
   progress(`opening the store (${config.storeKind}) and applying migrations…`);
   const opened = await storeFromConfig(config, { migrate: true });

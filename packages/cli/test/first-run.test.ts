@@ -44,7 +44,7 @@ describe("the development SECRET_KEY", () => {
     await server?.stop("SIGKILL");
   });
 
-  it("is generated once into EPCA_DATA_DIR/secret-key (mode 0600), so a token outlives a restart", async () => {
+  it("is generated once into EPCA_DATA_DIR/secret-key (mode 0600), so a token outlives a restart", { timeout: 180_000 }, async () => {
     const dataDir = join(workDir, "data");
     const env = baseEnv({ EPCA_DATA_DIR: dataDir, EPCA_SEED_DEMO: "false" });
     server = startProcess(process.execPath, [CLI, "serve"], { cwd: workDir, env });
@@ -71,13 +71,11 @@ describe("the development SECRET_KEY", () => {
     server = undefined;
   });
 
-  it("is the operator's SECRET_KEY when one is set: no file is written", async () => {
-    const dataDir = join(workDir, "given-key");
-    const result = await runProcess(process.execPath, [CLI, "migrate"], {
-      cwd: workDir,
-      env: baseEnv({ EPCA_DATA_DIR: dataDir, SECRET_KEY: "an-operator-key-of-at-least-32-characters" }),
-    });
+  it("is written by serve only: migrate, which signs no token, leaves none", async () => {
+    const dataDir = join(workDir, "migrated-only");
+    const result = await runProcess(process.execPath, [CLI, "migrate"], { cwd: workDir, env: baseEnv({ EPCA_DATA_DIR: dataDir }) });
     expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain("generated a development SECRET_KEY");
     expect(existsSync(join(dataDir, "secret-key"))).toBe(false);
   });
 
@@ -89,6 +87,22 @@ describe("the development SECRET_KEY", () => {
     const stopped = await server.stop("SIGTERM");
     expect(stopped, stopped.stderr).toMatchObject({ code: 0, signal: null });
     server = undefined;
+  });
+});
+
+describe("serve's options", () => {
+  it("--port, --host and --no-seed win over PORT, HOST and EPCA_SEED_DEMO", async () => {
+    const server = startProcess(process.execPath, [CLI, "serve", "--port", "0", "--host", "127.0.0.1", "--no-seed"], {
+      cwd: workDir,
+      env: baseEnv({ DATABASE_URL: "memory:", SECRET_KEY: "a-test-key-that-is-at-least-32-characters", PORT: "1", HOST: "192.0.2.1", EPCA_SEED_DEMO: "true" }),
+    });
+    const stdout = await server.waitForStdout(BANNER, 60_000);
+    expect(portOf(stdout)).toBeGreaterThan(1);
+    expect(stdout).not.toContain("Demo users");
+    expect(server.stderr()).not.toMatch(/demo/);
+    const health = await fetch(`http://127.0.0.1:${portOf(stdout)}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect((await server.stop("SIGINT")).code).toBe(0);
   });
 });
 
