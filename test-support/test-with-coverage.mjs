@@ -20,6 +20,17 @@ import libCoverage from "istanbul-lib-coverage";
 import v8toIstanbul from "v8-to-istanbul";
 
 const MINIMUM_PERCENT = 90;
+/**
+ * Packages under the target on the day this check came in, held at that day's figure (rounded
+ * down) so that they cannot drop further while tests are added; raise one to 90%, then delete its
+ * entry. Measured with `pnpm test` on 2026-12-01.
+ */
+const BELOW_TARGET = {
+  "adapter-postgres": { branches: 88 },
+  cli: { branches: 78 },
+  ml: { branches: 83 },
+  reports: { branches: 78 },
+};
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const reports = join(root, "coverage");
 const processes = join(reports, "processes");
@@ -105,13 +116,20 @@ console.log("package".padEnd(20) + "lines".padStart(22) + "branches".padStart(22
 for (const [name, s] of rows) {
   const lines = s.data.lines;
   const branches = s.data.branches;
-  const low = pct(lines) < MINIMUM_PERCENT || pct(branches) < MINIMUM_PERCENT;
+  const floor = BELOW_TARGET[name] ?? {};
+  const minimum = { lines: floor.lines ?? MINIMUM_PERCENT, branches: floor.branches ?? MINIMUM_PERCENT };
+  const low = pct(lines) < minimum.lines || pct(branches) < minimum.branches;
   if (low) failing.push(name);
   const cell = (p) => `${pct(p).toFixed(1)}% (${p.covered}/${p.total})`.padStart(22);
-  console.log(name.padEnd(20) + cell(lines) + cell(branches) + (low ? "   < minimum" : ""));
+  const note = low
+    ? `   < minimum (${minimum.lines}% / ${minimum.branches}%)`
+    : BELOW_TARGET[name]
+      ? `   under ${MINIMUM_PERCENT}%: held at ${minimum.lines}% / ${minimum.branches}% (BELOW_TARGET)`
+      : "";
+  console.log(name.padEnd(20) + cell(lines) + cell(branches) + note);
 }
 console.log(`(merged report: ${relative(root, join(reports, "coverage-merged.json"))})`);
-if (failing.length > 0) console.error(`coverage: under ${MINIMUM_PERCENT}%: ${failing.join(", ")}`);
+if (failing.length > 0) console.error(`coverage: under the minimum: ${failing.join(", ")}`);
 process.exit(run.status !== 0 ? run.status ?? 1 : failing.length > 0 ? 1 : 0);
 
 function escape(text) {
