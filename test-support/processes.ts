@@ -30,6 +30,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   const env: NodeJS.ProcessEnv = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"]) if (process.env[key] !== undefined) env[key] = process.env[key];
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  // Under `pnpm test`'s coverage (test-support/test-with-coverage.mjs) the child writes its V8 coverage too.
+  if (process.env.EPCA_PROCESS_COVERAGE_DIR) env.NODE_V8_COVERAGE = process.env.EPCA_PROCESS_COVERAGE_DIR;
   return env;
 }
 

@@ -15,20 +15,50 @@ import {
   DEV_ADMIN_PASSWORD,
   ensureFirstAdmin,
   loadConfig,
+  prettyLogsWanted,
   seedDemoOrganisation,
   SERVER_VERSION,
   type ServerConfig,
 } from "@epca/server";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { developmentSecret } from "./dev-secret.js";
+import { PortInUseError, processListeningOn } from "./port-in-use.js";
 import { jobEvents, storeFromConfig } from "./store-from-config.js";
 
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
 const progress = (message: string) => process.stderr.write(`epca: ${message}\n`);
 
-function configFromEnv(overrides: Record<string, string | undefined> = {}): ServerConfig {
-  const { config, warnings } = loadConfig({ ...process.env, ...overrides });
+function configFromEnv(overrides: Record<string, string | undefined> = {}, options: { signsTokens?: boolean } = {}): ServerConfig {
+  const env = { ...process.env, ...overrides };
+  let { config, warnings } = loadConfig(env);
+  if (options.signsTokens) ({ config, warnings } = withDevelopmentSecret(env, config, warnings));
   for (const warning of warnings) progress(`warning: ${warning}`);
   return config;
+}
+
+/**
+ * Without `SECRET_KEY`, development on the embedded store keeps one generated key in the data
+ * directory (`EPCA_DATA_DIR/secret-key`), so that tokens survive a restart; loadConfig stays pure
+ * and gets it as `SECRET_KEY`. Production already refused a missing key; the memory store keeps
+ * a per-process key (its users die with it); PostgreSQL has no data directory of ours.
+ */
+function withDevelopmentSecret(env: Record<string, string | undefined>, config: ServerConfig, warnings: string[]) {
+  if (!config.SECRET_KEY_GENERATED || config.storeKind !== "pglite") return { config, warnings };
+  const kept = developmentSecret(config.EPCA_DATA_DIR);
+  if (kept.created) progress(`generated a development SECRET_KEY in ${kept.file} (set SECRET_KEY in production)`);
+  return loadConfig({ ...env, SECRET_KEY: kept.secret });
+}
+
+/** Listens, turning `EADDRINUSE` into a message naming the PORT variable (and the holder, if known). */
+async function listen(server: Server, config: ServerConfig): Promise<void> {
+  try {
+    await once(server, "listening");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new PortInUseError(config.PORT, config.HOST, processListeningOn(config.PORT));
+    }
+    throw error;
+  }
 }
 
 async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean }): Promise<void> {
@@ -36,8 +66,8 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
     ...(options.seed === false ? { EPCA_SEED_DEMO: "false" } : {}),
-  });
-  const logger = createLogger(config);
+  }, { signsTokens: true });
+  const logger = createLogger(config, undefined, { pretty: prettyLogsWanted(config) });
   progress(`opening the store (${config.storeKind}) and applying migrations…`);
   const opened = await storeFromConfig(config, { migrate: true });
   for (const m of opened.migrationsApplied) progress(`applied migration ${m.version} ${m.name}`);
@@ -72,7 +102,31 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = app.listen(config.PORT, config.HOST);
-  await once(server, "listening");
+  try {
+    await listen(server, config);
+  } catch (error) {
+    await opened.store.close();
+    throw error;
+  }
+  // Before the banner: whoever reads it (a supervisor, a test, a person's Ctrl-C) may signal at
+  // once, and a signal without a handler ends the process without closing the store.
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    const graceMs = config.JOB_GRACE_SECONDS * 1000;
+    const force = setTimeout(() => process.exit(1), graceMs + 5_000);
+    force.unref();
+    // Running jobs get the grace period to finish, or are handed back to the queue.
+    const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
+    server.close(() => {
+      void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
+    });
+    server.closeIdleConnections?.();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -99,24 +153,6 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     lines.push(`Demo users (password ${DEMO_USERS[0].password}): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}`, "");
   }
   process.stdout.write(lines.join("\n") + "\n");
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, "shutting down");
-    const graceMs = config.JOB_GRACE_SECONDS * 1000;
-    const force = setTimeout(() => process.exit(1), graceMs + 5_000);
-    force.unref();
-    // Running jobs get the grace period to finish, or are handed back to the queue.
-    const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
-    server.close(() => {
-      void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
-    });
-    server.closeIdleConnections?.();
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 async function work(options: { concurrency: string }): Promise<void> {
@@ -259,7 +295,7 @@ export function createCli(): Command {
 createCli()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof PortInUseError) {
       progress(error.message);
     } else {
       progress(`failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -205,6 +205,7 @@ describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {
 
   it("serve seeds the demo, prints how to log in, answers, and stops on SIGTERM with exit code 0", async () => {
     const { base, email, password } = await serve();
+    expect(existsSync(join(dataDir, "secret-key"))).toBe(false); // the operator's SECRET_KEY is used, none generated
     expect(server!.stderr()).toContain("epca: created the first admin admin@example.com\n");
     expect(server!.stderr()).toMatch(/epca: demo organisation: 5 departments, 40 employees, 12 projects, \d+ timesheets, 6 users\n/);
     expect(server!.stderr()).not.toMatch(/applied migration/); // migrate already ran on this directory

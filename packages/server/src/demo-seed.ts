@@ -18,6 +18,9 @@ export const DEMO_USERS = [
   { email: "employee@example.com", password: "demo12345", full_name: "Katherine Johnson", role: "read_only", department: 0 },
 ] as const;
 
+/** The demo user who is also an employee (same name and email), and logs their own time. */
+export const DEMO_EMPLOYEE_EMAIL = "employee@example.com";
+
 /** What the demo seed created. */
 export interface DemoSeedSummary {
   readonly seeded: boolean;
@@ -110,15 +113,21 @@ export async function seedDemoOrganisation(options: {
 
   progress("demo seed: employees");
   const employees: { id: number; departmentIndex: number; salary: number }[] = [];
+  // The demo user who is an employee is the employee of the same name and email, so that logging in
+  // as them shows their own timesheets and lets them log time.
+  const personal = DEMO_USERS.filter((u) => u.email === DEMO_EMPLOYEE_EMAIL);
+  const employeeOfUser = new Map<string, number>();
   let n = 0;
   for (const [index, d] of DEPARTMENTS.entries()) {
+    const people = personal.filter((u) => u.department === index);
     for (let i = 0; i < d.size; i++, n++) {
       const first = FIRST[n % FIRST.length]!;
       const last = LAST[(n * 7) % LAST.length]!;
       const salary = between(d.salary[0], d.salary[1]);
+      const person = people[i];
       const employee = await epca.employees.create(actor, {
-        name: `${first} ${last}`,
-        email: `${first}.${last}.${n}@example.com`.toLowerCase(),
+        name: person?.full_name ?? `${first} ${last}`,
+        email: person?.email ?? `${first}.${last}.${n}@example.com`.toLowerCase(),
         department_id: departments[index]!.id,
         salary,
         revenue_generated: between(d.revenue[0], d.revenue[1]),
@@ -127,6 +136,7 @@ export async function seedDemoOrganisation(options: {
         is_active: true,
       });
       employees.push({ id: employee.id, departmentIndex: index, salary });
+      if (person) employeeOfUser.set(person.email, employee.id);
     }
   }
 
@@ -158,7 +168,7 @@ export async function seedDemoOrganisation(options: {
       full_name: u.full_name,
       role: u.role,
       department_id: u.department === null ? null : departments[u.department]!.id,
-      employee_id: u.email === "employee@example.com" ? employees[0]!.id : null,
+      employee_id: employeeOfUser.get(u.email) ?? null,
     });
     userIds.push(user.id);
   }

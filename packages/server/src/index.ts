@@ -19,7 +19,7 @@ export { named } from "./http/openapi.js";
 export type { ApiKit, MountedRoute, Reply, RouteContext, RouteDefinition, RouteMethod, RoutePermission, RouteTable } from "./http/route-table.js";
 export { idParam, idParams, pageQuery } from "./http/params.js";
 export { created, ok, page } from "./http/replies.js";
-export { createLogger } from "./http/logging.js";
+export { createLogger, prettyLogsWanted } from "./http/logging.js";
 export {
   allocationModule,
   analyticsModule,

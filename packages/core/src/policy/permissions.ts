@@ -70,7 +70,7 @@ export interface ReadonlyPermission {
 
 /** The action a spelling means (`write` → `create`, `reject` → `approve`, anything else unchanged). */
 export function canonicalAction(action: string): string {
-  return Object.hasOwn(ACTION_SYNONYMS, action) ? (ACTION_SYNONYMS[action] ?? action) : action;
+  return (Object.hasOwn(ACTION_SYNONYMS, action) && ACTION_SYNONYMS[action]) || action;
 }
 
 /** A grant as the policy reads it: `self` becomes `users` with scope `own`; a missing scope is `all`. */

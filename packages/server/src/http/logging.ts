@@ -19,22 +19,55 @@ const REDACT = [
 ];
 
 /**
- * The process logger: JSON lines when `JSON_LOGS`, otherwise the same lines (pipe to pino-pretty to
- * read), on stdout. Writes are asynchronous (a request does not wait for a `write(2)` per line);
+ * The process logger: JSON lines when `JSON_LOGS`, otherwise the same lines with the level as a
+ * word, on stdout. Writes are asynchronous (a request does not wait for a `write(2)` per line);
  * pino flushes what is buffered synchronously when the process exits, `process.exit()` included.
- * `destination` replaces stdout (e.g. a stream that collects the lines in tests).
+ * `destination` replaces stdout (e.g. a stream that collects the lines in tests). `pretty` (see
+ * `prettyLogsWanted`) prints one readable coloured line per entry through the `pino-pretty`
+ * transport instead, for a person at a terminal.
  */
-export function createLogger(config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS">, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<ServerConfig, "LOG_LEVEL" | "JSON_LOGS">,
+  destination?: DestinationStream,
+  options: { readonly pretty?: boolean } = {},
+): Logger {
+  const pretty = options.pretty === true && destination === undefined && !config.JSON_LOGS;
   return pino(
     {
       level: config.LOG_LEVEL,
       redact: { paths: REDACT, censor: "[redacted]" },
       base: { service: "epca-server" },
       timestamp: pino.stdTimeFunctions.isoTime,
-      ...(config.JSON_LOGS ? {} : { formatters: { level: (label: string) => ({ level: label }) } }),
+      ...(config.JSON_LOGS || pretty ? {} : { formatters: { level: (label: string) => ({ level: label }) } }),
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (pretty ? prettyTransport() : pino.destination({ dest: 1, sync: false })),
   );
+}
+
+/**
+ * Whether logs should be pretty-printed: only when stdout is a terminal (a person reads it) and
+ * `JSON_LOGS` is not set to true. Pipes, files and log collectors keep one JSON object per line.
+ */
+export function prettyLogsWanted(config: Pick<ServerConfig, "JSON_LOGS">, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && !config.JSON_LOGS;
+}
+
+/**
+ * `pino-pretty` in pino's transport worker thread (formatting stays off the request path): one line
+ * per entry, `HH:MM:ss.l LEVEL: message {fields}`, without the pid, host and service every line
+ * shares.
+ */
+function prettyTransport(): DestinationStream {
+  return pino.transport({
+    target: "pino-pretty",
+    options: {
+      destination: 1,
+      colorize: true,
+      singleLine: true,
+      translateTime: "SYS:HH:MM:ss.l",
+      ignore: "pid,hostname,service",
+    },
+  }) as DestinationStream;
 }
 
 /** A caller's request id is echoed when it is sane; otherwise one is generated. */
