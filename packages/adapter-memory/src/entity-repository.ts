@@ -30,11 +30,14 @@ export interface EntitySpec<T extends StoredEntity, Insert, Filter> {
   beforeDelete?(id: number): void;
 }
 
+/** The singular of each table that dependents are counted in: messages are built from words, never by cutting suffixes. */
+const SINGULAR: Readonly<Record<string, string>> = { employees: "employee", projects: "project", timesheets: "timesheet", allocations: "allocation" };
+
 /** Throws `ConflictError` while other rows refer to the `entity` row `id` (ON DELETE RESTRICT). */
 function restrictDelete(entity: string, id: number, counts: Record<string, number>): void {
   const entries = Object.entries(counts);
   if (entries.every(([, n]) => n === 0)) return;
-  const what = entries.map(([table, n]) => `${n} ${table.replace(/s$/, "")}(s)`).join(" and ");
+  const what = entries.map(([table, n]) => `${n} ${SINGULAR[table] ?? table}(s)`).join(" and ");
   throw new ConflictError(`${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} still has ${what}`);
 }
 
