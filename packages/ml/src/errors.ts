@@ -1,3 +1,5 @@
+import { EpcaError } from "@epca/core";
+
 /** Stable codes of every error `@epca/ml` throws; the server maps each to one HTTP status. */
 export type MlErrorCode =
   | "insufficient_history"
@@ -10,19 +12,19 @@ export type MlErrorCode =
   | "training_aborted"
   | "insufficient_training_data";
 
-/** Base class of every error `@epca/ml` throws; `code` is stable across versions. */
-export abstract class MlError extends Error {
-  abstract readonly code: MlErrorCode;
+/** Base class of every error (an `EpcaError` of core, so the server maps its code like any other) `@epca/ml` throws; `code` is stable across versions. */
+export abstract class MlError extends EpcaError {
+  declare readonly code: MlErrorCode;
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+    // Each subclass names its own code (a class field, set right after this constructor).
+    super("ml_error", message, options);
   }
 }
 
 /** A series is too short to forecast: `needed` months are required, `available` were given. */
 export class InsufficientHistoryError extends MlError {
-  readonly code = "insufficient_history" as const;
+  override readonly code = "insufficient_history" as const;
 
   constructor(
     readonly needed: number,
@@ -35,17 +37,17 @@ export class InsufficientHistoryError extends MlError {
 
 /** A series is malformed: months not ascending, a gap, a bad month string or a non-finite value. */
 export class InvalidSeriesError extends MlError {
-  readonly code = "invalid_series" as const;
+  override readonly code = "invalid_series" as const;
 }
 
 /** An option is out of range (horizon, coverage, asOf, hyperparameters); the message names it. */
 export class InvalidOptionsError extends MlError {
-  readonly code = "invalid_options" as const;
+  override readonly code = "invalid_options" as const;
 }
 
 /** A model does not exist, or exists only in another tenant (never told apart). */
 export class ModelNotFoundError extends MlError {
-  readonly code = "model_not_found" as const;
+  override readonly code = "model_not_found" as const;
 
   constructor(
     readonly id: string,
@@ -57,12 +59,12 @@ export class ModelNotFoundError extends MlError {
 
 /** A model cannot make this transition, e.g. deploying a model that is still training. */
 export class InvalidModelStateError extends MlError {
-  readonly code = "invalid_model_state" as const;
+  override readonly code = "invalid_model_state" as const;
 }
 
 /** A logged prediction does not exist, or exists only in another tenant. */
 export class PredictionNotFoundError extends MlError {
-  readonly code = "prediction_not_found" as const;
+  override readonly code = "prediction_not_found" as const;
 
   constructor(
     readonly id: string,
@@ -74,17 +76,17 @@ export class PredictionNotFoundError extends MlError {
 
 /** Serialized model artifacts are not of the expected format or version. */
 export class InvalidArtifactsError extends MlError {
-  readonly code = "invalid_artifacts" as const;
+  override readonly code = "invalid_artifacts" as const;
 }
 
 /** Training stopped because its `AbortSignal` fired. */
 export class TrainingAbortedError extends MlError {
-  readonly code = "training_aborted" as const;
+  override readonly code = "training_aborted" as const;
 }
 
 /** Too few usable examples to train and validate a model; `needed` and `available` say how many. */
 export class InsufficientTrainingDataError extends MlError {
-  readonly code = "insufficient_training_data" as const;
+  override readonly code = "insufficient_training_data" as const;
 
   constructor(
     readonly needed: number,

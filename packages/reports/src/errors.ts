@@ -1,24 +1,26 @@
+import { EpcaError } from "@epca/core";
+
 /** Stable codes of every error `@epca/reports` throws; the server maps each to one HTTP status. */
 export type ReportsErrorCode = "unsupported_file_type" | "too_many_rows" | "file_too_large" | "unknown_format" | "invalid_header";
 
-/** Base class of every error this package throws; `code` is stable across versions. */
-export abstract class ReportsError extends Error {
-  abstract readonly code: ReportsErrorCode;
+/** Base class of every error (an `EpcaError` of core, so the server maps its code like any other) this package throws; `code` is stable across versions. */
+export abstract class ReportsError extends EpcaError {
+  declare readonly code: ReportsErrorCode;
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+    // Each subclass names its own code (a class field, set right after this constructor).
+    super("reports_error", message, options);
   }
 }
 
 /** The upload is neither CSV text nor an XLSX (zip) file (the server answers 415). */
 export class UnsupportedFileTypeError extends ReportsError {
-  readonly code = "unsupported_file_type" as const;
+  override readonly code = "unsupported_file_type" as const;
 }
 
 /** The upload has more data rows than `maxRows` allows. */
 export class TooManyRowsError extends ReportsError {
-  readonly code = "too_many_rows" as const;
+  override readonly code = "too_many_rows" as const;
 
   constructor(
     readonly maxRows: number,
@@ -30,7 +32,7 @@ export class TooManyRowsError extends ReportsError {
 
 /** The upload is larger than `maxBytes` (the server answers 413); counted while streaming. */
 export class FileTooLargeError extends ReportsError {
-  readonly code = "file_too_large" as const;
+  override readonly code = "file_too_large" as const;
 
   constructor(
     readonly maxBytes: number,
@@ -42,12 +44,12 @@ export class FileTooLargeError extends ReportsError {
 
 /** `format` was not given and the header matches no known tracker export nor our own columns. */
 export class UnknownFormatError extends ReportsError {
-  readonly code = "unknown_format" as const;
+  override readonly code = "unknown_format" as const;
 }
 
 /** The header row is missing, empty, or lacks a column the format requires. */
 export class InvalidHeaderError extends ReportsError {
-  readonly code = "invalid_header" as const;
+  override readonly code = "invalid_header" as const;
 
   constructor(
     message: string,
