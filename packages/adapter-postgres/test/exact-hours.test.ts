@@ -1,7 +1,7 @@
 import { createEpca, fixedClock, systemActor, ValidationError, type EpcaStore } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPGliteStore, createPostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
+import { serverUrl } from "../../../test-support/test-database.js";
+import { openPGlite, openPostgres } from "./stores.js";
 
 /**
  * PostgreSQL sums `hours_worked` (double precision) in floating point: 0.1 + 16.1 comes back as
@@ -55,21 +55,8 @@ function exactHours(name: string, open: () => Promise<{ store: EpcaStore; close:
   });
 }
 
-exactHours("pglite", async () => {
-  const store = await createPGliteStore({ migrate: true });
-  return { store, close: () => store.close() };
-});
+exactHours("pglite", openPGlite);
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
-  exactHours("postgres", async () => {
-    const database = await createTestDatabase();
-    const store = await createPostgresStore({ connectionString: database.url, migrate: true });
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await database.drop();
-      },
-    };
-  });
+  exactHours("postgres", () => openPostgres());
 });

@@ -1,8 +1,9 @@
 import { createInProcessJobQueue, PLAN_LIMITS } from "@epca/core";
 import { runJobQueueContract } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { createPGliteStore, createPostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
+import { createPGliteStore } from "../src/index.js";
+import { serverUrl } from "../../../test-support/test-database.js";
+import { openPostgres } from "./stores.js";
 
 runJobQueueContract(
   { describe, it, beforeAll, afterAll },
@@ -26,16 +27,12 @@ describe.skipIf(!serverUrl)("PostgreSQL server", () => {
     {
       name: "shared by processes on a PostgreSQL server (the jobs table)",
       create: async () => {
-        const database = await createTestDatabase();
-        const store = await createPostgresStore({ connectionString: database.url, migrate: true, poolSize: 6 });
+        const { store, close } = await openPostgres({ poolSize: 6 });
         await store.tenants.insert({ id: "other", name: "Other", subdomain: "other", plan: "starter", is_active: true, limits: PLAN_LIMITS.starter });
         return {
           queue: createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true, leaseMs: 1_000 }),
           tenants: ["default", "other"],
-          async close() {
-            await store.close();
-            await database.drop();
-          },
+          close,
         };
       },
     },

@@ -1,7 +1,8 @@
 import { generateDataset, storeDataset } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPGliteStore, createPostgresStore, type PostgresStore } from "../src/index.js";
-import { createTestDatabase, serverUrl } from "../../../test-support/test-database.js";
+import type { PostgresStore } from "../src/index.js";
+import { serverUrl } from "../../../test-support/test-database.js";
+import { openPGlite, openPostgres } from "./stores.js";
 
 /** The monthly rollups of migration 0004 stay equal to a rebuild from timesheets, and `verifyRollups` says when not. */
 function rollups(name: string, open: () => Promise<{ store: PostgresStore; close: () => Promise<void> }>) {
@@ -62,21 +63,8 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
   });
 }
 
-rollups("pglite", async () => {
-  const store = await createPGliteStore({ migrate: true });
-  return { store, close: () => store.close() };
-});
+rollups("pglite", openPGlite);
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
-  rollups("postgres", async () => {
-    const database = await createTestDatabase();
-    const store = await createPostgresStore({ connectionString: database.url, migrate: true });
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await database.drop();
-      },
-    };
-  });
+  rollups("postgres", () => openPostgres());
 });
