@@ -1,10 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumArgs, chromiumPath } from "../../../test-support/browser.js";
+import { chromiumPath, pageResult, servePageInChromium, type PageInChromium } from "../../../test-support/browser.js";
 
 // A web app that depends on both packages: the bundle resolves them as its bundler would.
 const webApp = fileURLToPath(new URL("../../../examples/embed-core", import.meta.url));
@@ -13,9 +10,7 @@ const webApp = fileURLToPath(new URL("../../../examples/embed-core", import.meta
 // adapter) the way a web app's bundler would, loads them in real headless Chromium from a page on
 // loopback, and computes an organisation's analytics there.
 describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
-  let server: Server;
-  let browser: Browser;
-  let url: string;
+  let chromium: PageInChromium;
 
   beforeAll(async () => {
     const bundle = await build({
@@ -59,33 +54,22 @@ describe.skipIf(!chromiumPath)("@epca/core in Chromium", () => {
           window.result = { error: String(error && error.stack || error) };
         }
       </script>`;
-    server = createServer((req, res) => {
-      if (req.url === "/epca.js") res.writeHead(200, { "content-type": "text/javascript" }).end(code);
-      else res.writeHead(200, { "content-type": "text/html" }).end(page);
-    });
-    server.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    chromium = await servePageInChromium(page, (path) => (path === "/epca.js" ? { type: "text/javascript", body: code } : undefined));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.close();
+    await chromium?.close();
   });
 
   it("creates an organisation, validates input and computes analytics in the page", async () => {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 20_000 });
-    const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+    const result = await pageResult<{
       error?: string;
       userAgent: string;
       hasProcess: boolean;
       company: Record<string, unknown>;
       project: Record<string, unknown>;
       issues: string[];
-    };
+    }>(chromium.browser, chromium.url, 20_000);
     expect(result.error).toBeUndefined();
     expect(result.userAgent).toMatch(/Chrome\//);
     expect(result.hasProcess).toBe(false);

@@ -1,16 +1,13 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forecast } from "@epca/ml";
 import { predictAllocation, saveAllocationModel, trainAllocationModel, useBackend, type AllocationPrediction } from "@epca/ml/allocation";
 import { nodeWasmDirectory } from "@epca/ml/node";
 import { generateAllocationHistory, syntheticSeries } from "@epca/ml/testing";
-import { chromiumArgs, chromiumPath } from "../../../test-support/browser.js";
+import { chromiumPath, pageResult, servePageInChromium, type PageInChromium } from "../../../test-support/browser.js";
 import { runReadmeExample } from "../../../test-support/readme-example.js";
 import { ensureBuilt } from "./ensure-built.js";
 
@@ -46,9 +43,7 @@ const NOW = "2026-01-01";
 // headless Chromium, forecasts there and predicts with a model trained in Node on tfjs's wasm
 // backend (the .wasm files served from loopback), and compares the page's numbers with Node's.
 describe.skipIf(!chromiumPath)("@epca/ml in Chromium", () => {
-  let server: Server;
-  let browser: Browser;
-  let url: string;
+  let chromium: PageInChromium;
   const series = syntheticSeries({ months: 40, level: 500, trend: 3, seasonality: 60, noise: 15 }, 17);
   const history = generateAllocationHistory({ seed: 3, now: NOW });
   let expectedForecast: ReturnType<typeof forecast>;
@@ -89,35 +84,26 @@ describe.skipIf(!chromiumPath)("@epca/ml in Chromium", () => {
         }
       </script>`;
     const wasmDir = nodeWasmDirectory();
-    server = createServer((req, res) => {
-      if (req.url === "/ml.js") res.writeHead(200, { "content-type": "text/javascript" }).end(code);
-      else if (req.url === "/data.json") res.writeHead(200, { "content-type": "application/json" }).end(data);
-      else if (req.url?.startsWith("/wasm/") && /^[\w.-]+\.wasm$/.test(req.url.slice(6))) {
-        res.writeHead(200, { "content-type": "application/wasm" }).end(readFileSync(join(wasmDir, req.url.slice(6))));
-      } else res.writeHead(200, { "content-type": "text/html" }).end(page);
+    chromium = await servePageInChromium(page, (path) => {
+      if (path === "/ml.js") return { type: "text/javascript", body: code };
+      if (path === "/data.json") return { type: "application/json", body: data };
+      if (path.startsWith("/wasm/") && /^[\w.-]+\.wasm$/.test(path.slice(6))) return { type: "application/wasm", body: readFileSync(join(wasmDir, path.slice(6))) };
+      return undefined;
     });
-    server.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.close();
+    await chromium?.close();
   });
 
   it("forecasts and predicts in the page with the numbers Node computes", async () => {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
-    const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+    const result = await pageResult<{
       error?: string;
       hasProcess: boolean;
       forecast: unknown;
       backend: string;
       prediction: AllocationPrediction;
-    };
+    }>(chromium.browser, chromium.url, 30_000);
     expect(result.error).toBeUndefined();
     expect(result.hasProcess).toBe(false);
     expect(result.forecast).toEqual(JSON.parse(JSON.stringify(expectedForecast)));
