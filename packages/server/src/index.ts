@@ -1,7 +1,7 @@
 export { createApiRouter, createApp, createServerEpca, jobHandlersOf, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
 export { moduleJobHandlers, startModuleWorker } from "./worker.js";
 export { checkCron, createSchedule, nextDueTime, startScheduler, type ScheduleRequest, type Scheduler } from "./scheduler.js";
-export { registerJobMetrics, type JobMetrics } from "./http/metrics.js";
+export { domainMetrics, registerJobMetrics, type DomainMetrics, type JobMetrics } from "./http/metrics.js";
 export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config/config.js";
 export { createScryptPasswordHasher, type ScryptParameters } from "./auth/scrypt-password-hasher.js";
 export {

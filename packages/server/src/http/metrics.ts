@@ -35,6 +35,8 @@ export function createHttpMetrics(): HttpMetrics {
     registers: [registry],
   });
 
+  domainMetrics(registry);
+
   const middleware: RequestHandler = (req, res, next) => {
     const start = process.hrtime.bigint();
     active.inc();
@@ -113,4 +115,32 @@ export function registerJobMetrics(registry: Registry, queue: () => JobQueue | n
       if (event.kind === "finished") duration.observe({ type: event.job.type, outcome: event.status }, event.durationMs / 1000);
     },
   };
+}
+
+/** The counters of the domain's bulk work, shared by every module of one registry. */
+export interface DomainMetrics {
+  /** `epca_import_rows_total{resource, outcome}`: rows an import saved (`imported`) or refused (`rejected`). */
+  readonly importRows: Counter<"resource" | "outcome">;
+  /** `epca_predictions_total{kind}`: predictions served (forecasts, recommendations, …). */
+  readonly predictions: Counter<"kind">;
+}
+
+/**
+ * The domain counters of a registry, created on first call and the same afterwards: the imports
+ * and predictions modules count here, the dashboard (deploy/grafana) plots them.
+ */
+export function domainMetrics(registry: Registry): DomainMetrics {
+  const existing = (name: string) => registry.getSingleMetric(name) as Counter<never> | undefined;
+  const importRows =
+    (existing("epca_import_rows_total") as Counter<"resource" | "outcome"> | undefined) ??
+    new Counter({
+      name: "epca_import_rows_total",
+      help: "Rows of bulk imports by resource and outcome (imported, rejected)",
+      labelNames: ["resource", "outcome"] as const,
+      registers: [registry],
+    });
+  const predictions =
+    (existing("epca_predictions_total") as Counter<"kind"> | undefined) ??
+    new Counter({ name: "epca_predictions_total", help: "Predictions served, by kind", labelNames: ["kind"] as const, registers: [registry] });
+  return { importRows, predictions };
 }
