@@ -14,6 +14,18 @@ export interface PostgresStoreOptions<Parts extends Record<string, PostgresScope
   pool?: pg.Pool;
   /** Connections of the pool the store creates (default 10). */
   poolSize?: number;
+  /**
+   * A read replica (a streaming standby, `pg_basebackup -R`): read-only units of work
+   * (`transaction(t, work, { readOnly: true })`: analytics, series, reports) run there, and on the
+   * primary while it cannot be reached. Ignored when `readPool` is given.
+   */
+  readConnectionString?: string;
+  /** A replica pool the host created (and closes). */
+  readPool?: pg.Pool;
+  /** Connections of the replica pool the store creates (default: `poolSize`). */
+  readPoolSize?: number;
+  /** After the replica failed, how long read-only work stays on the primary before it is tried again (ms, default 5,000). */
+  replicaRetryAfterMs?: number;
   /** Apply pending migrations before resolving (default false). */
   migrate?: boolean;
   /** Where the migration files are (default: this package's `migrations/`). */
@@ -33,7 +45,8 @@ function poolFor(pgModule: PgModule, options: Pick<PostgresStoreOptions, "pool" 
   if (!options.connectionString) throw new ConfigurationError("connectionString", "createPostgresStore: give `connectionString` or `pool`");
   const size = options.poolSize ?? 10;
   if (!Number.isInteger(size) || size < 1) throw new ConfigurationError("poolSize", `createPostgresStore: must be a positive integer, got ${size}`);
-  const pool = new pgModule.Pool({ connectionString: options.connectionString, max: size });
+  // A connection attempt to a host that does not answer gives up after 5 s instead of hanging.
+  const pool = new pgModule.Pool({ connectionString: options.connectionString, max: size, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its connection (server restart, terminated backend) is dropped by
   // the pool; without a listener its error would crash the process.
   pool.on("error", () => undefined);
@@ -51,7 +64,16 @@ export async function createPostgresStore<Parts extends Record<string, PostgresS
 ): Promise<PostgresStore<PostgresScope<Parts>>> {
   const pgModule = await loadPg();
   const { pool, owns } = poolFor(pgModule, options);
-  const driver = createPgDriver(pool, pgModule.types, owns);
+  const replica =
+    options.readPool || options.readConnectionString
+      ? poolFor(pgModule, { pool: options.readPool, connectionString: options.readConnectionString, poolSize: options.readPoolSize ?? options.poolSize })
+      : undefined;
+  const driver = createPgDriver(
+    pool,
+    pgModule.types,
+    owns,
+    replica && { ...replica, ...(options.replicaRetryAfterMs !== undefined ? { retryAfterMs: options.replicaRetryAfterMs } : {}) },
+  );
   return createStoreOnDriver(driver, { ...options, capabilities: { sharedAcrossProcesses: true, durable: true } });
 }
 

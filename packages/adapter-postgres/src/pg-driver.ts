@@ -37,58 +37,110 @@ function clientExecutor(client: PoolClient, types: CustomTypesConfig): SqlExecut
   };
 }
 
-/** A driver over a node-postgres pool; every transaction checks out one client. */
+/** A read replica's pool, and how long a replica that failed is left alone. */
+export interface ReadPool {
+  readonly pool: Pool;
+  readonly owns: boolean;
+  /** After a failure, read-only work goes to the primary for this long before the replica is tried again (ms, default 5,000). */
+  readonly retryAfterMs?: number;
+}
+
+/** SQLSTATE classes and socket errors that mean the connection, not the statement, failed. */
+function isConnectionFailure(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== "object" || depth > 3) return false;
+  if (isConnectionFailure((error as { cause?: unknown }).cause, depth + 1)) return true;
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  if (/^(08|57P)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * A driver over a node-postgres pool; every transaction checks out one client. With `readPool`,
+ * read-only transactions run on the replica; when it cannot be reached, or its connection fails
+ * before the read-only work ends (safe to run again: it wrote nothing), they run on the primary,
+ * and the replica is retried after `retryAfterMs`.
+ */
 export function createPgDriver(
   pool: Pool,
   pgTypes: { getTypeParser: (oid: number, format?: "text" | "binary") => unknown },
   ownsPool: boolean,
+  readPool?: ReadPool,
 ): SqlDriver {
   const types = typesFor(pgTypes);
+  let replicaDownUntil = 0;
+  const onPool = async <T>(from: Pool, work: (sql: SqlExecutor) => Promise<T>, readOnly: boolean): Promise<T> => {
+    const client = await from.connect();
+    const guarded = guardExecutor(clientExecutor(client, types));
+    let broken: Error | undefined;
+    // A checked-out client whose connection dies (the server restarts, a backend is terminated)
+    // emits `error`; the pool listens only while it is idle, and an unheard error would end the
+    // process. The statement in progress rejects on its own; the client is then destroyed.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", onError);
+    try {
+      await client.query(readOnly ? "BEGIN READ ONLY" : "BEGIN");
+      let result: T;
+      try {
+        result = await work(guarded.sql);
+      } catch (error) {
+        guarded.end();
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+        throw error;
+      }
+      guarded.end();
+      let commit: { command?: string };
+      try {
+        commit = await client.query("COMMIT");
+      } catch (commitError) {
+        broken = commitError as Error;
+        throw commitError;
+      }
+      // PostgreSQL answers COMMIT of an aborted transaction (a statement failed and `work`
+      // caught the error) with ROLLBACK and no error: nothing was saved, so resolving would lose
+      // the writes silently.
+      if (commit.command === "ROLLBACK") throw new TransactionRolledBackError();
+      return result;
+    } finally {
+      guarded.end();
+      client.off("error", onError);
+      // A client whose transaction could not end cleanly is destroyed, never reused.
+      client.release(broken);
+    }
+  };
   return {
     kind: "pg",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      const guarded = guardExecutor(clientExecutor(client, types));
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        let result: T;
+    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
+      const readOnly = options?.readOnly === true;
+      if (readOnly && readPool && Date.now() >= replicaDownUntil) {
         try {
-          result = await work(guarded.sql);
+          return await onPool(readPool.pool, work, true);
         } catch (error) {
-          guarded.end();
-          try {
-            await client.query("ROLLBACK");
-          } catch (rollbackError) {
-            broken = rollbackError as Error;
-          }
-          throw error;
+          if (!isConnectionFailure(error)) throw error;
+          replicaDownUntil = Date.now() + (readPool.retryAfterMs ?? 5_000);
         }
-        guarded.end();
-        let commit: { command?: string };
-        try {
-          commit = await client.query("COMMIT");
-        } catch (commitError) {
-          broken = commitError as Error;
-          throw commitError;
-        }
-        // PostgreSQL answers COMMIT of an aborted transaction (a statement failed and `work`
-        // caught the error) with ROLLBACK and no error: nothing was saved, so resolving would lose
-        // the writes silently.
-        if (commit.command === "ROLLBACK") throw new TransactionRolledBackError();
-        return result;
-      } finally {
-        guarded.end();
-        // A client whose transaction could not end cleanly is destroyed, never reused.
-        client.release(broken);
       }
+      return onPool(pool, work, readOnly);
     },
     async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
       const result = await pool.query({ text, values: params ? [...params] : [], types });
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
+    ...(readPool
+      ? {
+          async pingReplica(): Promise<void> {
+            await readPool.pool.query("SELECT 1");
+          },
+        }
+      : {}),
     async close(): Promise<void> {
-      if (ownsPool) await pool.end();
+      await Promise.all([ownsPool ? pool.end() : undefined, readPool?.owns ? readPool.pool.end() : undefined]);
     },
   };
 }

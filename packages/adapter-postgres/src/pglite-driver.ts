@@ -31,12 +31,13 @@ function executor(target: Queryable): SqlExecutor {
 export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
   return {
     kind: "pglite",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
       let workResolved = false;
       try {
         return await db.transaction(async (tx) => {
           const guarded = guardExecutor(executor(tx));
           try {
+            if (options?.readOnly) await tx.query("SET TRANSACTION READ ONLY");
             const result = await work(guarded.sql);
             workResolved = true;
             return result;

@@ -26,11 +26,14 @@ export interface SqlDriver {
    * the error unchanged). When `work` resolves but a statement inside it failed (its error was
    * caught), PostgreSQL turns COMMIT into ROLLBACK: this then rejects with
    * `TransactionRolledBackError` rather than resolving with nothing saved. The executor refuses
-   * every call once `work` has settled.
+   * every call once `work` has settled. `readOnly`: `BEGIN READ ONLY` (writes fail), on the read
+   * replica when the driver has one that answers, else on the primary.
    */
-  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /** `SELECT 1` on the read replica, when the driver has one. */
+  readonly pingReplica?: () => Promise<void>;
   /** Releases the connections the driver opened itself. */
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import {
   type StoreCapabilities,
   type Tenant,
   type TenantScope,
+  type TransactionOptions,
 } from "@epca/core";
 import { applyMigrations, appliedMigrations, type MigrationResult } from "./migrations.js";
 import { analyticsStore } from "./repositories/analytics.js";
@@ -45,6 +46,8 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
    * security: for tooling and tests that need SQL the ports do not offer.
    */
   withTenantSql<T>(tenantId: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /** The current values of PostgreSQL settings by name (`pg_settings`), e.g. `{ fsync: "on" }`; unknown names are absent. */
+  serverSettings(names: readonly string[]): Promise<Record<string, string>>;
   /** The `jobs` table (migration 0006) as core's `JobStorage`: what the in-process queue keeps its jobs in. */
   readonly jobStorage: JobStorage;
   /** The `job_schedules` table (migration 0007) as core's `ScheduleStorage`. */
@@ -185,11 +188,12 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   const open = () => {
     if (closed) throw new StoreClosedError();
   };
-  const inTenant = <T>(tenantId: string, work: (sql: SqlExecutor, tenant: Tenant) => Promise<T>): Promise<T> => {
+  const inTenant = <T>(tenantId: string, work: (sql: SqlExecutor, tenant: Tenant) => Promise<T>, transactionOptions?: TransactionOptions): Promise<T> => {
     if (closed) return Promise.reject(new StoreClosedError());
     if (typeof tenantId !== "string" || tenantId.length === 0) return Promise.reject(new NotFoundError("tenant", String(tenantId)));
-    return driver.transaction(async (sql) => work(sql, await enterTenant(sql, tenantId)));
+    return driver.transaction(async (sql) => work(sql, await enterTenant(sql, tenantId)), transactionOptions?.readOnly ? { readOnly: true } : undefined);
   };
+  const pingReplica = driver.pingReplica;
   const store: PostgresStore<PostgresScope<Parts>> = {
     driver: driver.kind,
     capabilities: options.capabilities,
@@ -197,7 +201,18 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     counters: rateLimitCounters(driver, open),
     jobStorage: sqlJobStorage(driver, open),
     scheduleStorage: sqlScheduleStorage(driver, open),
-    transaction: (tenantId, work) => inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts))),
+    transaction: (tenantId, work, transactionOptions) =>
+      inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts)), transactionOptions),
+    ...(pingReplica
+      ? {
+          replica: {
+            async ping() {
+              open();
+              await pingReplica();
+            },
+          },
+        }
+      : {}),
     withTenantSql: (tenantId, work) => inTenant(tenantId, (sql) => work(sql)),
     async verifyRollups(verifyOptions) {
       open();
@@ -235,6 +250,11 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     async ping() {
       open();
       await driver.query("SELECT 1");
+    },
+    async serverSettings(names) {
+      open();
+      const result = await driver.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[])", [[...names]]);
+      return Object.fromEntries(result.rows.map((r) => [r.name, r.setting]));
     },
     async close() {
       if (closed) return;

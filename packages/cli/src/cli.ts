@@ -12,6 +12,7 @@ import {
   createScryptPasswordHasher,
   DEMO_USERS,
   describeRateLimits,
+  drainableServer,
   DEV_ADMIN_PASSWORD,
   ensureFirstAdmin,
   loadConfig,
@@ -102,6 +103,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = app.listen(config.PORT, config.HOST);
+  const drainable = drainableServer(server);
   try {
     await listen(server, config);
   } catch (error) {
@@ -114,16 +116,25 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, "shutting down");
     const graceMs = config.JOB_GRACE_SECONDS * 1000;
-    const force = setTimeout(() => process.exit(1), graceMs + 5_000);
+    const drainMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+    logger.info({ signal, in_flight: drainable.inFlight(), grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, "shutting down: draining in-flight requests");
+    const force = setTimeout(() => process.exit(1), Math.max(graceMs, drainMs) + 5_000);
     force.unref();
-    // Running jobs get the grace period to finish, or are handed back to the queue.
+    // Running jobs get the grace period to finish, or are handed back to the queue; in-flight
+    // requests get SHUTDOWN_GRACE_SECONDS, new ones are refused meanwhile.
     const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
-    server.close(() => {
-      void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
-    });
-    server.closeIdleConnections?.();
+    void drainable
+      .drain({ graceMs: drainMs })
+      .then((result) => {
+        if (result.abandoned > 0) logger.warn(result, "shutdown grace ran out: closed the connections of requests still running");
+        else logger.info(result, "drained: every in-flight request was answered");
+        return stopped;
+      })
+      // A request abandoned by the grace may still hold a connection: closing the pool waits for
+      // it, so the wait is bounded.
+      .then(() => Promise.race([opened.store.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]))
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

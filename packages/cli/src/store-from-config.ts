@@ -1,7 +1,7 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
-import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
-import type { ServerConfig } from "@epca/server";
+import { createPGliteStore, createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
+import { DURABILITY_SETTINGS, durabilityWarnings, waitForDatabase, type ServerConfig } from "@epca/server";
 
 /** A store and what opening it did. */
 export interface OpenedStore {
@@ -28,8 +28,9 @@ const onEvent = (event: JobEvent) => jobEvents.listener?.(event);
  * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory.
  */
 export async function storeFromConfig(
-  config: Pick<ServerConfig, "storeKind" | "DATABASE_URL" | "EPCA_DATA_DIR" | "DB_POOL_SIZE"> & Partial<Pick<ServerConfig, "JOB_LEASE_SECONDS">>,
-  options: { migrate?: boolean } = {},
+  config: Pick<ServerConfig, "storeKind" | "DATABASE_URL" | "EPCA_DATA_DIR" | "DB_POOL_SIZE"> &
+    Partial<Pick<ServerConfig, "JOB_LEASE_SECONDS" | "DB_CONNECT_TIMEOUT_SECONDS" | "DATABASE_READ_URL">>,
+  options: { migrate?: boolean; onProgress?: (message: string) => void } = {},
 ): Promise<OpenedStore> {
   const migrate = options.migrate ?? true;
   const leaseMs = (config.JOB_LEASE_SECONDS ?? 30) * 1000;
@@ -43,11 +44,16 @@ export async function storeFromConfig(
         schedules: createMemoryScheduleStorage(),
       };
     case "postgres": {
-      const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE });
+      const store = await createPostgresStore({
+        connectionString: config.DATABASE_URL!,
+        poolSize: config.DB_POOL_SIZE,
+        ...(config.DATABASE_READ_URL ? { readConnectionString: config.DATABASE_READ_URL } : {}),
+      });
+      await waitForPostgres(store, config, options.onProgress ?? stderrProgress);
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,
-        description: `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`,
+        description: `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}${config.DATABASE_READ_URL ? ` (analytics reads: replica at ${redactUrl(config.DATABASE_READ_URL)})` : ""}`,
         migrationsApplied: result.applied,
         jobs: createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true, onEvent, leaseMs }),
         schedules: store.scheduleStorage,
@@ -64,6 +70,33 @@ export async function storeFromConfig(
         schedules: store.scheduleStorage,
       };
     }
+  }
+}
+
+const stderrProgress = (message: string) => process.stderr.write(`epca: ${message}\n`);
+
+/**
+ * Waits up to `DB_CONNECT_TIMEOUT_SECONDS` for PostgreSQL (a database container starting beside
+ * the server), one line per failed attempt; then warns about each durability setting that is off.
+ */
+async function waitForPostgres(
+  store: Pick<PostgresStore, "ping" | "serverSettings" | "close">,
+  config: Pick<ServerConfig, "DATABASE_URL"> & Partial<Pick<ServerConfig, "DB_CONNECT_TIMEOUT_SECONDS">>,
+  progress: (message: string) => void,
+): Promise<void> {
+  const where = redactUrl(config.DATABASE_URL!);
+  try {
+    await waitForDatabase(() => store.ping(), {
+      timeoutSeconds: config.DB_CONNECT_TIMEOUT_SECONDS ?? 30,
+      onRetry: (attempt, error, remaining) =>
+        progress(`waiting for PostgreSQL at ${where} (attempt ${attempt}: ${(error as Error).message || String(error)}); retrying for ${remaining} s more`),
+    });
+  } catch (error) {
+    await store.close();
+    throw new Error(`PostgreSQL at ${where} did not answer within DB_CONNECT_TIMEOUT_SECONDS (${config.DB_CONNECT_TIMEOUT_SECONDS ?? 30} s): ${(error as Error).message}`, { cause: error });
+  }
+  for (const warning of durabilityWarnings(await store.serverSettings(DURABILITY_SETTINGS))) {
+    progress(`warning: durability is off on ${where}: ${warning}`);
   }
 }
 

@@ -314,6 +314,8 @@ export {
   type TimesheetInsert,
   type TimesheetRepository,
   type UnitOfWork,
+  type TransactionOptions,
+  type ReadReplica,
   type UserFilter,
   type UserRepository,
 } from "./ports/index.js";

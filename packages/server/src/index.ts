@@ -1,5 +1,6 @@
 export { createApiRouter, createApp, createServerEpca, jobHandlersOf, type ApiRouter, type CreateAppOptions, type EpcaApp } from "./app.js";
 export { moduleJobHandlers, startModuleWorker } from "./worker.js";
+export { drainableServer, durabilityWarnings, DURABILITY_SETTINGS, waitForDatabase, type DrainableServer, type DrainResult } from "./lifecycle.js";
 export { checkCron, createSchedule, nextDueTime, startScheduler, type ScheduleRequest, type Scheduler } from "./scheduler.js";
 export { domainMetrics, registerJobMetrics, type DomainMetrics, type JobMetrics } from "./http/metrics.js";
 export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config/config.js";

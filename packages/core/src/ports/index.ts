@@ -38,7 +38,7 @@ export type {
   TimesheetRepository,
 } from "./repositories.js";
 export type { SessionClaims, SessionTokenService, SignedSession } from "./session-tokens.js";
-export type { EpcaStore, StoreCapabilities, TenantScope, UnitOfWork } from "./store.js";
+export type { EpcaStore, ReadReplica, StoreCapabilities, TenantScope, TransactionOptions, UnitOfWork } from "./store.js";
 export type { TenantRepository } from "./tenants.js";
 export type {
   RefreshTokenConsumption,

@@ -35,6 +35,22 @@ export interface TenantScope {
   readonly audit: AuditLog;
 }
 
+/** Hints on how a unit of work uses its transaction; a store may act on them. */
+export interface TransactionOptions {
+  /**
+   * The work only reads and may see data a moment old (analytics, series, reports): a store MAY
+   * run it on a read replica, and SHOULD refuse writes in it (`BEGIN READ ONLY`). Never for a
+   * read that must see the caller's own write of a moment ago.
+   */
+  readonly readOnly?: boolean;
+}
+
+/** A read replica the store sends read-only units of work to (see `TransactionOptions.readOnly`). */
+export interface ReadReplica {
+  /** Resolves when the replica answers; rejects otherwise (read-only work then runs on the primary). */
+  ping(): Promise<void>;
+}
+
 /** Transactions: the only way to reach tenant data. `S` is the scope: core's ports plus any parts. */
 export interface UnitOfWork<S extends TenantScope = TenantScope> {
   /**
@@ -43,7 +59,7 @@ export interface UnitOfWork<S extends TenantScope = TenantScope> {
    * be used after `work` settles (`ScopeExpiredError`). MUST reject with `NotFoundError("tenant", id)`
    * for an unknown tenant, and with `StoreClosedError` once the store is closed.
    */
-  transaction<T>(tenantId: TenantId, work: (scope: S) => Promise<T>): Promise<T>;
+  transaction<T>(tenantId: TenantId, work: (scope: S) => Promise<T>, options?: TransactionOptions): Promise<T>;
 }
 
 /** What a store can do beyond the ports every store has; callers branch on these, never on probing methods. */
@@ -64,6 +80,8 @@ export interface EpcaStore<S extends TenantScope = TenantScope> extends UnitOfWo
   /** Platform-level fixed-window counters (rate limits). */
   readonly counters: CounterStore;
   readonly capabilities: StoreCapabilities;
+  /** Present when read-only units of work go to a read replica (health checks report it). */
+  readonly replica?: ReadReplica;
   /** Resolves when the storage answers; rejects with its error otherwise (health checks). */
   ping(): Promise<void>;
   /** Releases connections and files; the store MUST NOT be used afterwards (`StoreClosedError`). */

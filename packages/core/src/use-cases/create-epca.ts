@@ -76,11 +76,11 @@ function useCases(ctx: UseCaseContext): Epca {
       }
       return extensions.get(key) as U;
     },
-    actingAs(credentials, work) {
+    actingAs(credentials, work, options) {
       return ctx.run(credentials.tenantId, async (scope: TenantScope) => {
         const actor = await resolveActor(scope, credentials);
         return work(actor, useCases({ ...ctx, run: joinedRunner(scope) }));
-      }).catch((error: unknown) => {
+      }, options).catch((error: unknown) => {
         // A token of a tenant that no longer exists: refused, not "not found".
         if (error instanceof NotFoundError && error.resource === "tenant") throw new ForbiddenError("Tenant not available");
         throw error;

@@ -32,7 +32,7 @@ import type {
   UserFilter,
 } from "../ports/index.js";
 import type { SessionTokenService } from "../ports/session-tokens.js";
-import type { EpcaStore, TenantScope } from "../ports/store.js";
+import type { EpcaStore, TenantScope, TransactionOptions } from "../ports/store.js";
 import type { Credentials } from "./actors.js";
 import type { JobFilter, JobQueue, JobRequest } from "../ports/jobs.js";
 import type { Job } from "../schemas/job.js";
@@ -214,6 +214,11 @@ export interface StoreHealth {
   readonly latency_ms: number | null;
   /** Why it failed. */
   readonly error?: unknown;
+  /**
+   * The read replica, when the store has one: `degraded` while it does not answer (read-only
+   * work then runs on the primary, so the store stays healthy).
+   */
+  readonly replica?: { readonly status: "healthy" | "degraded"; readonly latency_ms: number | null; readonly error?: unknown };
 }
 
 /** Background jobs of the actor's tenant. */
@@ -263,8 +268,10 @@ export interface Epca {
    * the one `tenantHint` names), the user (active) and their roles are read in the transaction
    * that every use case called through the `epca` handed to `work` then joins.
    * `UnauthenticatedError` for an inactive or unknown user; `ForbiddenError` for a tenant mismatch.
+   * `options.readOnly`: the work only reads (analytics, series, reports), so the store may run the
+   * unit of work on a read replica and refuses writes in it.
    */
-  actingAs<T>(credentials: Credentials, work: (actor: Actor, epca: Epca) => Promise<T>): Promise<T>;
+  actingAs<T>(credentials: Credentials, work: (actor: Actor, epca: Epca) => Promise<T>, options?: TransactionOptions): Promise<T>;
   readonly sessions: SessionUseCases;
   readonly jobs: JobUseCases;
   readonly tenants: TenantUseCases;

@@ -3,7 +3,7 @@ import type { Clock } from "../ports/clock.js";
 import type { PasswordHasher } from "../ports/password-hasher.js";
 import type { JobQueue } from "../ports/jobs.js";
 import type { SessionTokenService } from "../ports/session-tokens.js";
-import type { EpcaStore, TenantScope } from "../ports/store.js";
+import type { EpcaStore, TenantScope, TransactionOptions } from "../ports/store.js";
 import type { TenantId } from "../schemas/common.js";
 import { ForbiddenError } from "../errors.js";
 
@@ -11,7 +11,7 @@ import { ForbiddenError } from "../errors.js";
  * Runs work in a unit of work of one tenant: a transaction of its own, or (inside
  * `epca.actingAs`) the one the caller already holds.
  */
-export type UnitRunner = <T>(tenantId: TenantId, work: (scope: TenantScope) => Promise<T>) => Promise<T>;
+export type UnitRunner = <T>(tenantId: TenantId, work: (scope: TenantScope) => Promise<T>, options?: TransactionOptions) => Promise<T>;
 
 /** What every use case runs on, with the defaults filled in. */
 export interface UseCaseContext {
@@ -34,7 +34,7 @@ export interface UseCaseContext {
 
 /** The context's store transactions: one new unit of work per use case call. */
 export function transactionRunner(store: EpcaStore): UnitRunner {
-  return (tenantId, work) => store.transaction(tenantId, work);
+  return (tenantId, work, options) => (options ? store.transaction(tenantId, work, options) : store.transaction(tenantId, work));
 }
 
 /**

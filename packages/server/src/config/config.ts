@@ -151,6 +151,19 @@ export const configSchema = z.object({
   DATABASE_URL: databaseUrl,
   EPCA_DATA_DIR: z.string().min(1).default("./.epca-data"),
   DB_POOL_SIZE: int(10, 1, 1000),
+  /**
+   * A read replica (a streaming standby) for analytics, series and report reads; writes and every
+   * other read stay on `DATABASE_URL`, and reads fall back to it while the replica is down.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: "expected a postgres:// URL of a read replica" }),
+  /** How long start-up waits for PostgreSQL to accept connections, retrying every second (0: try once). */
+  DB_CONNECT_TIMEOUT_SECONDS: int(30, 0, 3600),
+  /** How long SIGTERM lets in-flight requests finish before their connections are closed (seconds). */
+  SHUTDOWN_GRACE_SECONDS: int(10, 0, 3600),
   SECRET_KEY: z.string().optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: int(60, 1, 60 * 24 * 30),
   REFRESH_TOKEN_EXPIRE_DAYS: int(7, 1, 365),
@@ -253,6 +266,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const storeKind: ServerConfig["storeKind"] =
     parsed.DATABASE_URL === undefined ? "pglite" : parsed.DATABASE_URL === "memory:" ? "memory" : "postgres";
+
+  if (parsed.DATABASE_READ_URL !== undefined && storeKind !== "postgres") {
+    warnings.push("DATABASE_READ_URL is ignored: a read replica needs DATABASE_URL=postgres://…");
+  }
 
   let adminEmail = parsed.FIRST_ADMIN_EMAIL;
   let adminPassword = parsed.FIRST_ADMIN_PASSWORD;

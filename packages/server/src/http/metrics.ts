@@ -60,10 +60,10 @@ export function createHttpMetrics(): HttpMetrics {
     registry,
     middleware,
     instrumentStore(store) {
-      const transaction: EpcaStore["transaction"] = async (tenantId, work) => {
+      const transaction: EpcaStore["transaction"] = async (tenantId, work, options) => {
         database.inc();
         try {
-          return await store.transaction(tenantId, work);
+          return await (options ? store.transaction(tenantId, work, options) : store.transaction(tenantId, work));
         } finally {
           database.dec();
         }

@@ -49,6 +49,12 @@ export interface RouteDefinition<
     /** Also accept `application/x-www-form-urlencoded` bodies (OAuth2 password flow). */
     readonly form?: boolean;
   };
+  /**
+   * The route only reads, and a moment-old answer is right for it (analytics, series, reports):
+   * its unit of work runs `READ ONLY`, on the read replica when the store has one
+   * (`DATABASE_READ_URL`). Never for a read that must see the caller's own recent write.
+   */
+  readonly readOnly?: boolean;
   /** Middleware run first (e.g. a stricter rate limit). */
   readonly before?: readonly RequestHandler[];
   /** Middleware run once the body is read, before it is validated (e.g. a per-account limit). */
@@ -284,7 +290,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
               if (definition.permission && !permitted(actor, definition.permission)) throw new ForbiddenError("Insufficient privileges");
               if (deferred !== undefined) throw deferred;
               return answer(req, res, epca, actor, claims.sessionId);
-            });
+            }, definition.readOnly ? { readOnly: true } : undefined);
           }
           if (reply === undefined || res.headersSent) return;
           res.status(reply.status ?? 200);

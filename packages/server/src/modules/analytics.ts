@@ -15,6 +15,8 @@ import { ok } from "../http/replies.js";
 import { analyticsSchemas } from "./schemas.js";
 
 const tags = ["analytics"];
+/** Every analytics route only reads: its unit of work may run on the read replica (`DATABASE_READ_URL`). */
+const readOnly = true;
 /** `limit` of the rankings: a query string, coerced to a number and held to core's bounds. */
 const rankingLimit = z.preprocess(integerFromString, rankingLimitSchema);
 
@@ -50,6 +52,7 @@ function seriesRoutes(api: RouteTable): void {
           "Points `{month, hours, labour_cost, salary_cost, direct_cost, revenue, cost, profit, roi, productivity_index}` that add up to `total`; without `from` the 12 months ending with the month of `to` (default today)." +
           (s.kind === "employee" ? PAY_NOTE.replace("(cost, profit, roi, hourly_cost, labour_cost)", "(labour_cost, salary_cost, cost, profit, roi)") : ""),
         tags,
+        readOnly,
         permission: { action: "read", resource: s.resource },
         request: s.param ? { params: idParams(s.param), query: seriesQuery } : { query: seriesQuery },
         responses: { 200: { description: "The series", schema: AnalyticsSeries } },
@@ -71,6 +74,7 @@ function routes(api: RouteTable): void {
       path: "/analytics/company",
       summary: "Company-wide analytics",
       tags,
+      readOnly,
       description: "With `department_metrics`, `monthly_revenue` (12 months) and `revenue_trend` / `roi_trend` against the previous period of the same length." + PERIOD_NOTE,
       permission: { action: "read", resource: "company_analytics" },
       request: { query: periodQuery },
@@ -85,6 +89,7 @@ function routes(api: RouteTable): void {
       path: "/analytics/departments/{dept_id}",
       summary: "Department analytics",
       tags,
+      readOnly,
       permission: { action: "read", resource: "analytics" },
       description: PERIOD_NOTE.trim(),
       request: { params: idParams("dept_id"), query: periodQuery },
@@ -99,6 +104,7 @@ function routes(api: RouteTable): void {
       path: "/analytics/employees/{emp_id}",
       summary: "Employee analytics",
       tags,
+      readOnly,
       permission: { action: "read", resource: "analytics" },
       description: (PERIOD_NOTE + PAY_NOTE).trim(),
       request: { params: idParams("emp_id"), query: periodQuery },
@@ -113,6 +119,7 @@ function routes(api: RouteTable): void {
       path: "/analytics/projects/{proj_id}",
       summary: "Project analytics",
       tags,
+      readOnly,
       permission: { action: "read", resource: "analytics" },
       description: PERIOD_NOTE.trim(),
       request: { params: idParams("proj_id"), query: periodQuery },
@@ -132,6 +139,7 @@ function routes(api: RouteTable): void {
         PAY_NOTE +
         " In a ranking by `roi` the employees whose pay the caller may not see are left out.",
       tags,
+      readOnly,
       permission: { action: "read", resource: "company_analytics" },
       request: {
         query: z.object({
@@ -152,6 +160,7 @@ function routes(api: RouteTable): void {
       summary: "Top performing projects",
       description: PERIOD_NOTE.trim(),
       tags,
+      readOnly,
       permission: { action: "read", resource: "company_analytics" },
       request: {
         query: z.object({

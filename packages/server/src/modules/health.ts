@@ -10,7 +10,8 @@ function routes(api: RouteTable): void {
       method: "get",
       path: "/health",
       summary: "System health check",
-      description: "503 and `unhealthy` when the database does not answer.",
+      description:
+        "503 and `unhealthy` when the database does not answer. With a read replica (`DATABASE_READ_URL`), `checks.database_replica` is `degraded` while it does not answer; the primary then serves its reads and the status stays 200.",
       tags: ["system"],
       auth: "none",
       responses: {
@@ -20,10 +21,16 @@ function routes(api: RouteTable): void {
     },
     async ({ epca }) => {
       let database: { status: "healthy" | "unhealthy" | "skipped"; latency_ms: number | null } = { status: "skipped", latency_ms: null };
+      let replica: { status: "healthy" | "degraded"; latency_ms: number | null } | undefined;
       if (api.config.HEALTH_CHECK_INCLUDE_DB) {
-        const { error, ...check } = await epca.health.store({ timeoutMs: 5_000 });
+        const { error, replica: replicaCheck, ...check } = await epca.health.store({ timeoutMs: 5_000 });
         if (error !== undefined) api.logger.warn({ err: error }, "health check: database ping failed");
         database = check;
+        if (replicaCheck) {
+          const { error: replicaError, ...rest } = replicaCheck;
+          if (replicaError !== undefined) api.logger.warn({ err: replicaError }, "health check: read replica ping failed (reads go to the primary)");
+          replica = rest;
+        }
       }
       const healthy = database.status !== "unhealthy";
       return {
@@ -33,7 +40,7 @@ function routes(api: RouteTable): void {
           status: healthy ? "healthy" : "unhealthy",
           version: SERVER_VERSION,
           uptime_seconds: Math.round((Date.now() - api.startedAt) / 1000),
-          checks: { database },
+          checks: replica ? { database, database_replica: replica } : { database },
         },
       };
     },

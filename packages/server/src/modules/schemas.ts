@@ -104,6 +104,10 @@ export const healthSchema = z
     uptime_seconds: z.number(),
     checks: z.object({
       database: z.object({ status: z.enum(["healthy", "unhealthy", "skipped"]), latency_ms: z.number().nullable() }),
+      database_replica: z
+        .object({ status: z.enum(["healthy", "degraded"]), latency_ms: z.number().nullable() })
+        .optional()
+        .describe("The read replica (`DATABASE_READ_URL`), when configured: `degraded` while it does not answer and the primary serves its reads."),
     }),
   })
   .openapi("Health");
