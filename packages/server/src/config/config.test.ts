@@ -24,6 +24,16 @@ describe("loadConfig", () => {
     expect(warnings.join(" ")).toContain("SECRET_KEY");
   });
 
+  it("reads the operations settings: a replica URL, the start-up wait and the shutdown grace", () => {
+    const defaults = loadConfig({ DATABASE_URL: "postgres://u:p@primary/db" }).config;
+    expect([defaults.DATABASE_READ_URL, defaults.DB_CONNECT_TIMEOUT_SECONDS, defaults.SHUTDOWN_GRACE_SECONDS]).toEqual([undefined, 30, 10]);
+    const set = loadConfig({ DATABASE_URL: "postgres://u:p@primary/db", DATABASE_READ_URL: " postgres://u:p@standby/db ", DB_CONNECT_TIMEOUT_SECONDS: "0", SHUTDOWN_GRACE_SECONDS: "25" });
+    expect([set.config.DATABASE_READ_URL, set.config.DB_CONNECT_TIMEOUT_SECONDS, set.config.SHUTDOWN_GRACE_SECONDS]).toEqual(["postgres://u:p@standby/db", 0, 25]);
+    expect(set.warnings.filter((w) => w.includes("DATABASE_READ_URL"))).toEqual([]);
+    expect(() => loadConfig({ DATABASE_READ_URL: "mysql://x" })).toThrow(new ConfigError("DATABASE_READ_URL", "expected a postgres:// URL of a read replica"));
+    expect(loadConfig({ DATABASE_READ_URL: "postgres://u:p@standby/db" }).warnings).toContain("DATABASE_READ_URL is ignored: a read replica needs DATABASE_URL=postgres://…");
+  });
+
   it("selects the store from DATABASE_URL; demo seeding defaults off on PostgreSQL", () => {
     expect(loadConfig({ DATABASE_URL: "memory:" }).config.storeKind).toBe("memory");
     const pg = loadConfig({ DATABASE_URL: "postgres://u:p@localhost/db" }).config;
