@@ -118,14 +118,16 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     closing = true;
     const graceMs = config.JOB_GRACE_SECONDS * 1000;
     const drainMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
-    logger.info({ signal, in_flight: drainable.inFlight(), grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, "shutting down: draining in-flight requests");
+    const inFlight = drainable.inFlight();
     const force = setTimeout(() => process.exit(1), Math.max(graceMs, drainMs) + 5_000);
     force.unref();
     // Running jobs get the grace period to finish, or are handed back to the queue; in-flight
-    // requests get SHUTDOWN_GRACE_SECONDS, new ones are refused meanwhile.
+    // requests get SHUTDOWN_GRACE_SECONDS, new ones are refused meanwhile (the listening socket
+    // is closed before the line below is logged).
     const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
-    void drainable
-      .drain({ graceMs: drainMs })
+    const draining = drainable.drain({ graceMs: drainMs });
+    logger.info({ signal, in_flight: inFlight, grace_seconds: config.SHUTDOWN_GRACE_SECONDS }, "shutting down: draining in-flight requests");
+    void draining
       .then((result) => {
         if (result.abandoned > 0) logger.warn(result, "shutdown grace ran out: closed the connections of requests still running");
         else logger.info(result, "drained: every in-flight request was answered");
