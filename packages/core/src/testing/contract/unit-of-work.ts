@@ -17,6 +17,16 @@ export function unitOfWorkContract(ctx: ContractContext): void {
       }
     });
 
+    it("a read-only unit of work (`{ readOnly: true }`, a hint) reads what was committed, in its tenant only", async () => {
+      const tenant = await newTenant();
+      const other = await newTenant();
+      const created = await run(tenant, (s) => department(s, "Read only"));
+      await run(other, (s) => department(s, "Elsewhere"));
+      const read = await ctx.store.transaction(tenant, async (s) => ({ one: await s.departments.findById(created.id), tenantId: s.tenantId }), { readOnly: true });
+      checkEqual(read, { one: created, tenantId: tenant }, "the read-only unit of work sees the committed department of its tenant");
+      await checkRejects(ctx.store.transaction(`missing-${uniqueTenantId()}`, async () => 1, { readOnly: true }), NotFoundError, "an unknown tenant, read-only or not");
+    });
+
     it("rolls back every write of a failed unit of work and rethrows the same error", async () => {
       const tenant = await newTenant();
       const kept = await run(tenant, (s) => department(s, "Kept", 1));
