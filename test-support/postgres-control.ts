@@ -132,7 +132,12 @@ export async function startStandby(primary: ControlledCluster, options: { applic
   const bin = findPostgresBin()!;
   const dataDir = ownedTempDir("epca-pgs-");
   const name = options.applicationName ?? "epca_standby";
-  runner(bin)("pg_basebackup", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--no-sync", "-d", `application_name=${name}`]);
+  try {
+    runner(bin)("pg_basebackup", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--no-sync", "-d", `application_name=${name}`]);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const cluster = controlled(bin, dataDir, await freePort(), ["-c fsync=off", "-c hot_standby=on"]);
   cluster.start();
   return cluster;
