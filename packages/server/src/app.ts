@@ -67,6 +67,8 @@ export function createServerEpca(
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
     selfRegistration: config.REGISTRATION_ENABLED,
     refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
+    // The first admin is also the platform administrator (API contract section 11).
+    platformAdmins: config.FIRST_ADMIN_EMAIL ? [config.FIRST_ADMIN_EMAIL] : [],
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
