@@ -359,6 +359,7 @@ export { createEpca } from "./use-cases/create-epca.js";
 export { createUsageMeter, type UsageMeter } from "./use-cases/usage-meter.js";
 export { chargeStorage, chargeTrainingTime, enforcePlanLimit, enforceProjectLimit, enforceUserLimit } from "./use-cases/plan-limits.js";
 export { erasedName } from "./use-cases/personal-data.js";
+export { recordChange } from "./use-cases/audit-trail.js";
 export { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from "./use-cases/sessions.js";
 export type { Credentials } from "./use-cases/actors.js";
 export type {

@@ -7,6 +7,7 @@
  * an audit entry with who, what, before/after, IP, user agent and request id; an employee's data
  * is exported and erased with company analytics unchanged.
  */
+import { request as httpRequest } from "node:http";
 import { createPGliteStore } from "@epca/adapter-postgres";
 import { BYTES_PER_GB, systemActor } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +22,24 @@ const pgliteFactory: StoreFactory = async () => {
   const store = await createPGliteStore({ migrate: true });
   return { store, close: () => store.close() };
 };
+
+/** A JSON POST with a Host header of our choosing (fetch does not let one set Host). */
+function postWithHost(base: string, host: string, path: string, body: unknown): Promise<{ status: number; body: any }> {
+  const url = new URL(base + path);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { host, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
 
 const FACTORIES: Array<[string, StoreFactory, boolean]> = [
   ["memory", memoryStoreFactory, true],
@@ -71,6 +90,11 @@ describe.each(FACTORIES)("tenancy on %s", (_name, factory, available) => {
     expect(bySubdomain.status).toBe(200);
     acmeToken = bySubdomain.body.access_token;
     expect((await login(ACME_ADMIN, ACME_PASSWORD, acme.id)).status).toBe(200);
+    // …and by the host name's first label, with no X-Tenant-ID; that token reaches the new routes.
+    const byHost = await postWithHost(t.base, "acme.hr.example.com", "/api/v1/auth/login", { username: ACME_ADMIN, password: ACME_PASSWORD });
+    expect(byHost.status).toBe(200);
+    expect((await call("GET", "/roles/", byHost.body.access_token)).status).toBe(200);
+    expect((await call("GET", "/roles/", byHost.body.access_token, undefined, { "x-tenant-id": "default" })).status).toBe(403);
     expect((await call("GET", "/auth/me", acmeToken)).body).toMatchObject({ email: ACME_ADMIN, role: "admin" });
     // Acme's admin is no platform admin.
     expect((await call("GET", "/tenants/", acmeToken)).status).toBe(403);
