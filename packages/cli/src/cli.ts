@@ -121,7 +121,10 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     // Running jobs get the grace period to finish, or are handed back to the queue.
     const stopped = Promise.all([scheduler?.stop(), worker?.stop({ graceMs })]);
     server.close(() => {
-      void stopped.then(() => opened.store.close()).finally(() => process.exit(0));
+      void stopped
+        .then(() => app.api.flushUsage())
+        .then(() => opened.store.close())
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections?.();
   };
