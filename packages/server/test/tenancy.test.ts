@@ -272,6 +272,7 @@ describe.each(FACTORIES)("tenancy on %s", (_name, factory, available) => {
     const user = await call("POST", "/auth/register", acmeToken, { email: "eva.user@acme.example", password: PASSWORD, full_name: "Eva", role: "read_only" });
     expect(user.status).toBe(201);
     expect((await call("PUT", `/users/${user.body.id}`, acmeToken, { employee_id: emp.body.id })).status).toBe(200);
+    expect((await login("eva.user@acme.example", PASSWORD, "acme")).status).toBe(200); // an entry made by her account
 
     const exported = await call("GET", `/employees/${emp.body.id}/export`, acmeToken);
     expect(exported.status).toBe(200);
@@ -280,7 +281,7 @@ describe.each(FACTORIES)("tenancy on %s", (_name, factory, available) => {
     expect(exported.body.allocations.map((x: { id: number }) => x.id)).toEqual([alloc.body.id]);
     expect(exported.body.users).toEqual([expect.objectContaining({ id: user.body.id, email: "eva.user@acme.example", role_ids: [] })]);
     expect(exported.body.users[0]).not.toHaveProperty("password_hash");
-    expect(exported.body.audit_entries.map((e: { resource_type: string; action: string }) => `${e.resource_type}:${e.action}`)).toEqual(["employee:create", "timesheet:create", "allocation:create", "user:create", "user:update"]);
+    expect(exported.body.audit_entries.map((e: { resource_type: string; action: string }) => `${e.resource_type}:${e.action}`)).toEqual(["employee:create", "timesheet:create", "allocation:create", "user:create", "user:update", "session:login"]);
 
     const analyticsBefore = (await call("GET", "/analytics/company", acmeToken)).body;
     const departmentBefore = (await call("GET", `/analytics/departments/${dept.body.id}`, acmeToken)).body;

@@ -45,12 +45,15 @@ export function personalDataUseCases(ctx: UseCaseContext): PersonalDataUseCases 
         const users = await linkedUsers(scope, id);
         const about = async (resource_type: string, ids: readonly number[]) =>
           (await Promise.all(ids.map((rid) => all((page) => scope.audit.list({ resource_type, resource_id: String(rid) }, page))))).flat();
-        const audit_entries: AuditEntry[] = [
+        const byTheirAccounts = (await Promise.all(users.map((u) => all((page) => scope.audit.list({ user_id: u.id }, page))))).flat();
+        const entries = [
           ...(await about("employee", [id])),
           ...(await about("timesheet", timesheets.map((t) => t.id))),
           ...(await about("allocation", allocations.map((a) => a.id))),
           ...(await about("user", users.map((u) => u.id))),
-        ].sort((a, b) => a.id - b.id);
+          ...byTheirAccounts,
+        ];
+        const audit_entries: AuditEntry[] = [...new Map(entries.map((e) => [e.id, e])).values()].sort((a, b) => a.id - b.id);
         await recordChange(scope, actor, { action: "export", resourceType: "employee", resourceId: id, before: null, after: null });
         return {
           exported_at: ctx.clock.now().toISOString(),

@@ -252,7 +252,7 @@ export interface EmployeeExport {
   readonly allocations: Allocation[];
   /** The user accounts linked to the employee (never a password hash), with their custom role ids. */
   readonly users: Array<User & { role_ids: number[] }>;
-  /** Audit entries about the employee, their timesheets, allocations and user accounts. */
+  /** Audit entries about the employee, their timesheets, allocations and user accounts, and those their accounts made (logins…). */
   readonly audit_entries: AuditEntry[];
 }
 
