@@ -71,6 +71,7 @@ export function createServerEpca(
     refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
     // The first admin is also the platform administrator (API contract section 11).
     platformAdmins: config.FIRST_ADMIN_EMAIL ? [config.FIRST_ADMIN_EMAIL] : [],
+    usageFlushMs: config.USAGE_FLUSH_SECONDS * 1000,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
