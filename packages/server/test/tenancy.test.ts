@@ -297,6 +297,12 @@ describe.each(FACTORIES)("tenancy on %s", (_name, factory, available) => {
     expect(JSON.stringify({ ...after, audit_entries: after.audit_entries.filter((e: { action: string }) => e.action === "erase") })).not.toMatch(/Eva|eva@|dentist/);
     const eraseEntry = after.audit_entries.find((e: { action: string }) => e.action === "erase");
     expect(eraseEntry.changes).toEqual({ before: null, after: { erased_fields: ["name", "email", "skills", "hire_date"], timesheet_descriptions_cleared: 1, user_ids_deleted: [user.body.id] } });
+    // Nobody erases their own record (it would delete the account making the request).
+    const selfEmp = await call("POST", "/employees/", acmeToken, { name: "Self Admin", department_id: dept.body.id, salary: 1000 });
+    const me = (await call("GET", "/auth/me", acmeToken)).body;
+    await call("PUT", `/users/${me.id}`, acmeToken, { employee_id: selfEmp.body.id });
+    expect((await call("DELETE", `/employees/${selfEmp.body.id}?erase=true`, acmeToken)).status).toBe(409);
+    await call("PUT", `/users/${me.id}`, acmeToken, { employee_id: null });
     // A plain DELETE still refuses an employee with timesheets.
     expect((await call("DELETE", `/employees/${emp.body.id}`, acmeToken)).status).toBe(409);
   });

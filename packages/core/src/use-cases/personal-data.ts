@@ -1,3 +1,4 @@
+import { ConflictError } from "../errors.js";
 import { authorize } from "../policy/policy.js";
 import type { TenantScope } from "../ports/store.js";
 import type { AuditEntry } from "../schemas/audit.js";
@@ -72,6 +73,7 @@ export function personalDataUseCases(ctx: UseCaseContext): PersonalDataUseCases 
       return inTenant(ctx, actor, async (scope) => {
         found(await scope.employees.findById(id), "employee", id);
         const users = await linkedUsers(scope, id);
+        if (users.some((user) => user.id === actor.userId)) throw new ConflictError("You cannot erase your own employee record: another admin must");
         for (const user of users) await scope.users.delete(user.id); // its sessions and role grants with it
         const timesheets = await all((page) => scope.timesheets.list({ employee_id: id }, page));
         let cleared = 0;

@@ -264,7 +264,8 @@ export interface PersonalDataUseCases {
    * Erases the employee's personal data in one unit of work: name, email, skills and hire date
    * replaced, timesheet descriptions cleared, the employee deactivated, every linked user account
    * (and its sessions) deleted. Salary, revenue, hours, dates and statuses stay, so that every
-   * aggregate and past report total stays the same. Answers the erased record.
+   * aggregate and past report total stays the same. Answers the erased record; `ConflictError`
+   * when the actor's own account is linked to the employee.
    */
   eraseEmployee(actor: Actor, id: number): Promise<Employee>;
 }

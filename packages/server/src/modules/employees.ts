@@ -80,7 +80,7 @@ function routes(api: RouteTable): void {
       summary: "Delete employee",
       description:
         "`?erase=true` (right to erasure, admins): instead of deleting, replaces the personal fields (name, email, skills, hire date, timesheet descriptions), deactivates the employee and deletes their user accounts; salary, revenue and hours stay, so every aggregate and past report total is unchanged (docs/tenancy.md).",
-      conflicts: "The employee has timesheets or allocations; set `is_active` to false instead (or erase)",
+      conflicts: "The employee has timesheets or allocations; set `is_active` to false instead (or erase); erasing your own employee record",
       tags,
       permission: { action: "delete", resource: "employees" },
       request: { params: empId, query: z.object({ erase: booleanQuery.optional() }) },
