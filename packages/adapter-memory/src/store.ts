@@ -27,6 +27,7 @@ import { memoryTenantRepository } from "./tenants.js";
 import { memoryTimesheetRepository } from "./timesheets.js";
 import { TenantTable, UndoLog, copy, type Row, type TransactionContext } from "./table.js";
 import { memoryUserRepository } from "./users.js";
+import { memoryUsageStore } from "./usage.js";
 
 /** Builds one port of another package over a transaction: a part of the scope. */
 export type MemoryScopePart<P> = (tx: TransactionContext) => P;
@@ -77,6 +78,7 @@ const CORE_PORTS = {
   refreshTokens: memoryRefreshTokenRepository,
   analytics: memoryAnalyticsStore,
   audit: memoryAuditLog,
+  usage: memoryUsageStore,
 } satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (tx: TransactionContext, db: MemoryDatabase) => unknown>;
 
 /**
@@ -180,22 +182,37 @@ export function createMemoryStore<Parts extends Record<string, MemoryScopePart<u
     }
   }
 
+  const tenantRepository = memoryTenantRepository(tenants, clock, assertUsable);
+  const transaction = <T>(tenantId: TenantId, work: (scope: MemoryScope<Parts>) => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new StoreClosedError("memory store"));
+    // Waiting for the lock held by our own caller would never end.
+    if (context?.getStore()?.open) return Promise.reject(new NestedTransactionError());
+    const result = queue.then(() => run(tenantId, work));
+    queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
   return {
-    tenants: memoryTenantRepository(tenants, clock, assertUsable),
+    tenants: {
+      ...tenantRepository,
+      // The tenant is stored, then its first unit of work runs; when that rejects the tenant goes too.
+      async provision(values, work) {
+        const tenant = await tenantRepository.insert(values);
+        try {
+          const result = await transaction(tenant.id, work);
+          return { tenant, result };
+        } catch (error) {
+          tenants.delete(tenant.id);
+          throw error;
+        }
+      },
+    },
     counters: memoryCounterStore(clock, assertUsable),
     capabilities: { sharedAcrossProcesses: false, durable: false },
 
-    transaction<T>(tenantId: TenantId, work: (scope: MemoryScope<Parts>) => Promise<T>): Promise<T> {
-      if (closed) return Promise.reject(new StoreClosedError("memory store"));
-      // Waiting for the lock held by our own caller would never end.
-      if (context?.getStore()?.open) return Promise.reject(new NestedTransactionError());
-      const result = queue.then(() => run(tenantId, work));
-      queue = result.then(
-        () => undefined,
-        () => undefined,
-      );
-      return result;
-    },
+    transaction,
 
     async ping() {
       assertUsable();

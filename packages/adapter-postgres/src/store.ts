@@ -15,6 +15,8 @@ import { analyticsStore } from "./repositories/analytics.js";
 import { auditLog } from "./repositories/audit-log.js";
 import { allocationRepository, departmentRepository, employeeRepository, projectRepository } from "./repositories/records.js";
 import { tenantRepository } from "./repositories/tenants.js";
+import { usageStore } from "./repositories/usage.js";
+import { translated } from "./database-errors.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
 import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
 import { sqlJobStorage, sqlScheduleStorage } from "./job-storage.js";
@@ -142,6 +144,7 @@ const CORE_PORTS = {
   refreshTokens: refreshTokenRepository,
   analytics: analyticsStore,
   audit: auditLog,
+  usage: usageStore,
 } satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (sql: SqlExecutor) => unknown>;
 
 /** Every tenant-scoped port over one transaction's executor, each built on first use. */
@@ -197,7 +200,28 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   const store: PostgresStore<PostgresScope<Parts>> = {
     driver: driver.kind,
     capabilities: options.capabilities,
-    tenants: tenantRepository(driver),
+    tenants: {
+      ...tenantRepository(driver),
+      // One transaction: the tenant row (as the connecting user), then the tenant's unit of work.
+      provision(values, work) {
+        open();
+        return driver.transaction(async (sql) => {
+          await translated(() =>
+            sql.query("INSERT INTO tenants (id, name, subdomain, plan, is_active, limits) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)", [
+              values.id,
+              values.name,
+              values.subdomain,
+              values.plan,
+              values.is_active,
+              JSON.stringify(values.limits),
+            ]),
+          );
+          const tenant = await enterTenant(sql, values.id);
+          const result = await work(createTenantScope(tenant, sql, parts));
+          return { tenant, result };
+        });
+      },
+    },
     counters: rateLimitCounters(driver, open),
     jobStorage: sqlJobStorage(driver, open),
     scheduleStorage: sqlScheduleStorage(driver, open),

@@ -133,6 +133,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
         else logger.info(result, "drained: every in-flight request was answered");
         return stopped;
       })
+      .then(() => app.api.flushUsage())
       // A request abandoned by the grace may still hold a connection: closing the pool waits for
       // it, so the wait is bounded.
       .then(() => Promise.race([opened.store.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]))

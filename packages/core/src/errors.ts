@@ -24,7 +24,7 @@ export type CoreErrorCode =
   | "conflict"
   | "validation_failed"
   | "unauthenticated"
-  | "limit_exceeded"
+  | "plan_limit_reached"
   | "invalid_configuration"
   | "store_closed"
   | "scope_expired"
@@ -101,14 +101,18 @@ export class UnauthenticatedError extends EpcaError {
   }
 }
 
-/** A tenant plan limit would be exceeded (`max_users`, `max_projects`, …). */
+/**
+ * A write would take the tenant over a limit of its plan (`max_users`, `max_projects`,
+ * `max_storage_gb`, `ml_training_hours`): code `plan_limit_reached`, answered 403; the message
+ * names the limit and its value.
+ */
 export class LimitExceededError extends EpcaError {
   constructor(
     readonly limit: string,
     readonly max: number,
     options?: { cause?: unknown },
   ) {
-    super("limit_exceeded", `Plan limit reached: ${limit} (${max})`, options);
+    super("plan_limit_reached", `Plan limit reached: ${limit} is ${max} on this tenant's plan`, options);
   }
 }
 

@@ -116,7 +116,11 @@ export {
   type RoleUpdate,
 } from "./schemas/role.js";
 export {
+  BYTES_PER_GB,
   PLAN_LIMITS,
+  tenantUsageSchema,
+  usageDaySchema,
+  type TenantUsage,
   tenantCreateSchema,
   tenantLimitsSchema,
   tenantPlanSchema,
@@ -310,6 +314,10 @@ export {
   type StoreCapabilities,
   type TenantRepository,
   type TenantScope,
+  type TenantUsageStore,
+  type UsageCounter,
+  type UsageDay,
+  USAGE_COUNTERS,
   type TimesheetFilter,
   type TimesheetInsert,
   type TimesheetRepository,
@@ -350,6 +358,10 @@ export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, 
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
+export { createUsageMeter, type UsageMeter } from "./use-cases/usage-meter.js";
+export { chargeStorage, chargeTrainingTime, enforcePlanLimit, enforceProjectLimit, enforceUserLimit } from "./use-cases/plan-limits.js";
+export { erasedName } from "./use-cases/personal-data.js";
+export { recordChange } from "./use-cases/audit-trail.js";
 export { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from "./use-cases/sessions.js";
 export type { Credentials } from "./use-cases/actors.js";
 export type {
@@ -365,6 +377,8 @@ export type {
   UseCaseHost,
   CrudUseCases,
   DepartmentUseCases,
+  EmployeeExport,
+  PersonalDataUseCases,
   Epca,
   EpcaDependencies,
   PageInput,

@@ -48,6 +48,8 @@ export interface ApiRouter extends Router {
   readonly metricsRegistry: Registry | null;
   /** Records a job event in this instance's metrics (give it to the queue as `onEvent`). */
   observeJob(event: JobEvent): void;
+  /** Writes the usage counted in memory (API calls, active users) now: call it before closing the store. */
+  flushUsage(): Promise<void>;
 }
 
 /** The use cases as the server runs them: its password hasher, session tokens, settings and job queue. */
@@ -67,6 +69,9 @@ export function createServerEpca(
     standardAnnualHours: config.STANDARD_ANNUAL_HOURS,
     selfRegistration: config.REGISTRATION_ENABLED,
     refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
+    // The first admin is also the platform administrator (API contract section 11).
+    platformAdmins: config.FIRST_ADMIN_EMAIL ? [config.FIRST_ADMIN_EMAIL] : [],
+    usageFlushMs: config.USAGE_FLUSH_SECONDS * 1000,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -167,6 +172,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     openApiDocument: { value: openApiDocument, enumerable: true },
     metricsRegistry: { value: metrics?.registry ?? null, enumerable: true },
     observeJob: { value: (event: JobEvent) => jobMetrics?.observe(event), enumerable: true },
+    flushUsage: { value: () => epca.tenants.flushUsage(), enumerable: true },
   });
   return router;
 }

@@ -262,3 +262,39 @@ export const PAY_VISIBILITY: PayVisibilityRow[] = [
   { route: "GET /analytics/departments/{A}", path: (fx) => `/analytics/departments/${fx.deptA}`, pick: (b) => b, fields: ["total_cost", "profit", "roi"], visible: EVERYONE },
   { route: "GET /analytics/departments/{B}/series", path: (fx) => `/analytics/departments/${fx.deptB}/series`, pick: (b) => b.total, fields: SERIES_PAY, visible: EVERYONE },
 ];
+
+/** A role name (lower case, digits and `_`) no other test uses. */
+const roleName = () => `r_${++sequence}_${Math.random().toString(36).slice(2, 7)}`;
+/** Nobody in a tenant's own roles manages tenants: that takes the platform administrator (FIRST_ADMIN_EMAIL). */
+const NOBODY: MatrixRow["expect"] = { admin: 403, department_head: 403, analyst: 403, read_only: 403, other_head: 403 };
+
+// Tenancy and enterprise routes (API contract section 11).
+MATRIX.push(
+  { route: "GET /roles/", success: 200, request: async () => ({ path: "/roles/" }), expect: ADMIN_ONLY },
+  { route: "POST /roles/", success: 201, request: async () => ({ path: "/roles/", body: { name: roleName(), permissions: [{ resource: "reports", actions: ["read"] }] } }), expect: ADMIN_ONLY },
+  {
+    route: "PUT /roles/{id}",
+    success: 200,
+    request: async (t) => one("/roles", (await t.epca.roles.create(t.system, { name: roleName(), permissions: [] })).id, { body: { description: "changed" } }),
+    expect: ADMIN_ONLY,
+  },
+  { route: "DELETE /roles/{id}", success: 200, request: async (t) => one("/roles", (await t.epca.roles.create(t.system, { name: roleName(), permissions: [] })).id), expect: ADMIN_ONLY },
+  { route: "PUT /users/{id}/roles", success: 200, request: async (_t, fx, c) => one("/users", someoneElse(fx, c), { suffix: "/roles", body: { role_ids: [] } }), expect: ADMIN_ONLY },
+  { route: "GET /audit-logs/", success: 200, request: async () => ({ path: "/audit-logs/?action=create&limit=5" }), expect: ADMIN_ONLY },
+  { route: "GET /employees/{id}/export", success: 200, request: async (_t, fx) => ({ path: `/employees/${fx.empA}/export` }), expect: ADMIN_ONLY },
+  {
+    route: "DELETE /employees/{id}?erase=true",
+    success: 200,
+    request: async (t, fx) => one("/employees", (await t.epca.employees.create(t.system, { name: unique("Erasable"), department_id: fx.deptA, salary: 50_000 })).id, { suffix: "?erase=true" }),
+    expect: ADMIN_ONLY,
+  },
+  { route: "GET /tenants/", success: 200, request: async () => ({ path: "/tenants/" }), expect: NOBODY },
+  { route: "GET /tenants/{id}/usage", success: 200, request: async () => ({ path: "/tenants/default/usage" }), expect: NOBODY },
+  {
+    route: "POST /tenants/",
+    success: 201,
+    request: async () => ({ path: "/tenants/", body: { name: "Nope Corp", subdomain: "nope", plan: "starter", admin_email: "a@nope.example", admin_password: "password123" } }),
+    expect: NOBODY,
+  },
+  { route: "PATCH /tenants/{id}", success: 200, request: async () => ({ path: "/tenants/default", body: { plan: "starter" } }), expect: NOBODY },
+);

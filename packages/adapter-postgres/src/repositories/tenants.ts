@@ -4,7 +4,7 @@ import type { SqlDriver } from "../sql-executor.js";
 import { mapRow } from "./rows.js";
 
 /** Tenants: platform administration, outside any tenant's row-level security. */
-export function tenantRepository(driver: SqlDriver): TenantRepository {
+export function tenantRepository(driver: SqlDriver): Omit<TenantRepository, "provision"> {
   return {
     async insert(values) {
       const result = await translated(() =>

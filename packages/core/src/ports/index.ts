@@ -40,6 +40,7 @@ export type {
 export type { SessionClaims, SessionTokenService, SignedSession } from "./session-tokens.js";
 export type { EpcaStore, ReadReplica, StoreCapabilities, TenantScope, TransactionOptions, UnitOfWork } from "./store.js";
 export type { TenantRepository } from "./tenants.js";
+export { USAGE_COUNTERS, type TenantUsageStore, type UsageCounter, type UsageDay } from "./usage.js";
 export type {
   RefreshTokenConsumption,
   ConsumeOptions,

@@ -11,6 +11,7 @@ import type {
   TimesheetRepository,
 } from "./repositories.js";
 import type { TenantRepository } from "./tenants.js";
+import type { TenantUsageStore } from "./usage.js";
 import type { RefreshTokenRepository, RoleRepository, UserRepository } from "./users.js";
 
 /**
@@ -33,6 +34,8 @@ export interface TenantScope {
   readonly refreshTokens: RefreshTokenRepository;
   readonly analytics: AnalyticsStore;
   readonly audit: AuditLog;
+  /** Plan-limit locks and the daily usage counters of the tenant. */
+  readonly usage: TenantUsageStore;
 }
 
 /** Hints on how a unit of work uses its transaction; a store may act on them. */

@@ -1,9 +1,17 @@
 import type { Tenant, TenantInsert, TenantLimits, TenantPlan } from "../schemas/tenant.js";
+import type { TenantScope } from "./store.js";
 
 /** Tenants: the one repository that is not scoped to a tenant (platform administration). */
 export interface TenantRepository {
   /** Stores a tenant; MUST throw `ConflictError` when the id or subdomain is taken. */
   insert(values: TenantInsert): Promise<Tenant>;
+  /**
+   * Stores a tenant and runs `work` in a unit of work of it, in ONE transaction: when `work`
+   * rejects, the tenant is not stored either (and the error is rethrown unchanged). MUST throw
+   * `ConflictError` when the id or subdomain is taken. What the first admin of a new tenant is
+   * created in.
+   */
+  provision<T>(values: TenantInsert, work: (scope: TenantScope) => Promise<T>): Promise<{ tenant: Tenant; result: T }>;
   /** The tenant with this id, or `null`. */
   findById(id: string): Promise<Tenant | null>;
   /** The tenant with this subdomain, or `null`. */

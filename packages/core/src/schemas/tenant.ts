@@ -65,3 +65,35 @@ export interface TenantInsert {
   is_active: boolean;
   limits: TenantLimits;
 }
+
+/** Bytes in one GB of `max_storage_gb` (a GiB: 2^30). */
+export const BYTES_PER_GB = 1024 ** 3;
+
+/** One day of usage as `GET /tenants/{id}/usage` lists it. */
+export const usageDaySchema = z.object({
+  date: z.iso.date(),
+  api_calls: z.number().int(),
+  predictions: z.number().int(),
+  active_users: z.number().int(),
+  storage_bytes: z.number().int(),
+  ml_training_seconds: z.number(),
+});
+
+/** `GET /tenants/{id}/usage`: what the tenant holds now against its limits, and its daily counters. */
+export const tenantUsageSchema = z.object({
+  tenant_id: tenantIdSchema,
+  plan: tenantPlanSchema,
+  limits: tenantLimitsSchema,
+  current: z.object({
+    users: z.number().int(),
+    projects: z.number().int(),
+    storage_bytes: z.number().int(),
+    storage_gb: z.number(),
+    /** Training time used in the current calendar month (UTC), the period `ml_training_hours` limits. */
+    ml_training_hours_this_month: z.number(),
+  }),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  days: z.array(usageDaySchema),
+});
+export type TenantUsage = z.infer<typeof tenantUsageSchema>;

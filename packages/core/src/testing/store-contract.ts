@@ -12,6 +12,7 @@ import { tenantIsolationContract } from "./contract/tenant-isolation.js";
 import { tenantRepositoryContract } from "./contract/tenants.js";
 import { timesheetContract } from "./contract/timesheets.js";
 import { unitOfWorkContract } from "./contract/unit-of-work.js";
+import { usageContract } from "./contract/usage.js";
 
 /** Every part of the store contract, one per port (or promise), by name. */
 export const storeContractParts = {
@@ -27,6 +28,7 @@ export const storeContractParts = {
   tenants: tenantRepositoryContract,
   counters: counterContract,
   analytics: analyticsContract,
+  "usage and provisioning": usageContract,
 } as const satisfies Record<string, (ctx: ContractContext) => void>;
 
 /** The name of one part of the store contract. */

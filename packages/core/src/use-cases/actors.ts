@@ -2,6 +2,7 @@ import { ForbiddenError, TenantSuspendedError, UnauthenticatedError } from "../e
 import type { Actor, RequestMetadata } from "../policy/actor.js";
 import type { TenantScope } from "../ports/store.js";
 import type { UserRecord } from "../schemas/user.js";
+import { DEFAULT_TENANT_ID } from "../schemas/common.js";
 
 /** Who a request says it is, once its token was verified: the unit of work looks the user up. */
 export interface Credentials {
@@ -14,10 +15,15 @@ export interface Credentials {
   readonly request?: RequestMetadata;
 }
 
-/** The actor a stored user acts as, with their custom roles read in the same unit of work. */
-export async function actorOfUser(scope: TenantScope, user: UserRecord, request?: RequestMetadata): Promise<Actor> {
+/**
+ * The actor a stored user acts as, with their custom roles read in the same unit of work. An
+ * admin of the default tenant whose email is one of `platformAdmins` is a platform administrator.
+ */
+export async function actorOfUser(scope: TenantScope, user: UserRecord, request?: RequestMetadata, platformAdmins?: ReadonlySet<string>): Promise<Actor> {
   const customRoles = user.role_ids.length > 0 ? await scope.roles.findByIds(user.role_ids) : [];
+  const isPlatformAdmin = scope.tenantId === DEFAULT_TENANT_ID && user.role === "admin" && (platformAdmins?.has(user.email.toLowerCase()) ?? false);
   return {
+    ...(isPlatformAdmin ? { isPlatformAdmin } : {}),
     userId: user.id,
     tenantId: scope.tenantId,
     role: user.role,
@@ -46,7 +52,7 @@ export function checkTenantOf(scope: TenantScope, tenantHint: string | null | un
  * session, a password change and a deactivation revoke the sessions' refresh-token families, so
  * the access tokens already issued to them stop working at once rather than at their expiry.
  */
-export async function resolveActor(scope: TenantScope, credentials: Credentials): Promise<Actor> {
+export async function resolveActor(scope: TenantScope, credentials: Credentials, platformAdmins?: ReadonlySet<string>): Promise<Actor> {
   checkTenantOf(scope, credentials.tenantHint);
   // One read: the user, and the session's liveness with it (one round trip on PostgreSQL).
   const found =
@@ -56,5 +62,5 @@ export async function resolveActor(scope: TenantScope, credentials: Credentials)
   const user = found?.user;
   if (!user || !user.is_active) throw new UnauthenticatedError("Inactive or unknown user");
   if (!found.sessionActive) throw new UnauthenticatedError("The session has ended; log in again");
-  return actorOfUser(scope, user, credentials.request);
+  return actorOfUser(scope, user, credentials.request, platformAdmins);
 }

@@ -19,6 +19,8 @@ import { timesheetUseCases } from "./timesheets.js";
 import type { Epca, EpcaDependencies, UseCaseFactory, UseCaseHost } from "./types.js";
 import { inTenant, joinedRunner, transactionRunner, type UseCaseContext } from "./unit-of-work.js";
 import { userUseCases } from "./users.js";
+import { createUsageMeter } from "./usage-meter.js";
+import { personalDataUseCases } from "./personal-data.js";
 
 function requireMethods(setting: string, value: unknown, methods: readonly string[]): void {
   const missing = methods.filter((m) => typeof (value as Record<string, unknown> | null | undefined)?.[m] !== "function");
@@ -45,16 +47,23 @@ function contextOf(dependencies: EpcaDependencies): UseCaseContext {
   if (!(refreshReuseGraceSeconds >= 0) || !Number.isFinite(refreshReuseGraceSeconds)) {
     throw new ConfigurationError("refreshReuseGraceSeconds", `must be a number of seconds ≥ 0, got ${String(refreshReuseGraceSeconds)}`);
   }
+  const usageFlushMs = dependencies.usageFlushMs ?? 10_000;
+  if (!(usageFlushMs >= 0) || !Number.isFinite(usageFlushMs)) {
+    throw new ConfigurationError("usageFlushMs", `must be a number of milliseconds ≥ 0, got ${String(usageFlushMs)}`);
+  }
+  const clock = dependencies.clock ?? systemClock;
   return {
     store: dependencies.store,
     run: transactionRunner(dependencies.store),
-    clock: dependencies.clock ?? systemClock,
+    clock,
     passwordHasher: dependencies.passwordHasher,
     sessionTokens: dependencies.sessionTokens ?? null,
     standardAnnualHours,
     selfRegistration: dependencies.selfRegistration ?? false,
     jobs: dependencies.jobs ?? null,
     refreshReuseGraceSeconds,
+    platformAdmins: new Set((dependencies.platformAdmins ?? []).map((email) => email.toLowerCase())),
+    usage: createUsageMeter(dependencies.store, clock, { flushMs: usageFlushMs }),
   };
 }
 
@@ -78,7 +87,7 @@ function useCases(ctx: UseCaseContext): Epca {
     },
     actingAs(credentials, work, options) {
       return ctx.run(credentials.tenantId, async (scope: TenantScope) => {
-        const actor = await resolveActor(scope, credentials);
+        const actor = await resolveActor(scope, credentials, ctx.platformAdmins);
         return work(actor, useCases({ ...ctx, run: joinedRunner(scope) }));
       }, options).catch((error: unknown) => {
         // A token of a tenant that no longer exists: refused, not "not found".
@@ -121,6 +130,9 @@ function useCases(ctx: UseCaseContext): Epca {
     },
     get analytics() {
       return lazy("analytics", () => analyticsUseCases(ctx));
+    },
+    get personalData() {
+      return lazy("personalData", () => personalDataUseCases(ctx));
     },
     get audit() {
       return lazy("audit", (): Epca["audit"] => ({

@@ -7,6 +7,7 @@ import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input
 import { departmentsTouched, found } from "./records.js";
 import { inTenant, type UseCaseContext } from "./unit-of-work.js";
 import { recordChange } from "./audit-trail.js";
+import { enforceProjectLimit } from "./plan-limits.js";
 import type { CrudUseCases } from "./types.js";
 
 const RESOURCE = "project";
@@ -32,6 +33,7 @@ export function projectUseCases(ctx: UseCaseContext): CrudUseCases<Project, Proj
       return inTenant(ctx, actor, async (scope) => {
         found(await scope.departments.findById(values.department_id), "department", values.department_id);
         authorize(actor, "create", "projects", { departmentIds: [values.department_id] });
+        await enforceProjectLimit(scope);
         const created = await scope.projects.insert({
           ...values,
           start_date: values.start_date ?? null,

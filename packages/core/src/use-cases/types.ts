@@ -5,6 +5,7 @@ import type { Department, DepartmentCreate, DepartmentUpdate } from "../schemas/
 import type { Employee, EmployeeCreate, EmployeeUpdate } from "../schemas/employee.js";
 import type { Project, ProjectCreate, ProjectUpdate } from "../schemas/project.js";
 import type { Role, RoleCreate, RoleUpdate } from "../schemas/role.js";
+import type { Tenant, TenantCreate, TenantUpdate, TenantUsage } from "../schemas/tenant.js";
 import type { BuiltInRole } from "../policy/built-in-roles.js";
 import type { Timesheet, TimesheetCreate, TimesheetReview, TimesheetUpdate } from "../schemas/timesheet.js";
 import type { User, UserCreate, UserRecord, UserUpdate } from "../schemas/user.js";
@@ -57,6 +58,13 @@ export interface EpcaDependencies {
   readonly selfRegistration?: boolean;
   /** The background job queue; without it `jobs` refuses with the code `jobs_unavailable`. */
   readonly jobs?: JobQueue;
+  /**
+   * Emails of the platform administrators: admins of the `default` tenant with one of these
+   * emails manage tenants (`FIRST_ADMIN_EMAIL` on the server). Default: none.
+   */
+  readonly platformAdmins?: readonly string[];
+  /** How often counted usage is written, in ms (default 10,000; 0: only on `tenants.flushUsage()`). */
+  readonly usageFlushMs?: number;
   /**
    * Seconds after a refresh in which presenting the just-rotated refresh token once more answers
    * the same new pair instead of revoking the session (two tabs refreshing at once); default 30,
@@ -201,10 +209,65 @@ export interface TenantReference {
   readonly source: "X-Tenant-ID" | "from the host name";
 }
 
-/** Tenant resolution before login. */
+/** Tenant resolution before login, the platform administrator's provisioning, plan limits and usage. */
 export interface TenantUseCases {
   /** The id of the tenant `reference` names (an id, else a subdomain); `UnknownTenantError`, or `TenantSuspendedError`. */
   resolve(reference: TenantReference): Promise<TenantId>;
+  /**
+   * A platform administrator creates a tenant and its first admin in ONE transaction (a
+   * duplicate subdomain: `ConflictError`, and no tenant is left behind). `ForbiddenError` for
+   * anyone else.
+   */
+  create(actor: Actor, input: TenantCreate): Promise<Tenant>;
+  /** Every tenant, in creation order (platform administrators). */
+  list(actor: Actor): Promise<Tenant[]>;
+  /** One tenant (platform administrators); `NotFoundError`. */
+  get(actor: Actor, id: string): Promise<Tenant>;
+  /**
+   * Suspends or reactivates, changes the plan (its limits become the plan's, unless `limits`
+   * says otherwise) and limits. A suspension takes effect on the tenant's next request, tokens
+   * issued before it included. The platform's own tenant cannot be suspended (`ConflictError`).
+   */
+  update(actor: Actor, id: string, input: TenantUpdate): Promise<Tenant>;
+  /** What the tenant holds against its limits, and its daily usage in `[from, to]` (default: the last 30 days). */
+  usage(actor: Actor, id: string, period?: { from?: string | undefined; to?: string | undefined }): Promise<TenantUsage>;
+  /**
+   * Stores `bytes` more (report files, model artifacts) for the actor's tenant in its unit of work,
+   * refused past `max_storage_gb` (`LimitExceededError`); negative for a deletion.
+   */
+  chargeStorage(actor: Actor, bytes: number): Promise<void>;
+  /** Counts `seconds` of model training for the actor's tenant, refused past the month's `ml_training_hours`. */
+  chargeTrainingTime(actor: Actor, seconds: number): Promise<void>;
+  /** Counts API calls or predictions (in memory; written in batches), and the user as active today. */
+  countUsage(tenantId: TenantId, counter: "api_calls" | "predictions", amount?: number, userId?: number | null): void;
+  /** Writes the counted usage now (before reading it, and at shutdown). */
+  flushUsage(): Promise<void>;
+}
+
+/** Everything stored about one employee (`GET /employees/{id}/export`). */
+export interface EmployeeExport {
+  readonly exported_at: string;
+  readonly employee: Employee;
+  readonly timesheets: Timesheet[];
+  readonly allocations: Allocation[];
+  /** The user accounts linked to the employee (never a password hash), with their custom role ids. */
+  readonly users: Array<User & { role_ids: number[] }>;
+  /** Audit entries about the employee, their timesheets, allocations and user accounts, and those their accounts made (logins…). */
+  readonly audit_entries: AuditEntry[];
+}
+
+/** Rights of access and erasure (GDPR articles 15 and 17), admins only. */
+export interface PersonalDataUseCases {
+  /** Everything stored about the employee; `NotFoundError`. */
+  exportEmployee(actor: Actor, id: number): Promise<EmployeeExport>;
+  /**
+   * Erases the employee's personal data in one unit of work: name, email, skills and hire date
+   * replaced, timesheet descriptions cleared, the employee deactivated, every linked user account
+   * (and its sessions) deleted. Salary, revenue, hours, dates and statuses stay, so that every
+   * aggregate and past report total stays the same. Answers the erased record; `ConflictError`
+   * when the actor's own account is linked to the employee.
+   */
+  eraseEmployee(actor: Actor, id: number): Promise<Employee>;
 }
 
 /** What a health check reports of the store. */
@@ -285,4 +348,6 @@ export interface Epca {
   readonly roles: RoleUseCases;
   readonly analytics: AnalyticsUseCases;
   readonly audit: { list(actor: Actor, filter?: AuditFilter, page?: PageInput): Promise<PageResult<AuditEntry>> };
+  /** The rights of access and erasure over an employee's personal data. */
+  readonly personalData: PersonalDataUseCases;
 }

@@ -6,6 +6,7 @@ import type { SessionTokenService } from "../ports/session-tokens.js";
 import type { EpcaStore, TenantScope, TransactionOptions } from "../ports/store.js";
 import type { TenantId } from "../schemas/common.js";
 import { ForbiddenError } from "../errors.js";
+import type { UsageMeter } from "./usage-meter.js";
 
 /**
  * Runs work in a unit of work of one tenant: a transaction of its own, or (inside
@@ -30,6 +31,10 @@ export interface UseCaseContext {
   readonly jobs: JobQueue | null;
   /** The refresh-token reuse grace window in seconds (0: none). */
   readonly refreshReuseGraceSeconds: number;
+  /** Emails (lower case) of the default tenant's admins who are platform administrators. */
+  readonly platformAdmins: ReadonlySet<string>;
+  /** Daily usage counted in memory, written in batches. */
+  readonly usage: UsageMeter;
 }
 
 /** The context's store transactions: one new unit of work per use case call. */

@@ -20,6 +20,7 @@ import { assertRecordId, withoutUndefined, parseInput, parsePage } from "./input
 import { found } from "./records.js";
 import { inTenant, type UseCaseContext } from "./unit-of-work.js";
 import { recordChange } from "./audit-trail.js";
+import { enforceUserLimit } from "./plan-limits.js";
 import type { UserUseCases } from "./types.js";
 
 const RESOURCE = "user";
@@ -64,6 +65,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
   async function insertUser(scope: TenantScope, source: Pick<Actor, "userId" | "request">, values: z.output<typeof userCreateSchema>): Promise<User> {
     if (await scope.users.findByEmail(values.email)) throw new ConflictError(`A user with email ${values.email} already exists`);
     await checkLinks(scope, values);
+    await enforceUserLimit(scope);
     const created = await scope.users.insert({
       email: values.email,
       password_hash: await hasher.hash(values.password),
@@ -187,7 +189,7 @@ export function userUseCases(ctx: UseCaseContext): UserUseCases {
     async actorFor(tenantId, userId, request) {
       return ctx.run(tenantId, async (scope) => {
         const user = await scope.users.findById(userId);
-        return user && user.is_active ? actorOfUser(scope, user, request) : null;
+        return user && user.is_active ? actorOfUser(scope, user, request, ctx.platformAdmins) : null;
       });
     },
   };

@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       UPLOAD_MAX_BYTES: 10 * 1024 * 1024,
       STANDARD_ANNUAL_HOURS: 2080,
       MULTI_TENANT: false,
+      USAGE_FLUSH_SECONDS: 10,
       EPCA_SEED_DEMO: true,
       FIRST_ADMIN_EMAIL: "admin@example.com",
       FIRST_ADMIN_PASSWORD: "admin12345",

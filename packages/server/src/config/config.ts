@@ -201,6 +201,8 @@ export const configSchema = z.object({
   JOB_LEASE_SECONDS: int(30, 1, 3600),
   /** How long a stopping worker lets running jobs finish before handing them back (seconds). */
   JOB_GRACE_SECONDS: int(8, 0, 3600),
+  /** How often usage counted in memory (API calls, active users) is written; 0: only at 10,000 pending, on a usage read and at shutdown. */
+  USAGE_FLUSH_SECONDS: int(10, 0, 3600),
   /** scrypt cost exponent (N = 2^SCRYPT_LOG_N); 17 is OWASP's recommendation. Lower only in tests. */
   SCRYPT_LOG_N: int(17, 10, 20),
 });
@@ -309,6 +311,8 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
     AUTH_RATE_LIMIT_PER_MINUTE: "0",
     AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     EPCA_SEED_DEMO: "false",
+    // No background writes between a test's requests: usage is written when it is read.
+    USAGE_FLUSH_SECONDS: "0",
   });
   return { ...config, ...overrides };
 }

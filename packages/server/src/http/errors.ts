@@ -52,7 +52,7 @@ export const ERROR_STATUSES: Readonly<Record<string, number>> = Object.freeze({
   unauthenticated: 401,
   forbidden: 403,
   tenant_suspended: 403,
-  limit_exceeded: 403,
+  plan_limit_reached: 403,
   not_found: 404,
   unknown_tenant: 404,
   conflict: 409,

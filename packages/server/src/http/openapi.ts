@@ -117,11 +117,12 @@ const SAMPLE_VALUES: Readonly<Record<string, unknown>> = {
   end_date: "2026-03-27",
   estimated_end_date: "2026-03-31",
   reason: "Hours belong to another project",
+  subdomain: "acme",
   refresh_token: "eyJhbGciOiJIUzI1NiIsInR5cCI6InJ0K2p3dCJ9.e30.c2lnbmF0dXJl",
 };
 
 /** The `name` of a record, by the component its schema is (`EmployeeCreate` → an employee's name). */
-const SAMPLE_NAMES: Readonly<Record<string, string>> = { Employee: "Ada Lovelace", Project: "Website relaunch", Department: "Engineering" };
+const SAMPLE_NAMES: Readonly<Record<string, string>> = { Employee: "Ada Lovelace", Project: "Website relaunch", Department: "Engineering", Role: "auditor", Tenant: "Acme Corporation" };
 
 /** An example value valid under `schema` (components resolved by `$ref`). */
 function sample(schema: JsonSchema, name: string, components: Record<string, JsonSchema>, depth = 0, component = ""): unknown {

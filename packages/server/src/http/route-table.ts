@@ -42,6 +42,13 @@ export interface RouteDefinition<
   /** `required` (default): a valid access token; `optional`: used when sent; `none`: public. */
   readonly auth?: "required" | "optional" | "none";
   readonly permission?: RoutePermission;
+  /**
+   * `platform`: the actor and the permission are checked in a unit of work of the caller's
+   * tenant, and the handler then runs outside it: its use cases open transactions of other
+   * tenants (tenant provisioning and administration). Default: the handler joins the request's
+   * one unit of work.
+   */
+  readonly unitOfWork?: "request" | "platform";
   readonly request?: {
     readonly params?: P;
     readonly query?: Q;
@@ -285,12 +292,23 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
           } else {
             res.set("Cache-Control", "no-store");
             const tenantHint = multiTenant ? (req.get("x-tenant-id")?.trim() ?? null) : null;
-            reply = await kit.epca.actingAs({ ...claims, tenantHint, request: requestMetadata(req) }, async (actor, epca) => {
+            const checked = async (actor: Actor) => {
               res.locals.actor = actor;
+              // Usage counts in memory (written in batches): no row write per request.
+              kit.epca.tenants.countUsage(actor.tenantId, "api_calls", 1, actor.userId);
               if (definition.permission && !permitted(actor, definition.permission)) throw new ForbiddenError("Insufficient privileges");
               if (deferred !== undefined) throw deferred;
-              return answer(req, res, epca, actor, claims.sessionId);
-            }, definition.readOnly ? { readOnly: true } : undefined);
+            };
+            const credentials = { ...claims, tenantHint, request: requestMetadata(req) };
+            if (definition.unitOfWork === "platform") {
+              const actor = await kit.epca.actingAs(credentials, async (found) => (await checked(found), found));
+              reply = await answer(req, res, kit.epca, actor, claims.sessionId);
+            } else {
+              reply = await kit.epca.actingAs(credentials, async (actor, epca) => {
+                await checked(actor);
+                return answer(req, res, epca, actor, claims.sessionId);
+              }, definition.readOnly ? { readOnly: true } : undefined);
+            }
           }
           if (reply === undefined || res.headersSent) return;
           res.status(reply.status ?? 200);

@@ -78,13 +78,16 @@ function routes(api: RouteTable): void {
       method: "delete",
       path: "/employees/{emp_id}",
       summary: "Delete employee",
-      conflicts: "The employee has timesheets or allocations; set `is_active` to false instead",
+      description:
+        "`?erase=true` (right to erasure, admins): instead of deleting, replaces the personal fields (name, email, skills, hire date, timesheet descriptions), deactivates the employee and deletes their user accounts; salary, revenue and hours stay, so every aggregate and past report total is unchanged (docs/tenancy.md).",
+      conflicts: "The employee has timesheets or allocations; set `is_active` to false instead (or erase); erasing your own employee record",
       tags,
       permission: { action: "delete", resource: "employees" },
-      request: { params: empId },
-      responses: { 200: { description: "The deleted employee", schema: schemas.Employee } },
+      request: { params: empId, query: z.object({ erase: booleanQuery.optional() }) },
+      responses: { 200: { description: "The deleted (or erased) employee", schema: schemas.Employee } },
     },
-    async ({ epca, actor, params }) => ok(await epca.employees.delete(actor, params.emp_id)),
+    async ({ epca, actor, params, query }) =>
+      ok(query.erase === true ? await epca.personalData.eraseEmployee(actor, params.emp_id) : await epca.employees.delete(actor, params.emp_id)),
   );
 }
 

@@ -9,10 +9,13 @@ import { jobModule } from "./jobs.js";
 import { projectModule } from "./projects.js";
 import { timesheetModule } from "./timesheets.js";
 import { userModule } from "./users.js";
+import { tenantModule } from "./tenants.js";
+import { roleModule } from "./roles.js";
+import { auditModule } from "./audit.js";
 
-export { allocationModule, analyticsModule, authModule, departmentModule, employeeModule, healthModule, jobModule, projectModule, timesheetModule, userModule };
+export { allocationModule, analyticsModule, auditModule, authModule, departmentModule, employeeModule, healthModule, jobModule, projectModule, roleModule, tenantModule, timesheetModule, userModule };
 
 /** The documented API (spec 000 section 4 and the contract's additions), in the document's order. */
 export function builtInModules(): ServerModule[] {
-  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule];
+  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, tenantModule, roleModule, auditModule];
 }
