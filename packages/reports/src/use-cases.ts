@@ -11,7 +11,7 @@ export interface ReportRequest {
   readonly report_type: ReportFormat;
   /** One department; without it the company (a department head: their department). */
   readonly department_id?: number | undefined;
-  /** Inclusive ISO dates; without `from` the 12 months ending with the month of `to` (default today). */
+  /** Inclusive ISO dates; without both, the 12 full months before the current month; with only `to`, the 12 months ending with its month. */
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   /** Default: every section there is data for. */
@@ -140,6 +140,19 @@ function projectRow(p: ProjectAnalytics): ProjectRowInput {
   };
 }
 
+/**
+ * The period of a request: as given; without `from` and `to`, the 12 full months before the
+ * current one (a report read on the 1st does not end in a month of one day); with only `to`,
+ * the 12 months ending with its month (the series default).
+ */
+function defaultPeriod(now: Date, request: ReportRequest): { from?: string | undefined; to?: string | undefined } {
+  if (request.from !== undefined || request.to !== undefined) return { from: request.from, to: request.to };
+  const firstOfMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const to = new Date(firstOfMonth - 86_400_000);
+  const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 11, 1));
+  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+}
+
 /** Whether the actor sees every file of the tenant (admins), not only their own. */
 const seesAllFiles = (actor: Actor) => can(actor, "read", "report_files");
 const visible = (actor: Actor, file: { created_by: number | null }) => seesAllFiles(actor) || (actor.userId !== null && file.created_by === actor.userId);
@@ -195,7 +208,7 @@ export function createReportUseCases(options: ReportUseCaseOptions = {}): UseCas
         const subject: AnalyticsSubject = department === null ? { kind: "company" } : { kind: "department", id: department };
         // The series settles the period (its default: the 12 months ending with `to`), and every
         // other figure is asked for over the same period.
-        const series = await epca.analytics.series(actor, subject, { from: request.from, to: request.to, interval: "month" });
+        const series = await epca.analytics.series(actor, subject, { ...defaultPeriod(host.clock.now(), request), interval: "month" });
         const period = { from: series.from, to: series.to };
         const tenantName = await host.run(actor.tenantId, async (scope) => scope.tenant.name);
         const filter = department === null ? {} : { department_id: department };

@@ -22,6 +22,8 @@ const API = "/api/v1";
 /** Names a spreadsheet would run as formulas; each must come out with a leading `'`. */
 const HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+1 Plus", "-1 Minus", "@x At"];
 
+const NON_LATIN = ["Σοφία Παπαδοπούλου", "Дмитрий Орлов"];
+
 /** A CSV cell as a figure: "—" is a missing ratio (`null`), never 0. */
 const figure = (cell: string | undefined) => (cell === "—" ? null : Number(cell));
 
@@ -95,6 +97,8 @@ export function reportsSuite(factory: StoreFactory): void {
       const e = await epca.employees.create(system, { name, department_id: i % 2 === 0 ? fx.deptA : fx.deptB, salary: 60_000 + i * 10_000, revenue_generated: 90_000 + i * 25_000 });
       hostile.push(e.id);
     }
+    // Names in Greek and Cyrillic: the PDF's embedded font must carry them.
+    for (const name of NON_LATIN) await epca.employees.create(system, { name, department_id: fx.deptB, salary: 70_000, revenue_generated: 80_000 });
     await epca.projects.update(system, fx.projA, { revenue: 250_000, cost: 40_000 });
     await epca.projects.update(system, fx.projB, { revenue: 90_000, cost: 15_000 });
     await epca.projects.create(system, { name: "@SUM(A1:A9)", department_id: fx.deptA, status: "in_progress", revenue: 10_000, cost: 2_500, start_date: daysAgo(900) });
@@ -152,7 +156,8 @@ export function reportsSuite(factory: StoreFactory): void {
       );
 
       const employees = blocks.get("Employees")!;
-      expect(employees.rows.length).toBe(2 + HOSTILE.length);
+      expect(employees.rows.length).toBe(2 + HOSTILE.length + NON_LATIN.length);
+      expect(employees.rows.map((r) => r[0])).toEqual(expect.arrayContaining(NON_LATIN));
       for (const id of [fx.empA, fx.empB, ...hostile]) {
         const e = (await get(`/analytics/employees/${id}?${period}`, fx.tokens.admin)).body;
         const shown = e.name.replace(/^([=+\-@])/, "'$1");
@@ -227,6 +232,7 @@ export function reportsSuite(factory: StoreFactory): void {
       for (const d of company.department_metrics) expect(text).toContain(formatCell(d.revenue, "money"));
       expect(text).toContain("'+1 Plus");
       expect(text).toContain("'@x At");
+      for (const name of NON_LATIN) expect(text).toContain(name);
       expect(text).toContain("ROI by department");
       expect(text).toContain("Monthly revenue, cost and hours");
       const pages = Number(/Page 1 of (\d+)/.exec(text)?.[1]);

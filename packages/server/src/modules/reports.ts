@@ -33,8 +33,8 @@ const sectionsQuery = z
 const generateQuery = z.object({
   report_type: reportType,
   department_id: idParam.optional().describe("One department; without it the company (a department head: their own department)."),
-  from: isoDateSchema.optional().describe("First day counted, inclusive (`YYYY-MM-DD`); without it the 12 months ending with the month of `to`."),
-  to: isoDateSchema.optional().describe("Last day counted, inclusive (`YYYY-MM-DD`); default today."),
+  from: isoDateSchema.optional().describe("First day counted, inclusive (`YYYY-MM-DD`). Without `from` and `to`: the 12 full months before the current month; with only `to`: the 12 months ending with its month."),
+  to: isoDateSchema.optional().describe("Last day counted, inclusive (`YYYY-MM-DD`)."),
   sections: sectionsQuery.optional(),
   async: booleanQuery.optional().describe("`true`: always answer 202 with a job; the file is then kept under `/reports/files`."),
 });
@@ -247,7 +247,7 @@ export function createReportsModule(options: ReportsModuleOptions = {}): ServerM
         path: "/reports/schedules",
         summary: "Schedule a report",
         description:
-          "A report rendered on a cron schedule (croner; five fields, or six with seconds) in a time zone; every run renders the 12 months ending on the run's day and keeps the file under `/reports/files` for its creator. Who may ask for the report may schedule it.",
+          "A report rendered on a cron schedule (croner; five fields, or six with seconds) in a time zone; every run renders the 12 full months before the run's month and keeps the file under `/reports/files` for its creator. Who may ask for the report may schedule it.",
         tags,
         request: { body: scheduleBody },
         conflicts: "Not used: schedules never conflict",
