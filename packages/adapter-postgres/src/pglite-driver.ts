@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 
@@ -25,16 +26,36 @@ function executor(target: Queryable): SqlExecutor {
 }
 
 /**
+ * A platform statement (the job queue's tables) run on an open tenant transaction: as the
+ * connecting user, not the application role the transaction dropped to, which is restored after.
+ */
+async function platformQuery<T>(tx: Queryable, text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
+  const role = (await tx.query<{ role: string }>("SELECT current_setting('role') AS role")).rows[0]?.role ?? "none";
+  if (role === "none") return executor(tx).query<T>(text, params);
+  await tx.query("SELECT set_config('role', 'none', true)");
+  try {
+    return await executor(tx).query<T>(text, params);
+  } finally {
+    // After a failed statement the transaction is aborted and this fails too: the first error is the one that counts.
+    await tx.query("SELECT set_config('role', $1, true)", [role]).catch(() => undefined);
+  }
+}
+
+/**
  * A driver over one PGlite instance. PGlite is a single connection: its `transaction` holds a
  * mutex, so transactions run one after another and a plain query waits for the open transaction.
+ * A plain query made from inside a transaction's work (a request's unit of work reading the job
+ * queue, whose storage uses plain queries) would wait for that very transaction forever: it runs
+ * on the open transaction instead, the one connection there is.
  */
 export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
+  const open = new AsyncLocalStorage<Queryable>();
   return {
     kind: "pglite",
     async transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
       let workResolved = false;
       try {
-        return await db.transaction(async (tx) => {
+        return await db.transaction((tx) => open.run(tx, async () => {
           const guarded = guardExecutor(executor(tx));
           try {
             if (options?.readOnly) await tx.query("SET TRANSACTION READ ONLY");
@@ -44,7 +65,7 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
           } finally {
             guarded.end();
           }
-        });
+        }));
       } catch (error) {
         // PGlite refuses to resolve when COMMIT answers ROLLBACK (a statement failed and `work`
         // caught its error); report it as the pg driver does.
@@ -54,7 +75,10 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
         throw error;
       }
     },
-    query: (text, params) => executor(db).query(text, params),
+    query: (text, params) => {
+      const tx = open.getStore();
+      return tx ? platformQuery(tx, text, params) : executor(db).query(text, params);
+    },
     async close(): Promise<void> {
       if (ownsDb && !db.closed) await db.close();
     },

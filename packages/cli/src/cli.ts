@@ -94,7 +94,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     }
   }
 
-  const app = createApp({ store: opened.store, config, logger, passwordHasher, jobs: opened.jobs });
+  const app = createApp({ store: opened.store, config, logger, passwordHasher, jobs: opened.jobs, schedules: opened.schedules });
   jobEvents.listener = app.api.observeJob;
   // The modules' job handlers run here too, unless another process does (--no-worker).
   const worker =

@@ -1,6 +1,8 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
+import { memoryReportFiles } from "@epca/adapter-memory/reports";
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
+import { postgresReportFiles } from "@epca/adapter-postgres/reports";
 import { DURABILITY_SETTINGS, durabilityWarnings, waitForDatabase, type ServerConfig } from "@epca/server";
 
 /** A store and what opening it did. */
@@ -24,7 +26,7 @@ export const jobEvents: { listener: ((event: JobEvent) => void) | null } = { lis
 const onEvent = (event: JobEvent) => jobEvents.listener?.(event);
 
 /**
- * Opens the store `DATABASE_URL` selects, applying pending migrations when `migrate` is true:
+ * Opens the store `DATABASE_URL` selects (with the report files part on every backend), applying pending migrations when `migrate` is true:
  * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory.
  */
 export async function storeFromConfig(
@@ -37,7 +39,7 @@ export async function storeFromConfig(
   switch (config.storeKind) {
     case "memory":
       return {
-        store: createMemoryStore(),
+        store: createMemoryStore({ parts: { reportFiles: memoryReportFiles } }),
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
@@ -47,6 +49,7 @@ export async function storeFromConfig(
       const store = await createPostgresStore({
         connectionString: config.DATABASE_URL!,
         poolSize: config.DB_POOL_SIZE,
+        parts: { reportFiles: postgresReportFiles },
         ...(config.DATABASE_READ_URL ? { readConnectionString: config.DATABASE_READ_URL } : {}),
       });
       await waitForPostgres(store, config, options.onProgress ?? stderrProgress);
@@ -60,7 +63,7 @@ export async function storeFromConfig(
       };
     }
     case "pglite": {
-      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR });
+      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { reportFiles: postgresReportFiles } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,

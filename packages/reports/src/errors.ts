@@ -1,7 +1,15 @@
 import { EpcaError } from "@epca/core";
 
 /** Stable codes of every error `@epca/reports` throws; the server maps each to one HTTP status. */
-export type ReportsErrorCode = "unsupported_file_type" | "too_many_rows" | "file_too_large" | "unknown_format" | "invalid_header";
+export type ReportsErrorCode =
+  | "unsupported_file_type"
+  | "too_many_rows"
+  | "file_too_large"
+  | "unknown_format"
+  | "invalid_header"
+  | "report_not_found"
+  | "report_expired"
+  | "report_files_unavailable";
 
 /** Base class of every error (an `EpcaError` of core, so the server maps its code like any other) this package throws; `code` is stable across versions. */
 export abstract class ReportsError extends EpcaError {
@@ -57,6 +65,36 @@ export class InvalidHeaderError extends ReportsError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** No report file with this id in the tenant, or not one the caller may see (the server answers 404). */
+export class ReportNotFoundError extends ReportsError {
+  override readonly code = "report_not_found" as const;
+
+  constructor(options?: { cause?: unknown }) {
+    super("Report file not found", options);
+  }
+}
+
+/** The report file existed but its retention period is over (the server answers 410). */
+export class ReportExpiredError extends ReportsError {
+  override readonly code = "report_expired" as const;
+
+  constructor(
+    readonly expiredAt: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Report file expired at ${expiredAt}`, options);
+  }
+}
+
+/** The store was created without the `reportFiles` part (the server answers 503). */
+export class ReportFilesUnavailableError extends ReportsError {
+  override readonly code = "report_files_unavailable" as const;
+
+  constructor(options?: { cause?: unknown }) {
+    super("Report files are not kept by this server's store (no reportFiles part)", options);
   }
 }
 

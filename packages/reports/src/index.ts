@@ -8,6 +8,9 @@ export {
   FileTooLargeError,
   InvalidHeaderError,
   isReportsError,
+  ReportExpiredError,
+  ReportFilesUnavailableError,
+  ReportNotFoundError,
   ReportsError,
   TooManyRowsError,
   UnknownFormatError,
@@ -70,6 +73,15 @@ export {
 } from "./upload/tracker-formats.js";
 export { resolveReferences, resolveTrackerTimesheet, type ReferenceResolver } from "./upload/references.js";
 export { hoursBetween, hoursBetweenInstants, parseDate, parseDecimal, parseDurationHours, parseTimeOfDay } from "./upload/values.js";
-export type { ReportFileInput, ReportFileStore, ReportFileSummary, StoredReportFile } from "./ports.js";
+export type { ReportFileInput, ReportFileStore, ReportFileSummary, ReportFilesScope, StoredReportFile } from "./ports.js";
+export {
+  createReportUseCases,
+  type ForecastSource,
+  type GeneratedReport,
+  type ReportPlan,
+  type ReportRequest,
+  type ReportUseCaseOptions,
+  type ReportUseCases,
+} from "./use-cases.js";
 export { createMemoryReportFileStore } from "./memory-report-file-store.js";
 export { REPORT_FORMATS, renderReport, type ReportFormat } from "./render/render-report.js";

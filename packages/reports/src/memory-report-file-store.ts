@@ -22,6 +22,7 @@ export function createMemoryReportFileStore(): ReportFileStore {
         size: input.bytes.byteLength,
         created_at: input.created_at,
         expires_at: input.expires_at,
+        created_by: input.created_by ?? null,
       };
       files.set(keyOf(input.tenant_id, id), stored);
       return copy(stored);

@@ -12,6 +12,8 @@ export interface StoredReportFile {
   /** ISO 8601 instants. */
   readonly created_at: string;
   readonly expires_at: string;
+  /** The user who asked for it (directly or through a schedule); `null` for the system. */
+  readonly created_by: number | null;
 }
 
 /** What `save` takes: `id` is generated when absent. */
@@ -23,6 +25,8 @@ export interface ReportFileInput {
   readonly bytes: Uint8Array;
   readonly created_at: string;
   readonly expires_at: string;
+  /** Default `null`. */
+  readonly created_by?: number | null;
 }
 
 /** A stored file without its bytes, as lists show it. */
@@ -39,6 +43,15 @@ export interface ReportFileStore {
   get(tenantId: string, id: string, now?: Date): Promise<StoredReportFile | null>;
   /** The tenant's unexpired files, newest `created_at` first (ties by id); MUST NOT list other tenants' files. */
   list(tenantId: string, now?: Date): Promise<ReportFileSummary[]>;
-  /** Deletes every file of every tenant whose `expires_at` is at or before `now` and answers how many; MUST be safe to run concurrently with itself. */
+  /**
+   * Deletes every file of every tenant it can reach whose `expires_at` is at or before `now` and
+   * answers how many; MUST be safe to run concurrently with itself. A store that is a part of a
+   * tenant's scope (`ReportFilesScope`) reaches that tenant's files.
+   */
   deleteExpired(now: Date): Promise<number>;
+}
+
+/** The scope part that holds a tenant's report files (`createMemoryStore({ parts: { reportFiles } })`). */
+export interface ReportFilesScope {
+  readonly reportFiles: ReportFileStore;
 }

@@ -57,7 +57,7 @@ describe("buildReportModel", () => {
     expect(m.sections.map((s) => s.kind)).toEqual(["top_performers"]);
     const top = m.sections[0]!;
     if (top.kind !== "top_performers") throw new Error("wrong section");
-    const best = [...input.employees!].sort((a, b) => b.profit - a.profit).slice(0, 3);
+    const best = [...input.employees!].sort((a, b) => b.profit! - a.profit!).slice(0, 3);
     expect(top.table.rows.map((r) => r.name)).toEqual(best.map((e) => e.name));
   });
 

@@ -1,4 +1,4 @@
-import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher } from "@epca/core";
+import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher, type ScheduleStorage } from "@epca/core";
 import cors from "cors";
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
@@ -29,6 +29,8 @@ export interface CreateAppOptions {
   readonly modules?: readonly ServerModule[];
   /** The background job queue (`GET /jobs`, long work); without one the job routes answer 500. */
   readonly jobs?: JobQueue;
+  /** Where recurring jobs are kept (`POST /reports/schedules`); without it those routes answer 503. */
+  readonly schedules?: ScheduleStorage;
   /** Defaults to a pino logger at `LOG_LEVEL`. */
   readonly logger?: Logger;
   /** Defaults to scrypt at N = 2^`SCRYPT_LOG_N`. */
@@ -129,7 +131,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const epca = createServerEpca({ ...options, store }, tokens);
   // Counters shared by every instance when the store is (PostgreSQL), else this process's.
   const rateLimitStores = rateLimitStoresFor(options.store);
-  const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now() };
+  const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now(), schedules: options.schedules ?? null };
 
   const router = express.Router() as ApiRouter;
   router.use(createHttpLogger(logger));

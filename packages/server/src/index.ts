@@ -31,8 +31,11 @@ export {
   healthModule,
   jobModule,
   projectModule,
+  createReportsModule,
+  reportsModule,
   timesheetModule,
   userModule,
+  type ReportsModuleOptions,
 } from "./modules/index.js";
 export { schemas } from "./modules/schemas.js";
 export { ensureFirstAdmin, type FirstAdminOutcome } from "./bootstrap.js";

@@ -38,16 +38,20 @@ export type DepartmentRowInput = {
   total_hours?: number;
 } & ({ revenue: number; cost: number } | { total_revenue: number; total_cost: number });
 
-/** An employee row (core's `EmployeeAnalytics`, optionally with the department's name). */
+/**
+ * An employee row (core's `EmployeeAnalytics`, optionally with the department's name). The pay
+ * fields (`cost`, `profit`, `roi`) are absent when the reader may not see this person's pay
+ * (docs/privacy.md): they print as "—" and rank last among the top performers.
+ */
 export interface EmployeeRowInput {
   employee_id: number;
   name: string;
   department_id: number;
   department_name?: string;
   revenue: number;
-  cost: number;
-  profit: number;
-  roi: number | null;
+  cost?: number | null;
+  profit?: number | null;
+  roi?: number | null;
   total_hours: number;
   productivity_index: number | null;
 }
@@ -177,9 +181,9 @@ function employeeRows(employees: readonly EmployeeRowInput[], departmentNames: M
     name: e.name,
     department: e.department_name ?? departmentNames.get(e.department_id) ?? String(e.department_id),
     revenue: e.revenue,
-    cost: e.cost,
-    profit: e.profit,
-    roi: e.roi,
+    cost: e.cost ?? null,
+    profit: e.profit ?? null,
+    roi: e.roi ?? null,
     total_hours: e.total_hours,
     productivity_index: e.productivity_index,
   }));
@@ -233,7 +237,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         break;
       case "top_performers": {
         const top = [...(input.employees ?? [])]
-          .sort((a, b) => b.profit - a.profit || a.employee_id - b.employee_id)
+          .sort((a, b) => (b.profit ?? -Infinity) - (a.profit ?? -Infinity) || a.employee_id - b.employee_id)
           .slice(0, input.topPerformers ?? 10);
         sections.push({ kind, title, table: table(REPORT_COLUMNS.employees, employeeRows(top, departmentNames)) });
         break;

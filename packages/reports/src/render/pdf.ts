@@ -188,7 +188,9 @@ function drawLineChart(doc: Doc, chart: ChartSpec) {
     doc.strokeColor(COLORS.text).lineWidth(0.8).moveTo(x, plotBottom).lineTo(x, plotBottom + 3).stroke();
     if (i % every === 0) {
       doc.fillColor(COLORS.muted);
-      put(doc, label, x - 20, plotBottom + 6, 40, "center");
+      // Centred under its tick, but kept inside the page's text area at both ends.
+      const lx = Math.min(Math.max(x - 20, PAGE.margin), PAGE.margin + CONTENT_WIDTH - 40);
+      put(doc, label, lx, plotBottom + 6, 40, "center");
     }
   });
   chart.series.forEach((s, si) => {

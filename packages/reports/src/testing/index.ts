@@ -9,3 +9,4 @@ export {
   type ContractRunner,
   type ReportFileStoreContractOptions,
 } from "./report-file-store-contract.js";
+export { reportFilesOverScopes } from "./over-scopes.js";

@@ -71,10 +71,18 @@ export function runReportFileStoreContract(runner: ContractRunner, options: Repo
       if (!got) fail("get must answer a saved file");
       equal([...got.bytes], [37, 80, 68, 70], "bytes");
       equal(
-        [got.tenant_id, got.name, got.content_type, got.size, got.created_at, got.expires_at],
-        [t, "report.pdf", "application/pdf", 4, "2030-06-01T10:00:00.000Z", "2030-06-08T10:00:00.000Z"],
+        [got.tenant_id, got.name, got.content_type, got.size, got.created_at, got.expires_at, got.created_by],
+        [t, "report.pdf", "application/pdf", 4, "2030-06-01T10:00:00.000Z", "2030-06-08T10:00:00.000Z", null],
         "metadata",
       );
+    });
+
+    it("keeps who asked for a file, in get and list", async () => {
+      const t = tenant();
+      const saved = await store.save({ ...file(t), created_by: 42 });
+      equal(saved.created_by, 42, "created_by of save");
+      equal((await store.get(t, saved.id, now))?.created_by ?? null, 42, "created_by of get");
+      equal((await store.list(t, now)).map((f) => f.created_by), [42], "created_by of list");
     });
 
     it("keeps a copy: changing the caller's bytes afterwards changes nothing stored", async () => {

@@ -203,6 +203,16 @@ export const configSchema = z.object({
   JOB_GRACE_SECONDS: int(8, 0, 3600),
   /** How often usage counted in memory (API calls, active users) is written; 0: only at 10,000 pending, on a usage read and at shutdown. */
   USAGE_FLUSH_SECONDS: int(10, 0, 3600),
+  /** Rows (employees + projects in the report's scope) above which `GET /reports/generate` answers 202 and renders in a job. */
+  REPORT_ASYNC_ROWS: int(5000, 1, 100_000_000),
+  /** Days a generated report file (async or scheduled) is kept for download before it expires (410, then purged). */
+  REPORT_RETENTION_DAYS: int(7, 1, 3650),
+  /** ISO 4217 code the amounts of reports are labelled with. */
+  REPORT_CURRENCY: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? "USD" : v.trim()))
+    .pipe(z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 code of three capital letters, e.g. EUR")),
   /** scrypt cost exponent (N = 2^SCRYPT_LOG_N); 17 is OWASP's recommendation. Lower only in tests. */
   SCRYPT_LOG_N: int(17, 10, 20),
 });

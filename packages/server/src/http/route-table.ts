@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { BUILT_IN_ROLES, ForbiddenError, canSomewhere, can, type Actor, type BuiltInRoleName, type Epca, type SessionClaims } from "@epca/core";
+import { BUILT_IN_ROLES, ForbiddenError, canSomewhere, can, type Actor, type BuiltInRoleName, type Epca, type ScheduleStorage, type SessionClaims } from "@epca/core";
 import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -82,7 +82,18 @@ export interface RouteDefinition<
    */
   readonly errors?: Readonly<Record<number, string>>;
   /** Success responses by status; error responses are derived from the definition (see `documentedErrors`). */
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly headers?: readonly string[] }>>;
+  readonly responses: Readonly<
+    Record<
+      number,
+      {
+        readonly description: string;
+        readonly schema?: z.ZodType;
+        readonly headers?: readonly string[];
+        /** Media types of a file answer (a binary body, e.g. `application/pdf`) instead of JSON. */
+        readonly files?: readonly string[];
+      }
+    >
+  >;
 }
 
 /** What a handler receives: parsed input, who asks, and the use cases to call. */
@@ -108,6 +119,7 @@ export interface RouteContext<P, Q, B> {
 /** What a handler answers; `undefined` when it wrote the response itself. */
 export interface Reply {
   readonly status?: number;
+  /** JSON, or bytes sent as they are (set `Content-Type` in `headers`). */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -134,6 +146,8 @@ export interface ApiKit {
   readonly rateLimitStores: RateLimitStoreFactory;
   /** When the instance started (ms since epoch), for `uptime_seconds`. */
   readonly startedAt: number;
+  /** Where recurring jobs are kept (the scheduler of `epca serve` runs them), or `null` without one. */
+  readonly schedules: ScheduleStorage | null;
 }
 
 /** Collects the routes of one API instance. */
@@ -314,6 +328,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
           res.status(reply.status ?? 200);
           if (reply.headers) res.set(reply.headers);
           if (reply.body === undefined) res.end();
+          else if (reply.body instanceof Uint8Array) res.end(Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength));
           else res.json(reply.body);
         } catch (error) {
           next(error);
@@ -326,9 +341,10 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
       const limited = rateLimited(definition, kit.config);
       for (const [status, response] of Object.entries(definition.responses)) {
         const headers = [...(response.headers ?? []).map((h) => [h, { schema: { type: "string" as const } }] as const), ...(limited ? rateLimitHeaders(false) : [])];
+        const files = response.files ? Object.fromEntries(response.files.map((type) => [type, { schema: { type: "string" as const, format: "binary" } }])) : null;
         responses[status] = {
           description: response.description,
-          ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}),
+          ...(files ? { content: files } : response.schema ? { content: { "application/json": { schema: response.schema } } } : {}),
           ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
         };
       }

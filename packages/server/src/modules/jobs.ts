@@ -7,7 +7,8 @@ import { ok, page } from "../http/replies.js";
 import type { RouteTable } from "../http/route-table.js";
 
 const tags = ["jobs"];
-const Job = named(jobSchema, "Job");
+/** A job as the API shows it (the `Job` component). */
+export const Job = named(jobSchema, "Job");
 const jobId = z.object({ job_id: z.string().min(1).max(64) });
 
 /** `/jobs`: contract section 8: follow and cancel background work (reports, imports, training). */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { createMemoryJobStorage } from "@epca/adapter-memory";
-import { createEpca, createInProcessJobQueue, systemActor, type Epca, type EpcaStore, type JobQueue, type PasswordHasher } from "@epca/core";
+import { createMemoryJobStorage, createMemoryScheduleStorage } from "@epca/adapter-memory";
+import { createEpca, createInProcessJobQueue, systemActor, type Clock, type Epca, type EpcaStore, type JobQueue, type PasswordHasher, type ScheduleStorage } from "@epca/core";
 import { createApp, createScryptPasswordHasher, testConfig, type EpcaApp, type ServerConfig, type ServerModule } from "@epca/server";
 import type { StoreFactory } from "./stores.js";
 
@@ -18,6 +18,9 @@ export interface TestServer {
   /** Use cases on the same store, acting as the system (fixtures). */
   readonly epca: Epca;
   readonly system: ReturnType<typeof systemActor>;
+  /** The server's job queue and schedule storage. */
+  readonly jobs: JobQueue;
+  readonly schedules: ScheduleStorage;
   request(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<TestResponse>;
   login(email: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
   close(): Promise<void>;
@@ -35,16 +38,20 @@ export interface TestResponse {
 export async function startServer(
   store: EpcaStore,
   overrides: Partial<ServerConfig> = {},
-  options: { closeStore?: () => Promise<void>; modules?: readonly ServerModule[]; jobs?: JobQueue } = {},
+  options: { closeStore?: () => Promise<void>; modules?: readonly ServerModule[]; jobs?: JobQueue; schedules?: ScheduleStorage; clock?: Clock } = {},
 ): Promise<TestServer> {
   const config = testConfig({ SECRET_KEY: TEST_SECRET, ...overrides });
+  // A queue and schedule storage as `epca serve` has them (no worker or scheduler runs unless a test starts one).
+  const jobs = options.jobs ?? createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false });
+  const schedules = options.schedules ?? createMemoryScheduleStorage();
   const app = createApp({
     store,
     config,
     passwordHasher: testHasher,
     ...(options.modules ? { modules: options.modules } : {}),
-    // A queue as `epca serve` has one (no worker runs it unless a test starts one).
-    jobs: options.jobs ?? createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false }),
+    jobs,
+    schedules,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -75,6 +82,8 @@ export async function startServer(
     store,
     epca,
     system: systemActor("default"),
+    jobs,
+    schedules,
     request,
     async login(email, password = PASSWORD) {
       const response = await request("POST", "/api/v1/auth/login", { body: { username: email, password } });

@@ -1,24 +1,26 @@
 import type { EpcaStore } from "@epca/core";
 import { createMemoryStore } from "@epca/adapter-memory";
+import { memoryReportFiles } from "@epca/adapter-memory/reports";
 import { createPostgresStore } from "@epca/adapter-postgres";
+import { postgresReportFiles } from "@epca/adapter-postgres/reports";
 import { createTestDatabase, serverUrl } from "../../../../test-support/test-database.js";
 
 /** Opens a fresh, empty, migrated store; `close` releases (and drops) it. */
 export type StoreFactory = () => Promise<{ store: EpcaStore; close(): Promise<void> }>;
 
-/** A memory store. */
+/** A memory store, with the parts `epca serve` gives it (report files). */
 export const memoryStoreFactory: StoreFactory = async () => {
-  const store = createMemoryStore();
+  const store = createMemoryStore({ parts: { reportFiles: memoryReportFiles } });
   return { store, close: () => store.close() };
 };
 
 /** The PostgreSQL server of the test run (test-support/global-setup.ts), if any. */
 export const postgresServerUrl = serverUrl;
 
-/** A store on a fresh database of the test server (CREATE DATABASE per call). */
+/** A store on a fresh database (with the report files part) of the test server (CREATE DATABASE per call). */
 export const postgresStoreFactory: StoreFactory = async () => {
   const database = await createTestDatabase();
-  const store = await createPostgresStore({ connectionString: database.url, poolSize: 5 });
+  const store = await createPostgresStore({ connectionString: database.url, poolSize: 5, parts: { reportFiles: postgresReportFiles } });
   await store.migrate();
   return {
     store,
