@@ -1,6 +1,8 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
+import { memoryModelRegistry } from "@epca/adapter-memory/ml";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import type { ServerConfig } from "@epca/server";
 
 /** A store and what opening it did. */
@@ -25,7 +27,8 @@ const onEvent = (event: JobEvent) => jobEvents.listener?.(event);
 
 /**
  * Opens the store `DATABASE_URL` selects, applying pending migrations when `migrate` is true:
- * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory.
+ * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory. Every
+ * store carries `@epca/ml`'s model registry as its `modelRegistry` part (the `/ml` routes).
  */
 export async function storeFromConfig(
   config: Pick<ServerConfig, "storeKind" | "DATABASE_URL" | "EPCA_DATA_DIR" | "DB_POOL_SIZE"> & Partial<Pick<ServerConfig, "JOB_LEASE_SECONDS">>,
@@ -36,14 +39,14 @@ export async function storeFromConfig(
   switch (config.storeKind) {
     case "memory":
       return {
-        store: createMemoryStore(),
+        store: createMemoryStore({ parts: { modelRegistry: memoryModelRegistry } }),
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
         schedules: createMemoryScheduleStorage(),
       };
     case "postgres": {
-      const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE });
+      const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE, parts: { modelRegistry: postgresModelRegistry } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,
@@ -54,7 +57,7 @@ export async function storeFromConfig(
       };
     }
     case "pglite": {
-      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR });
+      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { modelRegistry: postgresModelRegistry } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,
