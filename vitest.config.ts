@@ -31,6 +31,7 @@ export default defineConfig({
       { find: /^@epca\/ml\/testing$/, replacement: src("ml/src/testing/index.ts") },
       { find: /^@epca\/ml\/allocation$/, replacement: src("ml/src/allocation/index.ts") },
       { find: /^@epca\/ml\/tabular$/, replacement: src("ml/src/tabular/index.ts") },
+      { find: /^@epca\/ml\/use-cases$/, replacement: src("ml/src/use-cases/index.ts") },
       { find: /^@epca\/ml\/node$/, replacement: src("ml/src/node.ts") },
       { find: /^@epca\/ml$/, replacement: src("ml/src/index.ts") },
       { find: /^@epca\/reports\/testing$/, replacement: src("reports/src/testing/index.ts") },

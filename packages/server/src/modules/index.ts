@@ -6,14 +6,15 @@ import { departmentModule } from "./departments.js";
 import { employeeModule } from "./employees.js";
 import { healthModule } from "./health.js";
 import { jobModule } from "./jobs.js";
+import { mlModule } from "./ml.js";
 import { predictionModule } from "./predictions.js";
 import { projectModule } from "./projects.js";
 import { timesheetModule } from "./timesheets.js";
 import { userModule } from "./users.js";
 
-export { allocationModule, analyticsModule, authModule, departmentModule, employeeModule, healthModule, jobModule, predictionModule, projectModule, timesheetModule, userModule };
+export { allocationModule, analyticsModule, authModule, departmentModule, employeeModule, healthModule, jobModule, mlModule, predictionModule, projectModule, timesheetModule, userModule };
 
 /** The documented API (spec 000 section 4 and the contract's additions), in the document's order. */
 export function builtInModules(): ServerModule[] {
-  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, predictionModule];
+  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, predictionModule, mlModule];
 }

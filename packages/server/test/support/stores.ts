@@ -1,14 +1,16 @@
 import type { EpcaStore } from "@epca/core";
 import { createMemoryStore } from "@epca/adapter-memory";
+import { memoryModelRegistry } from "@epca/adapter-memory/ml";
 import { createPostgresStore } from "@epca/adapter-postgres";
+import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import { createTestDatabase, serverUrl } from "../../../../test-support/test-database.js";
 
 /** Opens a fresh, empty, migrated store; `close` releases (and drops) it. */
 export type StoreFactory = () => Promise<{ store: EpcaStore; close(): Promise<void> }>;
 
-/** A memory store. */
+/** A memory store (with `@epca/ml`'s model registry part, as `epca serve` opens it). */
 export const memoryStoreFactory: StoreFactory = async () => {
-  const store = createMemoryStore();
+  const store = createMemoryStore({ parts: { modelRegistry: memoryModelRegistry } });
   return { store, close: () => store.close() };
 };
 
@@ -18,7 +20,7 @@ export const postgresServerUrl = serverUrl;
 /** A store on a fresh database of the test server (CREATE DATABASE per call). */
 export const postgresStoreFactory: StoreFactory = async () => {
   const database = await createTestDatabase();
-  const store = await createPostgresStore({ connectionString: database.url, poolSize: 5 });
+  const store = await createPostgresStore({ connectionString: database.url, poolSize: 5, parts: { modelRegistry: postgresModelRegistry } });
   await store.migrate();
   return {
     store,
