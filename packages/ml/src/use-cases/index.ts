@@ -7,10 +7,8 @@
  * @packageDocumentation
  */
 import { authorize, EpcaError, type Actor, type Epca, type TenantScope, type UseCaseHost } from "@epca/core";
-import { loadAllocationModel, saveAllocationModel } from "../allocation/artifacts.js";
-import { useBackend } from "../allocation/backend.js";
-import { trainAllocationModel, type AllocationModel } from "../allocation/model.js";
-import { predictAllocation, rankAlternatives } from "../allocation/predict.js";
+import type { AllocationModel } from "../allocation/model.js";
+import type { RankedAlternative } from "../allocation/predict.js";
 import type { AllocationEmployee, AllocationHistory, AllocationPrediction, AllocationProject, MonthlyHours } from "../allocation/types.js";
 import { ModelNotFoundError } from "../errors.js";
 import type { JsonValue, ModelRecord, ModelRegistry, PredictionRecord } from "../ports.js";
@@ -79,7 +77,7 @@ export interface MlUseCases {
   /** Validation metrics and live error of every deployed model, with the retrain decision. */
   metrics(actor: Actor, options: { retrainDays: number; now?: Date }): Promise<ModelMetrics[]>;
   /** Predicts with the deployed allocation model and logs the prediction. */
-  predict(actor: Actor, request: AllocationPredictionRequest): Promise<{ prediction: PredictionRecord; model: Omit<ModelRecord, "artifacts">; figures: AllocationPrediction; alternatives: ReturnType<typeof rankAlternatives> }>;
+  predict(actor: Actor, request: AllocationPredictionRequest): Promise<{ prediction: PredictionRecord; model: Omit<ModelRecord, "artifacts">; figures: AllocationPrediction; alternatives: RankedAlternative[] }>;
   /** Records the actual outcome of a logged prediction. */
   feedback(actor: Actor, predictionId: string, feedback: AllocationFeedback): Promise<PredictionRecord>;
   /**
@@ -91,6 +89,9 @@ export interface MlUseCases {
   /** Enqueues a retraining of every deployed model that is stale or drifts; answers the decisions. */
   checkRetraining(actor: Actor, options: { retrainDays: number; now?: Date }): Promise<{ model_id: string; decision: RetrainDecision; job_id: string | null }[]>;
 }
+
+/** TensorFlow.js is loaded on first use only, so that a server starts without it. */
+const allocation = () => import("../allocation/index.js");
 
 const withoutArtifacts = ({ artifacts: _artifacts, ...rest }: ModelRecord): Omit<ModelRecord, "artifacts"> => rest;
 
@@ -144,7 +145,7 @@ let backend: Promise<unknown> | null = null;
  * WebAssembly, else the CPU backend. Call once at start; the use cases otherwise start the CPU one.
  */
 export function useMlBackend(options: { wasmPaths?: string } = {}): Promise<unknown> {
-  backend ??= options.wasmPaths ? useBackend("wasm", { wasmPaths: options.wasmPaths }) : useBackend("cpu");
+  backend ??= allocation().then(({ useBackend }) => (options.wasmPaths ? useBackend("wasm", { wasmPaths: options.wasmPaths }) : useBackend("cpu")));
   return backend;
 }
 
@@ -163,7 +164,7 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
     const key = `${record.tenant_id}|${record.id}`;
     let model = loaded.get(key);
     if (!model) {
-      model = useMlBackend().then(() => loadAllocationModel(record.artifacts));
+      model = useMlBackend().then(async () => (await allocation()).loadAllocationModel(record.artifacts));
       model.catch(() => loaded.delete(key));
       loaded.set(key, model);
     }
@@ -212,6 +213,7 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
         allocationHistory(host.epca, actor),
       ]);
       const model = await modelOf(record);
+      const { predictAllocation, rankAlternatives } = await allocation();
       const asEmployee = history.employees.find((e) => e.id === employee.id)!;
       const asProject = { ...history.projects.find((p) => p.id === project.id)!, ...(request.required_skills ? { skills: request.required_skills } : {}) };
       const window = request.start_date ? { start_date: request.start_date, ...(request.end_date ? { end_date: request.end_date } : {}) } : undefined;
@@ -254,6 +256,7 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
         history = { ...history, allocations: history.allocations.filter((a) => a.start_date >= since) };
       }
       await useMlBackend();
+      const { trainAllocationModel, saveAllocationModel } = await allocation();
       let reported: Promise<void> = progress(0, epochs, "training started");
       const model = await trainAllocationModel(history, {
         epochs,
