@@ -5,6 +5,7 @@
  */
 import { addMonths, forecast, monthString } from "@epca/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobHandlersOf } from "@epca/server";
 import { createFixture, startServerOn, type Fixture, type TestServer } from "./support/harness.js";
 import { memoryStoreFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
 
@@ -191,5 +192,25 @@ describe.each(stores)("/predict on %s", (_name, factory, enabled) => {
     expect(all.body.metrics.skipped.map((d: { department_id: number }) => d.department_id).sort()).toEqual([f.deptA, f.deptB, shortDept].sort((a, b) => a - b));
     expect(all.body.metrics.skipped.find((d: { department_id: number }) => d.department_id === shortDept)).toEqual({ department_id: shortDept, reason: "insufficient_history", needed: 6, available: 3 });
     expect(all.body.training_samples).toBe(14);
+  });
+
+  it.runIf(enabled)("trains a tenant of more than 10 departments as a job: 202 with Location, the job's result is the answer", async () => {
+    const { epca, system } = server;
+    for (let i = 0; i < 8; i++) await epca.departments.create(system, { name: `Extra ${i}`, budget: 1 });
+    const res = await server.request("POST", `/api/v1/predict/train?as_of=${AS_OF}`, { token: f.tokens.admin });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("location")).toBe(`/api/v1/jobs/${res.body.job_id}`);
+    const job = await server.request("GET", `/api/v1/jobs/${res.body.job_id}`, { token: f.tokens.admin });
+    expect(job.body).toMatchObject({ type: "predictions.train", status: "queued" });
+    const handler = jobHandlersOf(server.app.api.modules).get("predictions.train")!;
+    const reported: [number, number | undefined][] = [];
+    const result = (await handler({ type: "predictions.train", tenantId: "default", payload: { as_of: AS_OF }, epca: server.epca, signal: new AbortController().signal, progress: async (done, total) => void reported.push([done, total]) })) as {
+      status: string;
+      metrics: { departments: { department_id: number }[]; skipped: unknown[] };
+    };
+    expect(result.status).toBe("success");
+    expect(result.metrics.departments.map((d) => d.department_id)).toEqual([dept]);
+    expect(result.metrics.skipped).toHaveLength(11);
+    expect(reported.at(-1)).toEqual([12, 12]);
   });
 });
