@@ -12,6 +12,7 @@ export default defineConfig({
     "tabular/index": "src/tabular/index.ts",
     "testing/index": "src/testing/index.ts",
     "node/index": "src/node.ts",
+    "use-cases/index": "src/use-cases/index.ts",
   },
   splitting: true,
   shims: true,

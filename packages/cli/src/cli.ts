@@ -24,6 +24,7 @@ import {
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
 import { developmentSecret } from "./dev-secret.js";
 import { PortInUseError, processListeningOn } from "./port-in-use.js";
+import { ensureRetrainSchedules } from "./ml-schedule.js";
 import { jobEvents, storeFromConfig } from "./store-from-config.js";
 
 /** Long work reports on stderr, so that stdout stays clean for scripts. */
@@ -101,6 +102,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     options.worker === false
       ? null
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
+  if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = app.listen(config.PORT, config.HOST);
   const drainable = drainableServer(server);
@@ -177,6 +179,7 @@ async function work(options: { concurrency: string }): Promise<void> {
   const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
   const epca = createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs });
   const worker = startModuleWorker({ queue: opened.jobs, modules: builtInModules(), epca, concurrency });
+  await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
   const scheduler = startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (error) => progress(`scheduler pass failed: ${String(error)}`) });
   progress(`worker running on ${opened.description} (${concurrency} at once); SIGTERM or Ctrl-C stops it`);
   let stopping = false;

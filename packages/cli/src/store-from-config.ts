@@ -1,7 +1,9 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
+import { memoryModelRegistry } from "@epca/adapter-memory/ml";
 import { memoryReportFiles } from "@epca/adapter-memory/reports";
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
+import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import { postgresReportFiles } from "@epca/adapter-postgres/reports";
 import { DURABILITY_SETTINGS, durabilityWarnings, waitForDatabase, type ServerConfig } from "@epca/server";
 
@@ -26,8 +28,9 @@ export const jobEvents: { listener: ((event: JobEvent) => void) | null } = { lis
 const onEvent = (event: JobEvent) => jobEvents.listener?.(event);
 
 /**
- * Opens the store `DATABASE_URL` selects (with the report files part on every backend), applying pending migrations when `migrate` is true:
- * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory.
+ * Opens the store `DATABASE_URL` selects, applying pending migrations when `migrate` is true:
+ * unset → PGlite in `EPCA_DATA_DIR`; `postgres://…` → PostgreSQL; `memory:` → in memory. Every
+ * store carries the report files part (`reportFiles`) and `@epca/ml`'s model registry (`modelRegistry`).
  */
 export async function storeFromConfig(
   config: Pick<ServerConfig, "storeKind" | "DATABASE_URL" | "EPCA_DATA_DIR" | "DB_POOL_SIZE"> &
@@ -39,7 +42,7 @@ export async function storeFromConfig(
   switch (config.storeKind) {
     case "memory":
       return {
-        store: createMemoryStore({ parts: { reportFiles: memoryReportFiles } }),
+        store: createMemoryStore({ parts: { reportFiles: memoryReportFiles, modelRegistry: memoryModelRegistry } }),
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
@@ -49,7 +52,7 @@ export async function storeFromConfig(
       const store = await createPostgresStore({
         connectionString: config.DATABASE_URL!,
         poolSize: config.DB_POOL_SIZE,
-        parts: { reportFiles: postgresReportFiles },
+        parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry },
         ...(config.DATABASE_READ_URL ? { readConnectionString: config.DATABASE_READ_URL } : {}),
       });
       await waitForPostgres(store, config, options.onProgress ?? stderrProgress);
@@ -63,7 +66,7 @@ export async function storeFromConfig(
       };
     }
     case "pglite": {
-      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { reportFiles: postgresReportFiles } });
+      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,

@@ -9,6 +9,7 @@
  */
 import { createPGliteStore } from "@epca/adapter-postgres";
 import { postgresReportFiles } from "@epca/adapter-postgres/reports";
+import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerConfig } from "@epca/server";
 import { createFixture, daysAgo, PASSWORD, startServerOn, type Fixture, type TestServer } from "./support/harness.js";
@@ -353,7 +354,7 @@ fuzzSuite("memory, rate limited", memoryStoreFactory, { RATE_LIMIT_PER_MINUTE: 6
 // Multi-tenant: every request names tenant `default`; mutations name unknown and other tenants.
 fuzzSuite("memory, multi-tenant", memoryStoreFactory, { MULTI_TENANT: true });
 fuzzSuite("PGlite", async () => {
-  const store = await createPGliteStore({ migrate: true, parts: { reportFiles: postgresReportFiles } });
+  const store = await createPGliteStore({ migrate: true, parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry } });
   return { store, close: () => store.close() };
 });
 describe.skipIf(!postgresServerUrl)("on PostgreSQL", () => {

@@ -6,6 +6,8 @@ import { departmentModule } from "./departments.js";
 import { employeeModule } from "./employees.js";
 import { healthModule } from "./health.js";
 import { jobModule } from "./jobs.js";
+import { mlModule } from "./ml.js";
+import { predictionModule } from "./predictions.js";
 import { projectModule } from "./projects.js";
 import { createReportsModule, reportsModule, type ReportsModuleOptions } from "./reports.js";
 import { timesheetModule } from "./timesheets.js";
@@ -14,9 +16,9 @@ import { tenantModule } from "./tenants.js";
 import { roleModule } from "./roles.js";
 import { auditModule } from "./audit.js";
 
-export { allocationModule, analyticsModule, auditModule, authModule, createReportsModule, departmentModule, employeeModule, healthModule, jobModule, projectModule, reportsModule, roleModule, tenantModule, timesheetModule, userModule, type ReportsModuleOptions };
+export { allocationModule, analyticsModule, auditModule, authModule, createReportsModule, departmentModule, employeeModule, healthModule, jobModule, mlModule, predictionModule, projectModule, reportsModule, roleModule, tenantModule, timesheetModule, userModule, type ReportsModuleOptions };
 
 /** The documented API (spec 000 section 4 and the contract's additions), in the document's order. */
 export function builtInModules(): ServerModule[] {
-  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, tenantModule, roleModule, auditModule, reportsModule];
+  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, tenantModule, roleModule, auditModule, reportsModule, predictionModule, mlModule];
 }
