@@ -118,6 +118,8 @@ const SAMPLE_VALUES: Readonly<Record<string, unknown>> = {
   estimated_end_date: "2026-03-31",
   reason: "Hours belong to another project",
   subdomain: "acme",
+  cron: "0 7 * * 1",
+  timezone: "Europe/Berlin",
   refresh_token: "eyJhbGciOiJIUzI1NiIsInR5cCI6InJ0K2p3dCJ9.e30.c2lnbmF0dXJl",
 };
 
