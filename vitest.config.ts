@@ -24,6 +24,8 @@ export default defineConfig({
     alias: [
       { find: /^@epca\/core\/testing$/, replacement: src("core/src/testing/index.ts") },
       { find: /^@epca\/core$/, replacement: src("core/src/index.ts") },
+      { find: /^@epca\/adapter-memory\/uploads$/, replacement: src("adapter-memory/src/uploads.ts") },
+      { find: /^@epca\/adapter-postgres\/uploads$/, replacement: src("adapter-postgres/src/uploads.ts") },
       { find: /^@epca\/adapter-memory$/, replacement: src("adapter-memory/src/index.ts") },
       { find: /^@epca\/adapter-postgres$/, replacement: src("adapter-postgres/src/index.ts") },
       { find: /^@epca\/ml\/testing$/, replacement: src("ml/src/testing/index.ts") },

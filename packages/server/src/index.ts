@@ -31,6 +31,7 @@ export {
   jobModule,
   projectModule,
   timesheetModule,
+  uploadModule,
   userModule,
 } from "./modules/index.js";
 export { schemas } from "./modules/schemas.js";
