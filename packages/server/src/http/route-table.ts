@@ -264,8 +264,8 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
       steps.push(...(definition.afterBody ?? []));
 
       const answer = async (req: Request, res: Response, epca: Epca, actor: Actor | null, sessionId: string | null) => {
-        const params = parsePart(request.params, req.params, "path");
         if (request.query) refuseControlCharacters(req.query ?? {});
+        const params = parsePart(request.params, req.params, "path");
         const query = parsePart(request.query, req.query ?? {}, "query");
         const body = parsePart(request.body, req.body, "body");
         const ctx: RouteContext<typeof request.params, typeof request.query, typeof request.body> = {
