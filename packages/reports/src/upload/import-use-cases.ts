@@ -221,10 +221,19 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
 
       if (entity === "timesheets") {
         const bulk = timesheetBatcher(scope, actor, isoDay(host.clock.now()));
+        // One batch is stored while the next is read and checked: the parse's CPU overlaps the
+        // database's work (the statements still run one after another on the transaction).
+        let inflight: Promise<void> | null = null;
         const flush = async () => {
           const { valid, rowErrors } = await bulk.check();
           for (const list of rowErrors) fail(list);
-          if (valid.length > 0 && (mode === "partial" || failed === 0)) created += await scope.timesheets.insertMany(valid);
+          if (inflight) await inflight;
+          inflight = null;
+          if (valid.length > 0 && (mode === "partial" || failed === 0)) {
+            const storing = scope.timesheets.insertMany(valid).then((n) => void (created += n));
+            storing.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+            inflight = storing;
+          }
         };
         const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Record<string, string>) => {
           total += 1;
@@ -246,6 +255,7 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
           }
         }
         await flush();
+        if (inflight) await inflight;
       } else {
         if (upload.format !== "epca") {
           throw new ValidationError([{ path: ["format"], code: "unsupported_format", message: `${upload.format} exports are imported as timesheets only` }]);
@@ -339,9 +349,34 @@ interface Pending {
 function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
   const employees = new Map<number, Employee | null>();
   const projects = new Map<number, Project | null>();
-  /** Hours per `employee|date`: stored (read once) plus what earlier rows of the file added. */
-  const day = new Map<string, number>();
+  /**
+   * Hours per (employee, day): stored (read once) plus what earlier rows of the file added, keyed
+   * by a number (employee id × 2^20 + days since 1970) so that a million days stay small.
+   */
+  const day = new Map<number, number>();
+  const dayKey = (employeeId: number, date: string) => employeeId * 1_048_576 + Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+  let loadedAll = false;
   let pending: Pending[] = [];
+  /** Reads the records the batch names: one by one when few are new, else every one of the tenant by pages. */
+  async function load(batch: readonly Pending[]) {
+    const newEmployees = new Set(batch.map((p) => p.values.employee_id).filter((id) => !employees.has(id)));
+    const newProjects = new Set(batch.map((p) => p.values.project_id).filter((id) => !projects.has(id)));
+    if (!loadedAll && newEmployees.size + newProjects.size > 200) {
+      loadedAll = true;
+      for (let skip = 0; ; skip += 1000) {
+        const page = await scope.employees.list({}, { skip, limit: 1000 });
+        for (const e of page.items) employees.set(e.id, e);
+        if (page.items.length < 1000) break;
+      }
+      for (let skip = 0; ; skip += 1000) {
+        const page = await scope.projects.list({}, { skip, limit: 1000 });
+        for (const p of page.items) projects.set(p.id, p);
+        if (page.items.length < 1000) break;
+      }
+    }
+    for (const id of newEmployees) if (!employees.has(id)) employees.set(id, await scope.employees.findById(id));
+    for (const id of newProjects) if (!projects.has(id)) projects.set(id, await scope.projects.findById(id));
+  }
   return {
     get size() {
       return pending.length;
@@ -352,14 +387,11 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
     async check(): Promise<{ valid: TimesheetInsert[]; rowErrors: RowError[][] }> {
       const batch = pending;
       pending = [];
-      for (const p of batch) {
-        if (!employees.has(p.values.employee_id)) employees.set(p.values.employee_id, await scope.employees.findById(p.values.employee_id));
-        if (!projects.has(p.values.project_id)) projects.set(p.values.project_id, await scope.projects.findById(p.values.project_id));
-      }
+      await load(batch);
       const missing: Array<{ employee_id: number; date: string }> = [];
-      const seen = new Set<string>();
+      const seen = new Set<number>();
       for (const p of batch) {
-        const key = `${p.values.employee_id}|${p.values.date}`;
+        const key = dayKey(p.values.employee_id, p.values.date);
         if (!day.has(key) && !seen.has(key) && employees.get(p.values.employee_id)) {
           seen.add(key);
           missing.push({ employee_id: p.values.employee_id, date: p.values.date });
@@ -374,7 +406,7 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
             for (const m of missing) out.push(await scope.timesheets.sumHoursOnDateForUpdate(m.employee_id, m.date));
             return out;
           })();
-      missing.forEach((m, i) => day.set(`${m.employee_id}|${m.date}`, sums[i] ?? 0));
+      missing.forEach((m, i) => day.set(dayKey(m.employee_id, m.date), sums[i] ?? 0));
 
       const valid: TimesheetInsert[] = [];
       const rowErrors: RowError[][] = [];
@@ -392,7 +424,7 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
           } catch {
             errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
           }
-          const key = `${v.employee_id}|${v.date}`;
+          const key = dayKey(v.employee_id, v.date);
           const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
           for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
           if (errs.length === 0) {
