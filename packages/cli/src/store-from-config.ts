@@ -1,6 +1,8 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { memoryUploads } from "@epca/adapter-memory/uploads";
+import { postgresUploads } from "@epca/adapter-postgres/uploads";
 import type { ServerConfig } from "@epca/server";
 
 /** A store and what opening it did. */
@@ -36,14 +38,14 @@ export async function storeFromConfig(
   switch (config.storeKind) {
     case "memory":
       return {
-        store: createMemoryStore(),
+        store: createMemoryStore({ parts: { uploads: memoryUploads } }),
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
         schedules: createMemoryScheduleStorage(),
       };
     case "postgres": {
-      const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE });
+      const store = await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE, parts: { uploads: postgresUploads } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,
@@ -54,7 +56,7 @@ export async function storeFromConfig(
       };
     }
     case "pglite": {
-      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR });
+      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { uploads: postgresUploads } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,

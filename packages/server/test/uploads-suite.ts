@@ -142,6 +142,22 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
       expect(await hours(`employee_id=${ada.id}`)).toBe(20.25);
     });
 
+    it("1,500 timesheet rows on 1,500 days in one import (PostgreSQL: past 1,000 days the table is locked instead of each day)", async () => {
+      const ada = (await all("/employees/")).find((e) => e.email === "ada@x.example")!;
+      const count = async () => Number((await t.request("GET", `/api/v1/timesheets/?employee_id=${ada.id}&from=2020-01-02&to=2024-02-09&limit=1`, { token })).headers.get("x-total-count"));
+      const before = await count();
+      const day0 = Date.UTC(2020, 0, 2);
+      const lines = ["employee_email,project_name,hours_worked,date"];
+      for (let i = 0; i < 1500; i++) lines.push(`ada@x.example,Apollo,0.5,${new Date(day0 + i * 86_400_000).toISOString().slice(0, 10)}`);
+      const { status, body } = await upload("/upload/timesheets", lines.join("\n"));
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ total_rows: 1500, created: 1500, failed: 0 });
+      expect((await count()) - before).toBe(1500);
+      // Half an hour on each day: the last day as well as the first.
+      expect(await hours(`employee_id=${ada.id}&from=2024-02-09&to=2024-02-09`)).toBe(0.5);
+      expect(await hours(`employee_id=${ada.id}&from=2020-01-02&to=2020-01-02`)).toBe(0.5);
+    });
+
     it("an import is audited, with its file hash", async () => {
       const { body } = await upload("/upload/departments", "name\nAudited\n");
       const entries = await t.epca.audit.list(t.system, { action: "import", resource_type: "departments" }, { limit: 100 });
