@@ -97,6 +97,8 @@ async function serveChild(dbUrl: string) {
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
+  // The file streams in while it is imported: longer than Node's 300 s for a whole request.
+  server.requestTimeout = 0;
   console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, rssMb: peakRssMb() }));
   for await (const line of createInterface({ input: process.stdin })) {
     if (line.trim() === "rss") console.log(JSON.stringify({ rssMb: peakRssMb() }));

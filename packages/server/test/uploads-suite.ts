@@ -250,6 +250,21 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
         expect(delta).toEqual([1]);
       });
 
+      it("Clockify's and Harvest's project exports become projects of department_id (statuses and notes kept)", async () => {
+        const noDept = await upload("/upload/projects", peer("clockify_projects.csv"));
+        expect(noDept.status).toBe(422);
+        const clockify = await upload(`/upload/projects?department_id=${deptId}`, peer("clockify_projects.csv"));
+        expect(clockify.status).toBe(200);
+        expect(clockify.body).toMatchObject({ format: "clockify", total_rows: 2, created: 2, failed: 0 });
+        const harvest = await upload(`/upload/projects?department_id=${deptId}`, peer("harvest_projects.csv"));
+        expect(harvest.body).toMatchObject({ format: "harvest", total_rows: 2, created: 2, failed: 0 });
+        const projects = await all(`/projects/?department_id=${deptId}`);
+        const byName = (n: string) => projects.find((p) => p.name === n);
+        expect([byName("Active Project")?.status, byName("Archived Project")?.status]).toEqual(["in_progress", "completed"]);
+        expect(byName("Example Project")?.description).toMatch(/^This is an example project to help you trial Harvest/);
+        expect(projects.some((p) => String(p.name).includes("🔥 Special characters project"))).toBe(true);
+      });
+
       it("unmatched people and projects are reported by row, never guessed or created without create_missing", async () => {
         const csv = "Date,Email,Project,Hours\n2024-03-04,stranger@x.example,Apollo,1\n2024-03-04,ada@x.example,Unknown Project,1\n";
         const { status, body } = await upload("/upload/timesheets", csv);

@@ -257,35 +257,62 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
         await flush();
         if (inflight) await inflight;
       } else {
-        if (upload.format !== "epca") {
-          throw new ValidationError([{ path: ["format"], code: "unsupported_format", message: `${upload.format} exports are imported as timesheets only` }]);
-        }
-        const create = (values: EntityValues[UploadEntity]): Promise<unknown> => {
-          switch (entity) {
-            case "departments":
-              return epca.departments.create(actor, values as EntityValues["departments"]);
-            case "employees":
-              return epca.employees.create(actor, values as EntityValues["employees"]);
-            case "projects":
-              return epca.projects.create(actor, values as EntityValues["projects"]);
-            default:
-              return epca.allocations.create(actor, values as EntityValues["allocations"]);
+        if (upload.format !== "epca" && upload.entity === "projects") {
+          // Clockify's and Harvest's project exports: each project into `departmentId`.
+          if (options.departmentId === undefined) {
+            throw new ValidationError([{ path: ["department_id"], code: "required", message: `A ${upload.format} project export needs department_id: the department the projects go to` }]);
           }
-        };
-        for await (const parsed of upload.rows as AsyncIterable<UploadRow<EntityValues[UploadEntity]>>) {
-          total += 1;
-          const byName = Object.fromEntries(parsed.references.map((ref) => [ref.field, ref.column]));
-          const row = await resolveReferences(parsed, resolver);
-          if (row.values === null) fail(row.errors);
-          else {
-            try {
-              await create(row.values);
-              created += 1;
-            } catch (error) {
-              fail(rowErrorsOf(error, row.row, byName, FIELD_OF_RESOURCE, CONFLICT_COLUMN[entity] ?? null));
+          for await (const row of upload.rows) {
+            total += 1;
+            const v = row.values;
+            if (v === null) fail(row.errors);
+            else {
+              try {
+                await epca.projects.create(actor, {
+                  name: v.project_name,
+                  department_id: options.departmentId,
+                  ...(v.status ? { status: v.status } : {}),
+                  ...(v.start_date ? { start_date: v.start_date } : {}),
+                  ...(v.end_date ? { end_date: v.end_date } : {}),
+                  description: v.description,
+                });
+                created += 1;
+              } catch (error) {
+                fail(rowErrorsOf(error, row.row, { name: "Project", department_id: "department_id" }, FIELD_OF_RESOURCE, "Project"));
+              }
             }
+            await progress();
           }
-          await progress();
+        } else if (upload.format !== "epca") {
+          throw new ValidationError([{ path: ["format"], code: "unsupported_format", message: `${upload.format} exports are imported as timesheets or projects only` }]);
+        } else {
+          const create = (values: EntityValues[UploadEntity]): Promise<unknown> => {
+            switch (entity) {
+              case "departments":
+                return epca.departments.create(actor, values as EntityValues["departments"]);
+              case "employees":
+                return epca.employees.create(actor, values as EntityValues["employees"]);
+              case "projects":
+                return epca.projects.create(actor, values as EntityValues["projects"]);
+              default:
+                return epca.allocations.create(actor, values as EntityValues["allocations"]);
+            }
+          };
+          for await (const parsed of upload.rows as AsyncIterable<UploadRow<EntityValues[UploadEntity]>>) {
+            total += 1;
+            const byName = Object.fromEntries(parsed.references.map((ref) => [ref.field, ref.column]));
+            const row = await resolveReferences(parsed, resolver);
+            if (row.values === null) fail(row.errors);
+            else {
+              try {
+                await create(row.values);
+                created += 1;
+              } catch (error) {
+                fail(rowErrorsOf(error, row.row, byName, FIELD_OF_RESOURCE, CONFLICT_COLUMN[entity] ?? null));
+              }
+            }
+            await progress();
+          }
         }
       }
       await options.onProgress?.(total);
