@@ -360,6 +360,30 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
       }
     }, 90_000);
 
+    it("a client that goes away mid-file: the import fails and rolls back (nothing kept, no transaction left open)", async () => {
+      const port = Number(new URL(t.base).port);
+      const boundary = "----epcacut";
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({ port, host: "127.0.0.1", method: "POST", path: "/api/v1/upload/departments?mode=partial", headers: { authorization: `Bearer ${token}`, "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" } });
+        req.on("error", () => resolve());
+        req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.csv"\r\n\r\nname,budget\nCut Short 1,1\nCut Short 2,2\n`);
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+      // The next request gets through (on memory, transactions run one at a time: a hung one would block it).
+      const deadline = Date.now() + 5_000;
+      let listed: Body[] = [];
+      while (Date.now() < deadline) {
+        listed = (await all("/departments/")).filter((d) => String(d.name).startsWith("Cut Short"));
+        if (listed.length === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed).toEqual([]);
+      expect((await upload("/upload/departments", "name\nAfter The Cut\n")).status).toBe(200);
+    });
+
     it("413 too_many_rows over UPLOAD_MAX_ROWS", async () => {
       const small = await startServer(t.store, { UPLOAD_MAX_ROWS: 2 }, { jobs: queue });
       try {

@@ -105,6 +105,11 @@ function filePart(req: Request, maxBytes: number): Promise<{ stream: Readable; s
         return;
       }
       found = true;
+      // A request cut short (the client went away, a timeout) ends the file with an error, so that
+      // the import fails and its unit of work is rolled back instead of waiting for bytes forever.
+      req.once("close", () => {
+        if (!req.complete) stream.destroy(new HttpError(400, "The upload was cut short before the file ended"));
+      });
       // Stops reading the request (an answer is due before the rest arrives; the 413 closes the connection).
       const stop = () => {
         req.unpipe(busboy);
