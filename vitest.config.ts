@@ -25,6 +25,8 @@ export default defineConfig({
       { find: /^@epca\/core\/testing$/, replacement: src("core/src/testing/index.ts") },
       { find: /^@epca\/core$/, replacement: src("core/src/index.ts") },
       { find: /^@epca\/adapter-memory\/reports$/, replacement: src("adapter-memory/src/reports.ts") },
+      { find: /^@epca\/adapter-memory\/uploads$/, replacement: src("adapter-memory/src/uploads.ts") },
+      { find: /^@epca\/adapter-postgres\/uploads$/, replacement: src("adapter-postgres/src/uploads.ts") },
       { find: /^@epca\/adapter-memory$/, replacement: src("adapter-memory/src/index.ts") },
       { find: /^@epca\/adapter-postgres\/reports$/, replacement: src("adapter-postgres/src/reports.ts") },
       { find: /^@epca\/adapter-memory\/ml$/, replacement: src("adapter-memory/src/ml.ts") },

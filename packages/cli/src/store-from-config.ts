@@ -2,9 +2,11 @@ import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, 
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
 import { memoryModelRegistry } from "@epca/adapter-memory/ml";
 import { memoryReportFiles } from "@epca/adapter-memory/reports";
+import { memoryUploads } from "@epca/adapter-memory/uploads";
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import { postgresReportFiles } from "@epca/adapter-postgres/reports";
+import { postgresUploads } from "@epca/adapter-postgres/uploads";
 import { DURABILITY_SETTINGS, durabilityWarnings, waitForDatabase, type ServerConfig } from "@epca/server";
 
 /** A store and what opening it did. */
@@ -42,7 +44,7 @@ export async function storeFromConfig(
   switch (config.storeKind) {
     case "memory":
       return {
-        store: createMemoryStore({ parts: { reportFiles: memoryReportFiles, modelRegistry: memoryModelRegistry } }),
+        store: createMemoryStore({ parts: { reportFiles: memoryReportFiles, modelRegistry: memoryModelRegistry, uploads: memoryUploads } }),
         description: "in-memory store (data is lost on exit)",
         migrationsApplied: [],
         jobs: createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false, onEvent, leaseMs }),
@@ -52,7 +54,7 @@ export async function storeFromConfig(
       const store = await createPostgresStore({
         connectionString: config.DATABASE_URL!,
         poolSize: config.DB_POOL_SIZE,
-        parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry },
+        parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry, uploads: postgresUploads },
         ...(config.DATABASE_READ_URL ? { readConnectionString: config.DATABASE_READ_URL } : {}),
       });
       await waitForPostgres(store, config, options.onProgress ?? stderrProgress);
@@ -66,7 +68,7 @@ export async function storeFromConfig(
       };
     }
     case "pglite": {
-      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry } });
+      const store = await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry, uploads: postgresUploads } });
       const result = migrate ? await store.migrate() : { applied: [] };
       return {
         store,

@@ -60,7 +60,7 @@ export { excelNumberFormat, renderXlsx, type XlsxOptions } from "./render/xlsx.j
 export { renderPdf, type PdfOptions } from "./render/pdf.js";
 export { loadBundledFonts, type PdfFonts } from "./render/fonts.js";
 export { parseUpload, type OwnFormatUpload, type ParsedUpload, type ParseUploadOptions, type TrackerProjectUpload, type TrackerTimesheetUpload, type UploadFormat } from "./upload/parse-upload.js";
-export type { UploadInput } from "./upload/byte-source.js";
+export { isZip, looksLikeText, type UploadInput } from "./upload/byte-source.js";
 export type { UploadRow } from "./upload/upload-row.js";
 export { ENTITY_FIELDS, UPLOAD_ENTITIES, type EntityReference, type EntityValues, type ReferenceKind, type UploadEntity } from "./upload/own-format.js";
 export {
@@ -85,3 +85,5 @@ export {
 } from "./use-cases.js";
 export { createMemoryReportFileStore } from "./memory-report-file-store.js";
 export { REPORT_FORMATS, renderReport, type ReportFormat } from "./render/render-report.js";
+export { UploadsUnavailableError, type UploadImportStore, type UploadReceipt, type UploadScope } from "./upload/import-store.js";
+export { importUseCases, MAX_REPORTED_ERRORS, PROGRESS_EVERY, type ImportOptions, type ImportResult, type ImportUseCases } from "./upload/import-use-cases.js";

@@ -34,6 +34,7 @@ export {
   createReportsModule,
   reportsModule,
   timesheetModule,
+  uploadModule,
   userModule,
   type ReportsModuleOptions,
 } from "./modules/index.js";

@@ -190,7 +190,12 @@ export const configSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: int(10, 0, 1_000_000),
   /** Login and refresh attempts per client IP per minute: generous, for offices behind one NAT address (0 disables). */
   AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: int(300, 0, 1_000_000),
+  /** Largest uploaded file (`POST /upload/{entity}`), counted while it streams (413 above). */
   UPLOAD_MAX_BYTES: int(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  /** Most data rows of one uploaded file (413 `too_many_rows` above). */
+  UPLOAD_MAX_ROWS: int(1_000_000, 1, 100_000_000),
+  /** Uploads whose request is larger than this (Content-Length) run as a background job (202). */
+  UPLOAD_ASYNC_BYTES: int(2 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   /** Largest JSON or form body accepted (413 above). */
   BODY_MAX_BYTES: int(1024 * 1024, 1, 1024 * 1024 * 1024),
   STANDARD_ANNUAL_HOURS: int(2080, 1, 8784),

@@ -55,6 +55,11 @@ export interface RouteDefinition<
     readonly body?: B;
     /** Also accept `application/x-www-form-urlencoded` bodies (OAuth2 password flow). */
     readonly form?: boolean;
+    /**
+     * A `multipart/form-data` file upload: documented with this field as a binary part; the
+     * route table leaves the request stream to the handler (nothing is read or buffered here).
+     */
+    readonly upload?: { readonly field: string; readonly description: string };
   };
   /**
    * The route only reads, and a moment-old answer is right for it (analytics, series, reports):
@@ -122,6 +127,16 @@ export interface Reply {
   /** JSON, or bytes sent as they are (set `Content-Type` in `headers`). */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Roll the request's unit of work back, then send this answer (a dry run, an all-or-nothing
+   * import that found errors): every write the handler made is undone.
+   */
+  readonly rollback?: boolean;
+}
+
+/** Carries a `rollback` reply out of the unit of work (rejecting it rolls it back). */
+class RolledBackReply {
+  constructor(readonly reply: Reply) {}
 }
 
 /** A route as mounted, for tests comparing the router and the document. */
@@ -276,8 +291,8 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
       steps.push(...(definition.afterBody ?? []));
 
       const answer = async (req: Request, res: Response, epca: Epca, actor: Actor | null, sessionId: string | null) => {
-        const params = parsePart(request.params, req.params, "path");
         if (request.query) refuseControlCharacters(req.query ?? {});
+        const params = parsePart(request.params, req.params, "path");
         const query = parsePart(request.query, req.query ?? {}, "query");
         const body = parsePart(request.body, req.body, "body");
         const ctx: RouteContext<typeof request.params, typeof request.query, typeof request.body> = {
@@ -318,10 +333,21 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
               const actor = await kit.epca.actingAs(credentials, async (found) => (await checked(found), found));
               reply = await answer(req, res, kit.epca, actor, claims.sessionId);
             } else {
-              reply = await kit.epca.actingAs(credentials, async (actor, epca) => {
-                await checked(actor);
-                return answer(req, res, epca, actor, claims.sessionId);
-              }, definition.readOnly ? { readOnly: true } : undefined);
+              reply = await kit.epca
+                .actingAs(
+                  credentials,
+                  async (actor, epca) => {
+                    await checked(actor);
+                    const answered = await answer(req, res, epca, actor, claims.sessionId);
+                    if (answered?.rollback) throw new RolledBackReply(answered);
+                    return answered;
+                  },
+                  definition.readOnly ? { readOnly: true } : undefined,
+                )
+                .catch((error: unknown) => {
+                  if (error instanceof RolledBackReply) return error.reply;
+                  throw error;
+                });
             }
           }
           if (reply === undefined || res.headersSent) return;
@@ -378,6 +404,22 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
         request: {
           ...(request.params ? { params: request.params as never } : {}),
           ...(request.query ? { query: request.query as never } : {}),
+          ...(request.upload
+            ? {
+                body: {
+                  required: true,
+                  content: {
+                    "multipart/form-data": {
+                      schema: {
+                        type: "object" as const,
+                        required: [request.upload.field],
+                        properties: { [request.upload.field]: { type: "string" as const, format: "binary", description: request.upload.description } },
+                      },
+                    },
+                  },
+                },
+              }
+            : {}),
           ...(request.body
             ? {
                 body: {
@@ -459,7 +501,7 @@ export function documentedErrors(definition: AnyDefinition, config: ServerConfig
   const request = definition.request ?? {};
   const errors: Record<number, string> = {};
   const namesIds = [...objectKeys(request.body), ...objectKeys(request.query)].some((key) => key.endsWith("_id"));
-  if (request.params || request.body) errors[400] = "The path (a malformed percent-escape) or the body cannot be decoded";
+  if (request.params || request.body || request.upload) errors[400] = "The path (a malformed percent-escape) or the body cannot be decoded";
   if (auth !== "none") errors[401] = "Not authenticated, or the token is invalid, expired or of an inactive user";
   if (auth !== "none") errors[403] = definition.permission ? "The user's role or scope does not allow this" + (config.MULTI_TENANT ? ", or the tenant is suspended" : "") : "The tenant is suspended";
   if (request.params || namesIds || (auth !== "none" && config.MULTI_TENANT)) {
@@ -468,11 +510,11 @@ export function documentedErrors(definition: AnyDefinition, config: ServerConfig
   if (definition.method !== "get" && (definition.permission || auth === "optional")) {
     errors[409] = definition.conflicts ?? "Conflicts with the current state (a duplicate, the workflow state, or a rule over several records)";
   }
-  if (request.body) {
+  if (request.body || request.upload) {
     errors[413] = "Request body too large";
     errors[415] = "Unsupported media type or encoding";
   }
-  if (request.params || request.query || request.body) errors[422] = "Validation error";
+  if (request.params || request.query || request.body || request.upload) errors[422] = "Validation error";
   if (rateLimited(definition, config)) errors[429] = "Too many requests: a rate limit is exhausted (see `Retry-After`)";
   errors[500] = "An unexpected error (a code in no error table); the body is fixed and the request id is logged";
   errors[503] = "The service is shutting down or its store is closed";

@@ -11,14 +11,15 @@ import { predictionModule } from "./predictions.js";
 import { projectModule } from "./projects.js";
 import { createReportsModule, reportsModule, type ReportsModuleOptions } from "./reports.js";
 import { timesheetModule } from "./timesheets.js";
+import { uploadModule } from "./uploads.js";
 import { userModule } from "./users.js";
 import { tenantModule } from "./tenants.js";
 import { roleModule } from "./roles.js";
 import { auditModule } from "./audit.js";
 
-export { allocationModule, analyticsModule, auditModule, authModule, createReportsModule, departmentModule, employeeModule, healthModule, jobModule, mlModule, predictionModule, projectModule, reportsModule, roleModule, tenantModule, timesheetModule, userModule, type ReportsModuleOptions };
+export { allocationModule, analyticsModule, auditModule, authModule, createReportsModule, departmentModule, employeeModule, healthModule, jobModule, mlModule, predictionModule, projectModule, reportsModule, roleModule, tenantModule, timesheetModule, uploadModule, userModule, type ReportsModuleOptions };
 
 /** The documented API (spec 000 section 4 and the contract's additions), in the document's order. */
 export function builtInModules(): ServerModule[] {
-  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, tenantModule, roleModule, auditModule, reportsModule, predictionModule, mlModule];
+  return [authModule, userModule, departmentModule, employeeModule, projectModule, timesheetModule, allocationModule, analyticsModule, jobModule, healthModule, tenantModule, roleModule, auditModule, reportsModule, uploadModule, predictionModule, mlModule];
 }

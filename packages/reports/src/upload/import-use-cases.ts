@@ -1,0 +1,467 @@
+import {
+  authorize,
+  authorizeSomewhere,
+  isEpcaError,
+  isoDay,
+  NotFoundError,
+  ValidationError,
+  validateTimesheetEntry,
+  type Actor,
+  type Employee,
+  type Epca,
+  type Project,
+  type TimesheetInsert,
+  type UseCaseFactory,
+} from "@epca/core";
+import type { UploadInput } from "./byte-source.js";
+import { UploadsUnavailableError, type UploadScope } from "./import-store.js";
+import type { EntityValues, UploadEntity } from "./own-format.js";
+import { parseUpload, type UploadFormat } from "./parse-upload.js";
+import { resolveReferences, resolveTrackerTimesheet, type ReferenceResolver } from "./references.js";
+import type { RowError } from "./tracker-formats.js";
+import type { UploadRow } from "./upload-row.js";
+
+/** How an import treats its rows. */
+export interface ImportOptions {
+  readonly entity: UploadEntity;
+  /** The file's format; detected from the header when absent. */
+  readonly format?: UploadFormat;
+  /** `atomic` (default): every row or none; `partial`: the valid rows. */
+  readonly mode?: "atomic" | "partial";
+  /** Check every row (the writes are made and rolled back), keep nothing. */
+  readonly dryRun?: boolean;
+  /** Tracker imports: create projects no record names, in `departmentId`. */
+  readonly createMissing?: boolean;
+  readonly departmentId?: number;
+  readonly maxRows?: number;
+  readonly maxBytes?: number;
+  /** Called every `PROGRESS_EVERY` rows and at the end with the rows read so far. */
+  readonly onProgress?: (done: number) => Promise<void> | void;
+}
+
+/** What an import answers (contract section 8), plus what it decided. */
+export interface ImportResult {
+  readonly entity: UploadEntity;
+  /** `epca` for our own columns, else the tracker whose export was read. */
+  readonly format: UploadFormat;
+  readonly file_type: "csv" | "xlsx";
+  readonly total_rows: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly failed: number;
+  /** Every row problem (at most `MAX_REPORTED_ERRORS`; `failed` counts them all). */
+  readonly errors: RowError[];
+  readonly dry_run: boolean;
+  readonly mode: "atomic" | "partial";
+  /** Projects created for a tracker import (`create_missing=true`). */
+  readonly created_projects: number;
+  /** SHA-256 of the file: the idempotency key. */
+  readonly sha256: string;
+  /** `true` when this file was imported before: nothing was created this time. */
+  readonly duplicate: boolean;
+  /**
+   * `false` when the caller MUST roll the unit of work back: a dry run, an atomic import with
+   * errors, or a duplicate. The writes were made in it so that every rule ran as for a real write.
+   */
+  readonly committed: boolean;
+}
+
+/** Imports of CSV/XLSX files into records, joined to the caller's unit of work. */
+export interface ImportUseCases {
+  /** Reads `input` and creates its rows as `actor` (see `ImportOptions`); `committed: false` asks for a rollback. */
+  importFile(actor: Actor, input: UploadInput, options: ImportOptions): Promise<ImportResult>;
+}
+
+/** Rows between two progress calls and per bulk timesheet batch. */
+export const PROGRESS_EVERY = 1_000;
+/** The most row errors an answer lists. */
+export const MAX_REPORTED_ERRORS = 1_000;
+const BATCH = 5_000;
+
+/** Column of a field in a row of our own format: the by-name stand-in when the row used it. */
+function columnFor(field: string, row: UploadRow<unknown>, byName: Record<string, string>): string | null {
+  if (!field) return null;
+  return byName[field] ?? field;
+}
+
+/** A use-case error as row errors on the file's columns. */
+function rowErrorsOf(error: unknown, row: number, byName: Record<string, string>, fieldOfResource: Record<string, string>, conflictColumn: string | null): RowError[] {
+  if (error instanceof ValidationError) {
+    return error.issues.map((i) => ({ row, column: columnFor(String(i.path[0] ?? ""), { row } as UploadRow<unknown>, byName), message: i.message }));
+  }
+  if (error instanceof NotFoundError) {
+    const field = fieldOfResource[error.resource] ?? null;
+    return [{ row, column: field ? (byName[field] ?? field) : null, message: `${error.resource} ${error.id} not found` }];
+  }
+  if (isEpcaError(error) && error.code === "conflict") return [{ row, column: conflictColumn, message: error.message }];
+  if (isEpcaError(error) && ["forbidden", "limit_exceeded"].includes(error.code)) return [{ row, column: null, message: error.message }];
+  throw error;
+}
+
+const FIELD_OF_RESOURCE: Record<string, string> = { department: "department_id", employee: "employee_id", project: "project_id" };
+/** The column a create's conflict is about: the unique name or email, the 100% allocation rule. */
+const CONFLICT_COLUMN: Partial<Record<UploadEntity, string>> = { departments: "name", employees: "email", allocations: "allocation_percentage" };
+const normalName = (s: string) => s.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+/** Tracker durations in whole hundredths of an hour (36 s), the resolution EPCA stores. */
+const toHundredthHours = (hours: number) => Math.round(hours * 100) / 100;
+
+/** Hex SHA-256 of the bytes passing through, ready once the stream ended. */
+function hashing(input: UploadInput): { input: AsyncIterable<Uint8Array>; digest(): Promise<string> } {
+  let hash: { update(b: Uint8Array): void; digest(enc: "hex"): string } | null = null;
+  async function* pass(): AsyncGenerator<Uint8Array> {
+    const { createHash } = await import("node:crypto");
+    hash = createHash("sha256");
+    for await (const chunk of input) {
+      const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+      hash.update(bytes);
+      yield bytes;
+    }
+  }
+  return {
+    input: pass(),
+    async digest() {
+      if (hash === null) throw new Error("the upload was not read");
+      return hash.digest("hex");
+    },
+  };
+}
+
+/**
+ * The import use cases (`epca.extend(importUseCases)`): the store must have the `uploads` part.
+ * Departments, employees, projects and allocations go through core's create use cases row by row
+ * (every rule, permission and audit entry of the API); timesheets are checked with core's rules
+ * (`validateTimesheetEntry`, the policy) in batches and stored with `timesheets.insertMany`
+ * (one `INSERT … SELECT FROM unnest(…)` per 5,000 rows on PostgreSQL), with one audit entry per
+ * import. The file's SHA-256 is the idempotency key: a file imported before creates nothing.
+ */
+export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host) => ({
+  async importFile(actor, raw, options) {
+    authorizeSomewhere(actor, "create", options.entity);
+    return host.run(actor.tenantId, async (scope) => {
+      if (!scope.uploads) throw new UploadsUnavailableError();
+      const epca: Epca = host.epca;
+      const mode = options.mode ?? "atomic";
+      const dryRun = options.dryRun ?? false;
+      const entity = options.entity;
+      const hashed = hashing(raw);
+      const upload = await parseUpload(hashed.input, {
+        entity,
+        ...(options.format ? { format: options.format } : {}),
+        ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+        ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      });
+      const errors: RowError[] = [];
+      let failed = 0;
+      let total = 0;
+      let created = 0;
+      let createdProjects = 0;
+      const fail = (list: readonly RowError[]) => {
+        if (list.length === 0) return;
+        failed += 1;
+        for (const e of list) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
+      };
+      const progress = async () => {
+        if (options.onProgress && total % PROGRESS_EVERY === 0) await options.onProgress(total);
+      };
+
+      // Look-ups by name, each read once per import.
+      const employeesByEmail = new Map<string, number | null>();
+      let employeesByName: Map<string, number[]> | null = null;
+      let projectsByName: Map<string, number> | null = null;
+      const loadAll = async <T>(list: (page: { skip: number; limit: number }) => Promise<{ items: T[]; total: number }>) => {
+        const all: T[] = [];
+        for (let skip = 0; ; skip += 1000) {
+          const page = await list({ skip, limit: 1000 });
+          all.push(...page.items);
+          if (page.items.length < 1000 || all.length >= page.total) return all;
+        }
+      };
+      const projects = async () => {
+        if (projectsByName === null) {
+          projectsByName = new Map();
+          for (const p of await loadAll<Project>((page) => scope.projects.list({}, page))) {
+            const key = p.name.normalize("NFC").trim();
+            if (!projectsByName.has(key)) projectsByName.set(key, p.id);
+          }
+        }
+        return projectsByName;
+      };
+      const resolver: ReferenceResolver = {
+        async departmentByName(name) {
+          return (await scope.departments.findByName(name.trim()))?.id ?? null;
+        },
+        async employeeByEmail(email) {
+          const key = email.trim().toLowerCase();
+          if (!employeesByEmail.has(key)) employeesByEmail.set(key, (await scope.employees.findByEmail(key))?.id ?? null);
+          return employeesByEmail.get(key) ?? null;
+        },
+        async employeeByName(first, last) {
+          if (employeesByName === null) {
+            employeesByName = new Map();
+            for (const e of await loadAll<Employee>((page) => scope.employees.list({}, page))) {
+              const key = normalName(e.name);
+              employeesByName.set(key, [...(employeesByName.get(key) ?? []), e.id]);
+            }
+          }
+          const ids = employeesByName.get(normalName(`${first} ${last}`)) ?? [];
+          return ids.length === 1 ? ids[0]! : null;
+        },
+        async projectByName(name) {
+          const map = await projects();
+          const key = name.normalize("NFC").trim();
+          const id = map.get(key);
+          if (id !== undefined) return id;
+          if (!options.createMissing || options.departmentId === undefined) return null;
+          const project = await epca.projects.create(actor, { name: key, department_id: options.departmentId, status: "in_progress" });
+          createdProjects += 1;
+          map.set(key, project.id);
+          return project.id;
+        },
+      };
+
+      if (entity === "timesheets") {
+        const bulk = timesheetBatcher(scope, actor, isoDay(host.clock.now()));
+        // One batch is stored while the next is read and checked: the parse's CPU overlaps the
+        // database's work (the statements still run one after another on the transaction).
+        let inflight: Promise<void> | null = null;
+        const flush = async () => {
+          const { valid, rowErrors } = await bulk.check();
+          for (const list of rowErrors) fail(list);
+          if (inflight) await inflight;
+          inflight = null;
+          if (valid.length > 0 && (mode === "partial" || failed === 0)) {
+            const storing = scope.timesheets.insertMany(valid).then((n) => void (created += n));
+            storing.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+            inflight = storing;
+          }
+        };
+        const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Record<string, string>) => {
+          total += 1;
+          if (r.values === null) fail(r.errors);
+          else bulk.add(r.row, r.values, byName);
+          if (bulk.size >= BATCH) await flush();
+          await progress();
+        };
+        if (upload.format === "epca") {
+          for await (const row of upload.rows) {
+            const byName = Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
+            await add(await resolveReferences(row as UploadRow<EntityValues["timesheets"]>, resolver), byName);
+          }
+        } else if (upload.entity === "timesheets") {
+          const byName = { employee_id: upload.columns.employee.join(" + "), project_id: upload.columns.project };
+          for await (const row of upload.rows) {
+            const rounded = row.values ? { ...row, values: { ...row.values, hours_worked: toHundredthHours(row.values.hours_worked) } } : row;
+            await add(await resolveTrackerTimesheet(rounded, resolver, upload.columns), byName);
+          }
+        }
+        await flush();
+        if (inflight) await inflight;
+      } else {
+        if (upload.format !== "epca" && upload.entity === "projects") {
+          // Clockify's and Harvest's project exports: each project into `departmentId`.
+          if (options.departmentId === undefined) {
+            throw new ValidationError([{ path: ["department_id"], code: "required", message: `A ${upload.format} project export needs department_id: the department the projects go to` }]);
+          }
+          for await (const row of upload.rows) {
+            total += 1;
+            const v = row.values;
+            if (v === null) fail(row.errors);
+            else {
+              try {
+                await epca.projects.create(actor, {
+                  name: v.project_name,
+                  department_id: options.departmentId,
+                  ...(v.status ? { status: v.status } : {}),
+                  ...(v.start_date ? { start_date: v.start_date } : {}),
+                  ...(v.end_date ? { end_date: v.end_date } : {}),
+                  description: v.description,
+                });
+                created += 1;
+              } catch (error) {
+                fail(rowErrorsOf(error, row.row, { name: "Project", department_id: "department_id" }, FIELD_OF_RESOURCE, "Project"));
+              }
+            }
+            await progress();
+          }
+        } else if (upload.format !== "epca") {
+          throw new ValidationError([{ path: ["format"], code: "unsupported_format", message: `${upload.format} exports are imported as timesheets or projects only` }]);
+        } else {
+          const create = (values: EntityValues[UploadEntity]): Promise<unknown> => {
+            switch (entity) {
+              case "departments":
+                return epca.departments.create(actor, values as EntityValues["departments"]);
+              case "employees":
+                return epca.employees.create(actor, values as EntityValues["employees"]);
+              case "projects":
+                return epca.projects.create(actor, values as EntityValues["projects"]);
+              default:
+                return epca.allocations.create(actor, values as EntityValues["allocations"]);
+            }
+          };
+          for await (const parsed of upload.rows as AsyncIterable<UploadRow<EntityValues[UploadEntity]>>) {
+            total += 1;
+            const byName = Object.fromEntries(parsed.references.map((ref) => [ref.field, ref.column]));
+            const row = await resolveReferences(parsed, resolver);
+            if (row.values === null) fail(row.errors);
+            else {
+              try {
+                await create(row.values);
+                created += 1;
+              } catch (error) {
+                fail(rowErrorsOf(error, row.row, byName, FIELD_OF_RESOURCE, CONFLICT_COLUMN[entity] ?? null));
+              }
+            }
+            await progress();
+          }
+        }
+      }
+      await options.onProgress?.(total);
+      errors.sort((a, b) => a.row - b.row);
+
+      const sha256 = await hashed.digest();
+      const base = { entity, format: upload.format, file_type: upload.fileType, total_rows: total, updated: 0, dry_run: dryRun, mode, sha256 };
+      const keep = !dryRun && (mode === "partial" || failed === 0);
+      const result: ImportResult = {
+        ...base,
+        // A dry run tells what would be created; an atomic import with errors created nothing.
+        created: keep || dryRun ? created : 0,
+        failed,
+        errors,
+        created_projects: keep || dryRun ? createdProjects : 0,
+        duplicate: false,
+        committed: keep,
+      };
+      if (!dryRun) {
+        const before = await scope.uploads.findReceipt(entity, sha256);
+        if (before !== null || (keep && !(await scope.uploads.saveReceipt({ entity, sha256, result: receiptOf(result), created_at: host.clock.now().toISOString() })))) {
+          const earlier = before?.result ?? {};
+          return { ...result, created: 0, created_projects: 0, failed: 0, errors: [], duplicate: true, committed: false, ...pick(earlier) };
+        }
+      }
+      if (keep) {
+        await scope.audit.append({
+          user_id: actor.userId,
+          action: "import",
+          resource_type: entity,
+          resource_id: null,
+          changes: { before: null, after: { sha256, format: upload.format, total_rows: total, created, failed, mode } },
+          ip_address: actor.request?.ip ?? null,
+          user_agent: actor.request?.userAgent ?? null,
+          request_id: actor.request?.id ?? null,
+        });
+      }
+      return result;
+    });
+  },
+});
+
+const receiptOf = (r: ImportResult) => ({ total_rows: r.total_rows, created: r.created, failed: r.failed, format: r.format, mode: r.mode, created_projects: r.created_projects });
+/** What an earlier import's receipt tells a duplicate's answer. */
+function pick(earlier: Readonly<Record<string, unknown>>): { total_rows?: number } {
+  return typeof earlier.total_rows === "number" ? { total_rows: earlier.total_rows } : {};
+}
+
+interface Pending {
+  row: number;
+  values: EntityValues["timesheets"];
+  byName: Record<string, string>;
+}
+
+/**
+ * Collects timesheet rows and checks a batch at once with core's rules: the employee and project
+ * exist (read once per import), the actor may create entries for the employee, and
+ * `validateTimesheetEntry` with the day's stored hours (locked like a single create) plus the
+ * hours this file already adds on that day.
+ */
+function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
+  const employees = new Map<number, Employee | null>();
+  const projects = new Map<number, Project | null>();
+  /**
+   * Hours per (employee, day): stored (read once) plus what earlier rows of the file added, keyed
+   * by a number (employee id × 2^20 + days since 1970) so that a million days stay small.
+   */
+  const day = new Map<number, number>();
+  const dayKey = (employeeId: number, date: string) => employeeId * 1_048_576 + Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+  let loadedAll = false;
+  let pending: Pending[] = [];
+  /** Reads the records the batch names: one by one when few are new, else every one of the tenant by pages. */
+  async function load(batch: readonly Pending[]) {
+    const newEmployees = new Set(batch.map((p) => p.values.employee_id).filter((id) => !employees.has(id)));
+    const newProjects = new Set(batch.map((p) => p.values.project_id).filter((id) => !projects.has(id)));
+    if (!loadedAll && newEmployees.size + newProjects.size > 200) {
+      loadedAll = true;
+      for (let skip = 0; ; skip += 1000) {
+        const page = await scope.employees.list({}, { skip, limit: 1000 });
+        for (const e of page.items) employees.set(e.id, e);
+        if (page.items.length < 1000) break;
+      }
+      for (let skip = 0; ; skip += 1000) {
+        const page = await scope.projects.list({}, { skip, limit: 1000 });
+        for (const p of page.items) projects.set(p.id, p);
+        if (page.items.length < 1000) break;
+      }
+    }
+    for (const id of newEmployees) if (!employees.has(id)) employees.set(id, await scope.employees.findById(id));
+    for (const id of newProjects) if (!projects.has(id)) projects.set(id, await scope.projects.findById(id));
+  }
+  return {
+    get size() {
+      return pending.length;
+    },
+    add(row: number, values: EntityValues["timesheets"], byName: Record<string, string>) {
+      pending.push({ row, values, byName });
+    },
+    async check(): Promise<{ valid: TimesheetInsert[]; rowErrors: RowError[][] }> {
+      const batch = pending;
+      pending = [];
+      await load(batch);
+      const missing: Array<{ employee_id: number; date: string }> = [];
+      const seen = new Set<number>();
+      for (const p of batch) {
+        const key = dayKey(p.values.employee_id, p.values.date);
+        if (!day.has(key) && !seen.has(key) && employees.get(p.values.employee_id)) {
+          seen.add(key);
+          missing.push({ employee_id: p.values.employee_id, date: p.values.date });
+        }
+      }
+      // Pairs in a stable order, so that two imports take their locks in the same order.
+      missing.sort((a, b) => a.employee_id - b.employee_id || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      const sums = scope.uploads.batchesDailyHours
+        ? await scope.uploads.dailyHoursForUpdate(missing)
+        : await (async () => {
+            const out: number[] = [];
+            for (const m of missing) out.push(await scope.timesheets.sumHoursOnDateForUpdate(m.employee_id, m.date));
+            return out;
+          })();
+      missing.forEach((m, i) => day.set(dayKey(m.employee_id, m.date), sums[i] ?? 0));
+
+      const valid: TimesheetInsert[] = [];
+      const rowErrors: RowError[][] = [];
+      for (const p of batch) {
+        const v = p.values;
+        const column = (field: string) => p.byName[field] ?? field;
+        const employee = employees.get(v.employee_id) ?? null;
+        const project = projects.get(v.project_id) ?? null;
+        const errs: RowError[] = [];
+        if (!employee) errs.push({ row: p.row, column: column("employee_id"), message: `employee ${v.employee_id} not found` });
+        if (!project) errs.push({ row: p.row, column: column("project_id"), message: `project ${v.project_id} not found` });
+        if (employee && project) {
+          try {
+            authorize(actor, "create", "timesheets", { departmentIds: [employee.department_id], employeeId: employee.id });
+          } catch {
+            errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
+          }
+          const key = dayKey(v.employee_id, v.date);
+          const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
+          for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
+          if (errs.length === 0) {
+            day.set(key, (day.get(key) ?? 0) + v.hours_worked);
+            valid.push({ ...v, description: v.description ?? null, status: "draft", reviewed_by: null, reviewed_at: null, review_note: null });
+          }
+        }
+        if (errs.length > 0) rowErrors.push(errs);
+      }
+      return { valid, rowErrors };
+    },
+  };
+}
