@@ -7,13 +7,10 @@
  * memory store (also multi-tenant, and with rate limits on), PGlite and PostgreSQL; deterministic (seeded) and
  * bounded (about 1000 requests a store).
  */
-import { createPGliteStore } from "@epca/adapter-postgres";
-import { postgresReportFiles } from "@epca/adapter-postgres/reports";
-import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerConfig } from "@epca/server";
 import { createFixture, daysAgo, PASSWORD, startServerOn, type Fixture, type TestServer } from "./support/harness.js";
-import { memoryStoreFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
+import { memoryStoreFactory, pgliteStoreFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
 
 type Schema = {
   $ref?: string;
@@ -353,10 +350,7 @@ fuzzSuite("memory", memoryStoreFactory);
 fuzzSuite("memory, rate limited", memoryStoreFactory, { RATE_LIMIT_PER_MINUTE: 600, RATE_LIMIT_PER_HOUR: 5000, AUTH_RATE_LIMIT_PER_MINUTE: 8 }, 30);
 // Multi-tenant: every request names tenant `default`; mutations name unknown and other tenants.
 fuzzSuite("memory, multi-tenant", memoryStoreFactory, { MULTI_TENANT: true });
-fuzzSuite("PGlite", async () => {
-  const store = await createPGliteStore({ migrate: true, parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry } });
-  return { store, close: () => store.close() };
-});
+fuzzSuite("PGlite", pgliteStoreFactory);
 describe.skipIf(!postgresServerUrl)("on PostgreSQL", () => {
   fuzzSuite("PostgreSQL", postgresStoreFactory);
 });

@@ -11,11 +11,10 @@
  * and afterwards A's records and audit log are exactly as before.
  */
 import { createMemoryJobStorage } from "@epca/adapter-memory";
-import { createPGliteStore } from "@epca/adapter-postgres";
 import { createEpca, createInProcessJobQueue, PLAN_LIMITS, systemActor, type EpcaStore } from "@epca/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { daysAgo, PASSWORD, startServer, testHasher, type TestServer } from "./support/harness.js";
-import { memoryStoreFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
+import { memoryStoreFactory, pgliteStoreFactory as pgliteFactory, postgresServerUrl, postgresStoreFactory, type StoreFactory } from "./support/stores.js";
 
 /** In every text of tenant A; never in an answer to tenant B. */
 const MARKER = "Zyxwq";
@@ -36,10 +35,6 @@ interface TenantRecords {
   ids: Record<string, number | string>;
 }
 
-const pgliteFactory: StoreFactory = async () => {
-  const store = await createPGliteStore({ migrate: true });
-  return { store, close: () => store.close() };
-};
 
 /** Path parameter, body field and query names → the record kind they name. */
 const ID_NAMES: Record<string, string> = {
