@@ -1,7 +1,7 @@
 import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher } from "@epca/core";
 import cors from "cors";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -212,7 +212,7 @@ function webApp(dir: string): { index: RequestHandler; files: RequestHandler } {
     index: false,
     fallthrough: true,
     setHeaders(res, path) {
-      res.setHeader("Cache-Control", /[\\/]assets[\\/]/.test(path.slice(dir.length)) ? IMMUTABLE : "no-cache");
+      res.setHeader("Cache-Control", /^assets[\\/]/.test(relative(dir, path)) ? IMMUTABLE : "no-cache");
     },
   });
   const index: RequestHandler = (req, res, next) => {

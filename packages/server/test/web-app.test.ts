@@ -25,7 +25,8 @@ describe("createApp({ webDir }): the web app at /", () => {
     writeFileSync(join(dir, "index.html"), '<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body>app</body></html>');
     writeFileSync(join(dir, "assets", "index-abc123.js"), "console.log(1)");
     writeFileSync(join(dir, "epca-widgets.js"), "console.log(2)");
-    web = await listen(dir);
+    // With a trailing separator, as `@epca/web`'s `webDistDir` is.
+    web = await listen(`${dir}/`);
   });
   afterAll(() => {
     web.close();
