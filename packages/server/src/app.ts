@@ -204,6 +204,8 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
  * Serves a built web app: `GET /` (a browser's request) answers its `index.html`, revalidated on
  * every load (`no-cache`) so that a new deployment is picked up; files under `assets/` carry a
  * content hash and are cached for a year; other files (icons, the widgets script) are revalidated.
+ * The files (not `index.html`) may be loaded by pages of other origins (`Cross-Origin-Resource-Policy:
+ * cross-origin`): an HR platform embeds the widgets script.
  * A client asking for JSON at `/` still gets the API pointer.
  */
 function webApp(dir: string): { index: RequestHandler; files: RequestHandler } {
@@ -213,6 +215,8 @@ function webApp(dir: string): { index: RequestHandler; files: RequestHandler } {
     fallthrough: true,
     setHeaders(res, path) {
       res.setHeader("Cache-Control", /^assets[\\/]/.test(relative(dir, path)) ? IMMUTABLE : "no-cache");
+      // Public files a page of another origin may load (the embeddable widgets' script).
+      res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
     },
   });
   const index: RequestHandler = (req, res, next) => {

@@ -50,6 +50,9 @@ describe("createApp({ webDir }): the web app at /", () => {
     expect(asset.headers.get("x-content-type-options")).toBe("nosniff");
     const widgets = await fetch(`${web.base}/epca-widgets.js`);
     expect(widgets.headers.get("cache-control")).toBe("no-cache");
+    // Another origin's page may load the widgets script; the app's page itself stays same-origin.
+    expect(widgets.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect((await fetch(`${web.base}/`, { headers: { accept: "text/html" } })).headers.get("cross-origin-resource-policy")).toBe("same-origin");
   });
 
   it("keeps the API, its documents and the JSON pointer where they were", async () => {
