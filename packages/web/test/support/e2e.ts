@@ -36,7 +36,7 @@ export interface DemoServer {
   readonly base: string;
   readonly process: RunningProcess;
   /** A token pair for a demo user. */
-  login(email: string, password?: string): Promise<string>;
+  login(email: string, password?: string, tenant?: string): Promise<string>;
   /** `GET|POST…` on the API with a token; answers status, headers and the parsed body. */
   api(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
@@ -106,8 +106,8 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
     base,
     process: running,
     api,
-    async login(email, password = email === ADMIN.email ? ADMIN.password : PASSWORD) {
-      const response = await fetch(`${base}/api/v1/auth/login`, { method: "POST", body: new URLSearchParams({ username: email, password }) });
+    async login(email, password = email === ADMIN.email ? ADMIN.password : PASSWORD, tenant?: string) {
+      const response = await fetch(`${base}/api/v1/auth/login`, { method: "POST", body: new URLSearchParams({ username: email, password }), ...(tenant ? { headers: { "x-tenant-id": tenant } } : {}) });
       if (!response.ok) throw new Error(`login ${email}: ${response.status}`);
       return ((await response.json()) as { access_token: string }).access_token;
     },
@@ -127,13 +127,17 @@ export async function launchBrowser(): Promise<Browser> {
 export const VIEWPORTS = { desktop: { width: 1280, height: 860 }, phone: { width: 390, height: 844 } } as const;
 
 /** Signs in through the page's form and waits for the signed-in layout. */
-export async function signIn(page: Page, base: string, email: string, password = email === ADMIN.email ? ADMIN.password : PASSWORD): Promise<void> {
+export async function signIn(page: Page, base: string, email: string, password = email === ADMIN.email ? ADMIN.password : PASSWORD, tenant?: string): Promise<void> {
   // Whoever was signed in before (a failed test's leftovers) is signed out first.
   await page.goto(`${base}/#/dashboard`);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
+  if (tenant) {
+    await page.getByText("Organisation (multi-tenant servers)").click();
+    await page.getByLabel("Organisation id or subdomain").fill(tenant);
+  }
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
