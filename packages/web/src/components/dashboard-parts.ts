@@ -121,7 +121,8 @@ export function CompanyDashboard({ api, period, idPrefix = "company" }: { api: A
 
 /** One department's card: its figures (and trends when the period has a predecessor) and its monthly lines. */
 export function DepartmentCard({ api, departmentId, period, showSeries = true, highlight = false }: { api: Api; departmentId: number; period: Period; showSeries?: boolean; highlight?: boolean }) {
-  const prev = previousPeriod(period);
+  // Trends (a second request, for the previous period) on the highlighted card and on a widget only.
+  const prev = highlight || showSeries ? previousPeriod(period) : null;
   const data = useLoad(
     async () => {
       const [now, before] = await Promise.all([

@@ -26,7 +26,9 @@ function go(period: Period) {
 export function DashboardPage({ params }: { params: URLSearchParams }) {
   const { api, me, can } = useApp();
   const period = periodFrom(params);
-  const departments = useLoad(() => api.all<Department>("/departments/"), [api]);
+  // Company roles without a department need no list of departments (one round trip less).
+  const needsDepartments = !can.companyAnalytics || me.department_id !== null;
+  const departments = useLoad(() => (needsDepartments ? api.all<Department>("/departments/") : Promise.resolve([])), [api, needsDepartments]);
   const own = departments.data?.find((d) => d.id === me.department_id);
   const others = (departments.data ?? []).filter((d) => d.id !== me.department_id);
   return html`<div class="page dashboard">
