@@ -100,6 +100,8 @@ describe.skipIf(skipReason !== null)("@epca/web against epca serve (PGlite, demo
     }
     expect(gz).toBeLessThan(250 * 1024);
     expect(readFileSync(join(WEB_DIST, "index.html"), "utf8")).toBe(html);
+    // The start banner says where the app is.
+    expect(server.process.stdout()).toMatch(/\n {2}Web app {2}http:\/\/localhost:\d+\/\n/);
   });
 
   it("says so for a wrong password, and for an account locked after five failures (429)", async () => {

@@ -35,6 +35,8 @@ export interface RecordsConfig<T extends { id: number }> {
   readonly path: string;
   readonly columns: readonly Column<T>[];
   readonly search: (row: T) => string;
+  /** What the search box matches, shown in it. */
+  readonly searchHint?: string;
   /** The row's name, for its buttons' labels. */
   readonly label: (row: T) => string;
   readonly filters?: readonly Filter<T>[];
@@ -117,7 +119,7 @@ export function RecordsPage<T extends { id: number }>({ config }: { config: Reco
     </div>
     <div class="toolbar" role="search" aria-label=${`Filter ${config.title.toLowerCase()}`}>
       <div class="field inline"><label for=${`${id}-q`}>Search</label>
-        <input id=${`${id}-q`} type="search" value=${search} onInput=${(e: Event) => setSearch((e.target as HTMLInputElement).value)} placeholder="Name, email, skill…" /></div>
+        <input id=${`${id}-q`} type="search" value=${search} onInput=${(e: Event) => setSearch((e.target as HTMLInputElement).value)} placeholder=${config.searchHint ?? "Name…"} /></div>
       ${(config.filters ?? []).map(
         (f) => html`<div class="field inline"><label for=${`${id}-${f.name}`}>${f.label}</label>
           <select id=${`${id}-${f.name}`} value=${filters[f.name] ?? ""} onChange=${(e: Event) => setFilters({ ...filters, [f.name]: (e.target as HTMLSelectElement).value })}>

@@ -19,8 +19,9 @@ export default function DepartmentsPage() {
     path: "/departments/",
     label: (d) => d.name,
     search: (d) => `${d.name} ${d.description ?? ""}`,
+    searchHint: "Name, description…",
     columns: [
-      { key: "name", label: "Name", value: (d) => d.name, render: (d) => html`<a href=${`#/forecasts?kind=department&id=${d.id}`} class="plain">${d.name}</a>` },
+      { key: "name", label: "Name", value: (d) => d.name, render: (d) => (can.predictions ? html`<a href=${`#/forecasts?kind=department&id=${d.id}`} class="plain" title="Forecast">${d.name}</a>` : d.name) },
       { key: "budget", label: "Budget", value: (d) => d.budget, render: (d) => money(d.budget), numeric: true },
       { key: "description", label: "Description", value: (d) => d.description },
     ],

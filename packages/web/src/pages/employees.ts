@@ -29,6 +29,7 @@ export default function EmployeesPage() {
     path: "/employees/",
     label: (e) => e.name,
     search: (e) => `${e.name} ${e.email ?? ""} ${e.skills.join(" ")}`,
+    searchHint: "Name, email, skill…",
     filters: [
       { name: "department", label: "Department", options: depOptions, match: (e, v) => String(e.department_id) === v },
       { name: "status", label: "Status", options: [{ value: "true", label: "Active" }, { value: "false", label: "Inactive" }], match: (e, v) => String(e.is_active) === v },

@@ -39,7 +39,7 @@ export default function ProjectsPage() {
       { name: "status", label: "Status", options: statusOptions, match: (p, v) => p.status === v },
     ],
     columns: [
-      { key: "name", label: "Name", value: (p) => p.name, render: (p) => html`<a href=${`#/forecasts?kind=project&id=${p.id}`} class="plain">${p.name}</a>` },
+      { key: "name", label: "Name", value: (p) => p.name, render: (p) => (can.predictions ? html`<a href=${`#/forecasts?kind=project&id=${p.id}`} class="plain" title="Forecast">${p.name}</a>` : p.name) },
       { key: "department", label: "Department", value: (p) => names.get(p.department_id) ?? String(p.department_id) },
       { key: "status", label: "Status", value: (p) => statusLabel(p.status), render: (p) => html`<span class=${`status s-${p.status}`}>${statusLabel(p.status)}</span>` },
       { key: "completion", label: "Done", value: (p) => p.completion_percentage, render: (p) => `${num(p.completion_percentage, 0)}%`, numeric: true },
