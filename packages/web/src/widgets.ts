@@ -9,7 +9,8 @@
  * ```
  *
  * Attributes: `token` (an access token; also settable as the `token` property), `api-base` (default:
- * the script's origin + `/api/v1`), `from` / `to` (ISO dates), `currency` (ISO 4217), `locale`.
+ * the script's origin + `/api/v1`), `from` / `to` (ISO dates; default the last 12 complete months),
+ * `currency` (ISO 4217), `locale`.
  * Each element renders into its own shadow root, so the host page's styles do not leak in. The
  * server must allow the host page's origin in `BACKEND_CORS_ORIGINS`.
  */
@@ -17,6 +18,7 @@ import { render, type ComponentType } from "preact";
 import { createApi, memoryTokenStore, type Api } from "./api.js";
 import { Chart, departmentRoiSpec, monthlyTrendSpec, type SeriesAnswer, type SeriesPoint } from "./charts.js";
 import { CompanyDashboard, CompanyFigures, DepartmentCard, Rankings, type CompanyAnalytics, type Period } from "./components/dashboard-parts.js";
+import { presets } from "./components/period-picker.js";
 import { currentCurrency, setLocale } from "./format.js";
 import { html } from "./html.js";
 import css from "./styles.css?inline";
@@ -71,7 +73,11 @@ abstract class EpcaWidget extends HTMLElement {
     const token = this.token;
     const base = this.getAttribute("api-base") ?? `${scriptOrigin}/api/v1`;
     const api = createApi(base, memoryTokenStore(token ? { access_token: token } : null));
-    const period: Period = { from: this.getAttribute("from") ?? undefined, to: this.getAttribute("to") ?? undefined };
+    // Without from/to: the last 12 complete months, as the app's dashboard (a partial month would end every line in a dip).
+    const fallback = presets()[0]!.period;
+    const from = this.getAttribute("from");
+    const to = this.getAttribute("to");
+    const period: Period = from && to ? { from, to } : fallback;
     const View = this.view;
     render(
       html`<style>${css}</style><div class="epca-widget">${token ? html`<${View} api=${api} period=${period} el=${this} id=${this.#id} />` : html`<p class="error" role="alert">EPCA widget: no token given.</p>`}</div>`,

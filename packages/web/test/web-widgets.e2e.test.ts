@@ -39,14 +39,16 @@ describe.skipIf(skipReason !== null)("the widgets script in a plain page", () =>
     await page.goto(`${hostUrl}/?server=${encodeURIComponent(server.base)}`);
     await page.getByText("Connected to EPCA.").waitFor();
     const token = await server.login("analyst@example.com");
-    const company = (await server.api("GET", "/analytics/company", token)).body;
+    const now = new Date();
+    const q = `from=${new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 12, 1)).toISOString().slice(0, 10)}&to=${new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0)).toISOString().slice(0, 10)}`;
+    const company = (await server.api("GET", `/analytics/company?${q}`, token)).body;
     const eur = new Intl.NumberFormat("de-DE", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
     const revenue = page.locator("epca-company-dashboard").getByRole("region", { name: "Total revenue" }).locator(".value");
     await expect.poll(() => revenue.innerText(), { timeout: 20_000 }).toBe(eur.format(company.total_revenue));
     await page.locator("epca-company-dashboard").getByRole("img", { name: "ROI by department" }).waitFor();
     await expect.poll(() => page.locator('epca-department-card[department-id="3"] h3').first().innerText(), { timeout: 20_000 }).toBe("Marketing");
     await expect.poll(() => page.locator('epca-department-card[department-id="1"] h3').first().innerText()).toBe("Engineering");
-    const top = (await server.api("GET", "/analytics/top-performers?limit=3&metric=productivity_index", token)).body as { name: string }[];
+    const top = (await server.api("GET", `/analytics/top-performers?limit=3&metric=productivity_index&${q}`, token)).body as { name: string }[];
     await expect.poll(() => page.locator("epca-rankings").locator("#top-people + ol .name").allInnerTexts()).toEqual(top.map((p) => p.name));
     // The shadow roots keep the host page's styles out and the widgets' in.
     expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toMatch(/Georgia/);
