@@ -1,4 +1,6 @@
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Server } from "node:http";
 import { Command, Option } from "commander";
 import {
@@ -22,6 +24,7 @@ import {
   type ServerConfig,
 } from "@epca/server";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { webDistDir } from "@epca/web";
 import { developmentSecret } from "./dev-secret.js";
 import { PortInUseError, processListeningOn } from "./port-in-use.js";
 import { ensureRetrainSchedules } from "./ml-schedule.js";
@@ -63,7 +66,7 @@ async function listen(server: Server, config: ServerConfig): Promise<void> {
   }
 }
 
-async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean }): Promise<void> {
+async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean; web?: boolean }): Promise<void> {
   const config = configFromEnv({
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
@@ -95,7 +98,8 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     }
   }
 
-  const app = createApp({ store: opened.store, config, logger, passwordHasher, jobs: opened.jobs, schedules: opened.schedules });
+  // The web app at `/` when @epca/web is built (`pnpm start` builds it); else GET / points to the docs.
+  const app = createApp({ store: opened.store, config, logger, passwordHasher, jobs: opened.jobs, schedules: opened.schedules, ...(options.web === false ? {} : { webDir: webDistDir }) });
   jobEvents.listener = app.api.observeJob;
   // The modules' job handlers run here too, unless another process does (--no-worker).
   const worker =
@@ -149,6 +153,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
   const lines = [
     "",
     `EPCA API ${SERVER_VERSION} on ${opened.description}`,
+    ...(options.web !== false && existsSync(join(webDistDir, "index.html")) ? [`  Web app  ${url}/`] : []),
     `  API      ${url}/api/v1`,
     `  Docs     ${url}/docs   (ReDoc: ${url}/redoc)`,
     `  Health   ${url}/api/v1/health`,
@@ -286,6 +291,7 @@ export function createCli(): Command {
     .addOption(new Option("--host <host>", "address to bind (HOST, default 0.0.0.0)"))
     .option("--no-seed", "do not seed the demo organisation (EPCA_SEED_DEMO=false)")
     .option("--no-worker", "serve HTTP only: background jobs run in `epca worker` processes")
+    .option("--no-web", "do not serve the web app at / (GET / then points to the API documents)")
     .action(serve);
   program.command("migrate").description("apply pending database migrations and exit").action(migrate);
   program

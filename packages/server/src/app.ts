@@ -1,5 +1,7 @@
 import { ConfigurationError, createEpca, type Clock, type Epca, type EpcaStore, type JobEvent, type JobQueue, type PasswordHasher, type ScheduleStorage } from "@epca/core";
 import cors from "cors";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -36,6 +38,12 @@ export interface CreateAppOptions {
   /** Defaults to scrypt at N = 2^`SCRYPT_LOG_N`. */
   readonly passwordHasher?: PasswordHasher;
   readonly clock?: Clock;
+  /**
+   * A built web app to serve at `/` (the `dist` directory of `@epca/web`, holding `index.html` and
+   * hashed `assets/`); `createApp` only. Without one, or when it holds no `index.html`, `GET /`
+   * answers a pointer to the API's documents.
+   */
+  readonly webDir?: string;
 }
 
 /** The API as an Express router, with what tests and hosts may want to inspect. */
@@ -197,6 +205,41 @@ const welcome: RequestHandler = (req, res) => {
   });
 };
 
+/** Hashed file names (`assets/index-3f9a1c2b.js`): their content never changes under that name. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * Serves a built web app: `GET /` (a browser's request) answers its `index.html`, revalidated on
+ * every load (`no-cache`) so that a new deployment is picked up; files under `assets/` carry a
+ * content hash and are cached for a year; other files (icons, the widgets script) are revalidated.
+ * The files (not `index.html`) may be loaded by pages of other origins (`Cross-Origin-Resource-Policy:
+ * cross-origin`): an HR platform embeds the widgets script.
+ * A client asking for JSON at `/` still gets the API pointer.
+ */
+function webApp(dir: string): { index: RequestHandler; files: RequestHandler } {
+  const indexFile = join(dir, "index.html");
+  const files = express.static(dir, {
+    index: false,
+    fallthrough: true,
+    setHeaders(res, path) {
+      res.setHeader("Cache-Control", /^assets[\\/]/.test(relative(dir, path)) ? IMMUTABLE : "no-cache");
+      // Public files a page of another origin may load (the embeddable widgets' script).
+      res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    },
+  });
+  const index: RequestHandler = (req, res, next) => {
+    res.format({
+      "text/html": () => {
+        res.setHeader("Cache-Control", "no-cache");
+        res.sendFile(indexFile, (error) => error && next(error));
+      },
+      "application/json": () => welcome(req, res, next),
+      default: () => welcome(req, res, next),
+    });
+  };
+  return { index, files };
+}
+
 /** An Express app serving the API at its root: what `epca serve` runs. */
 export interface EpcaApp extends Express {
   /** The API router mounted at `/`. */
@@ -213,7 +256,15 @@ export function createApp(options: CreateAppOptions): EpcaApp {
   app.disable("x-powered-by");
   app.set("trust proxy", options.config.TRUST_PROXY);
   const api = createApiRouter(options);
-  app.get("/", helmet(), welcome);
+  const web = options.webDir && existsSync(join(options.webDir, "index.html")) ? webApp(options.webDir) : null;
+  if (web) {
+    app.get("/", helmet(), web.index);
+    // Only GET and HEAD of a file that exists are answered here; the API's paths are never looked up.
+    const headers = helmet();
+    app.use((req, res, next) => (req.path.startsWith(API_BASE_PATH) ? next() : headers(req, res, (error?: unknown) => (error ? next(error) : web.files(req, res, next)))));
+  } else {
+    app.get("/", helmet(), welcome);
+  }
   app.use(api);
   app.use(notFoundHandler);
   // Errors inside the API are answered by its own handler; this one sees only the app's.
