@@ -46,15 +46,29 @@ export function createPgDriver(
   const types = typesFor(pgTypes);
   return {
     kind: "pg",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>, opening?: string): Promise<T> {
       const client = await pool.connect();
       const guarded = guardExecutor(clientExecutor(client, types));
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
+        let opened: readonly Record<string, unknown>[] = [];
+        if (opening === undefined) await client.query("BEGIN");
+        else {
+          // One round trip: BEGIN and the opening as one simple-protocol message. A failure in the
+          // opening aborts the transaction, which the ROLLBACK below ends.
+          let answers: unknown;
+          try {
+            answers = await client.query({ text: `BEGIN;${opening}`, types });
+          } catch (error) {
+            await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+            throw error;
+          }
+          const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
+          opened = results.find((r, i) => i > 0 && (r.fields?.length ?? 0) > 0)?.rows ?? [];
+        }
         let result: T;
         try {
-          result = await work(guarded.sql);
+          result = await work(guarded.sql, opened);
         } catch (error) {
           guarded.end();
           try {

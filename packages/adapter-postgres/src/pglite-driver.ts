@@ -31,13 +31,15 @@ function executor(target: Queryable): SqlExecutor {
 export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
   return {
     kind: "pglite",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>, opening?: string): Promise<T> {
       let workResolved = false;
       try {
         return await db.transaction(async (tx) => {
           const guarded = guardExecutor(executor(tx));
           try {
-            const result = await work(guarded.sql);
+            // In process: no round trip to save; the opening's first result with columns.
+            const opened = opening === undefined ? [] : ((await tx.exec(opening, { parsers })).find((r) => r.fields.length > 0)?.rows ?? []);
+            const result = await work(guarded.sql, opened as Record<string, unknown>[]);
             workResolved = true;
             return result;
           } finally {

@@ -27,8 +27,12 @@ export interface SqlDriver {
    * caught), PostgreSQL turns COMMIT into ROLLBACK: this then rejects with
    * `TransactionRolledBackError` rather than resolving with nothing saved. The executor refuses
    * every call once `work` has settled.
+   *
+   * `opening`, a script without parameters, runs right after BEGIN, in the same round trip on
+   * node-postgres (one simple-protocol message: `BEGIN; <opening>`); `work` gets the rows of its
+   * first statement that returns rows (empty without an opening).
    */
-  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>, opening?: string): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
   /** Releases the connections the driver opened itself. */
