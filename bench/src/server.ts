@@ -12,7 +12,8 @@
  *   (DB_POOL_SIZE, default 10) (goal ≥ 0.6).
  *
  *   pnpm bench:server [--postgres]   (from the repository root: builds the packages, then runs this)
- *   EPCA_BENCH_SECONDS (default 10), EPCA_BENCH_CONNECTIONS (default 20); the full server logs a line
+ *   EPCA_BENCH_SECONDS (default 10, per side, in EPCA_BENCH_ROUNDS alternating slices, default 3),
+ *   EPCA_BENCH_CONNECTIONS (default 20); the full server logs a line
  *   per request at LOG_LEVEL=info, to /dev/null: that cost is included. EPCA_BENCH_CPU_PROFILE=<dir>
  *   runs the EPCA server under `node --cpu-prof` and writes its profile there.
  */
@@ -66,6 +67,22 @@ const express = require("express") as BareExpress;
 const seconds = Number(process.env.EPCA_BENCH_SECONDS ?? "10");
 const connections = Number(process.env.EPCA_BENCH_CONNECTIONS ?? "20");
 const mode = process.argv[2];
+const rounds = Number(process.env.EPCA_BENCH_ROUNDS ?? "3");
+
+/** Slices of one side as one result: mean req/s, the worst slice's p50 and p99, summed failures. */
+function combine(results: AutocannonResult[]): AutocannonResult {
+  const mean = results.reduce((sum, r) => sum + r.requests.average, 0) / results.length;
+  return {
+    requests: { average: mean },
+    latency: {
+      p50: Math.max(...results.map((r) => r.latency.p50)),
+      p99: Math.max(...results.map((r) => r.latency.p99)),
+      average: results.reduce((sum, r) => sum + r.latency.average, 0) / results.length,
+    },
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
 const SECRET = "bench-secret-key-that-is-at-least-32-characters";
 const postgresMode = process.argv.includes("--postgres") || process.env.EPCA_BENCH_STORE === "postgres";
 /** The PostgreSQL database of the run (PostgreSQL mode; set by the parent for its children). */
@@ -201,10 +218,17 @@ async function main(): Promise<void> {
   process.stderr.write("warming up…\n");
   await run(epcaServer, 2);
   await run(bareServer, 2);
-  process.stderr.write(`bare Express, ${seconds}s × ${connections} connections…\n`);
-  const baseline = await run(bareServer);
-  process.stderr.write(`EPCA server, ${seconds}s × ${connections} connections…\n`);
-  const full = await run(epcaServer);
+  // Alternating slices (bare, EPCA, bare, EPCA, …): on a shared machine the load drifts, and one
+  // long run of each would credit the drift to one side.
+  const slices: { bare: AutocannonResult[]; full: AutocannonResult[] } = { bare: [], full: [] };
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  for (let i = 0; i < rounds; i++) {
+    process.stderr.write(`round ${i + 1}/${rounds}: bare, then EPCA, ${slice}s × ${connections} connections each…\n`);
+    slices.bare.push(await run(bareServer, slice));
+    slices.full.push(await run(epcaServer, slice));
+  }
+  const baseline = combine(slices.bare);
+  const full = combine(slices.full);
   await bareServer.stop();
   await epcaServer.stop();
   await database?.close();
@@ -214,7 +238,7 @@ async function main(): Promise<void> {
   const row = (name: string, r: AutocannonResult) =>
     `${name.padEnd(26)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
   console.log(
-    `GET ${epcaServer.path} (authenticated), ${postgresMode ? "PostgreSQL store, shared rate-limit counters on" : "memory store"}, loopback, ${connections} connections, ${seconds}s each, servers in their own processes`,
+    `GET ${epcaServer.path} (authenticated), ${postgresMode ? "PostgreSQL store, shared rate-limit counters on" : "memory store"}, loopback, ${connections} connections, ${rounds} alternating rounds of ${Math.max(1, Math.round(seconds / rounds))}s each, servers in their own processes`,
   );
   console.log(row(postgresMode ? "bare Express (jose + SELECT)" : "bare Express handler", baseline));
   console.log(row("EPCA server (full stack)", full));
