@@ -50,6 +50,13 @@ export function createPgDriver(
       const client = await pool.connect();
       const guarded = guardExecutor(clientExecutor(client, types));
       let broken: Error | undefined;
+      // While checked out, the pool does not listen for the client's errors: the server going
+      // away between two statements (a shutdown, a crash, a terminated backend) would otherwise
+      // be an unhandled 'error' event that ends the process. The client is destroyed on release.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
       try {
         let opened: readonly Record<string, unknown>[] = [];
         if (opening === undefined) await client.query("BEGIN");
@@ -93,6 +100,7 @@ export function createPgDriver(
         return result;
       } finally {
         guarded.end();
+        client.off("error", onError);
         // A client whose transaction could not end cleanly is destroyed, never reused.
         client.release(broken);
       }
