@@ -9,7 +9,7 @@
  *   throwaway cluster (or EPCA_BENCH_DATABASE_URL, a superuser URL: a database is created on it),
  *   with the API rate limits ON (shared counters, limits far above the load); the bare handler
  *   verifies the same JWT with jose and runs the same SELECT on a pool of the same size
- *   (DB_POOL_SIZE, default 10) (goal ≥ 0.6).
+ *   (DB_POOL_SIZE, default 10) (goal ≥ 0.6). EPCA_BENCH_RATE_LIMITS=off runs it without the limits.
  *
  *   pnpm bench:server [--postgres]   (from the repository root: builds the packages, then runs this)
  *   EPCA_BENCH_SECONDS (default 10, per side, in EPCA_BENCH_ROUNDS alternating slices, default 3),
@@ -96,8 +96,9 @@ function serverConfig() {
     DATABASE_URL: databaseUrl ?? "memory:",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info", // one log line per request, as in production
     // PostgreSQL mode: the shared rate-limit counters on, with limits the load never reaches.
-    RATE_LIMIT_PER_MINUTE: databaseUrl ? "1000000" : "0",
-    RATE_LIMIT_PER_HOUR: databaseUrl ? "100000000" : "0",
+    // EPCA_BENCH_RATE_LIMITS=off: without them, to see what the counters cost.
+    RATE_LIMIT_PER_MINUTE: databaseUrl && process.env.EPCA_BENCH_RATE_LIMITS !== "off" ? "1000000" : "0",
+    RATE_LIMIT_PER_HOUR: databaseUrl && process.env.EPCA_BENCH_RATE_LIMITS !== "off" ? "100000000" : "0",
     AUTH_RATE_LIMIT_PER_MINUTE: "0",
   }).config;
 }
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
   const row = (name: string, r: AutocannonResult) =>
     `${name.padEnd(26)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
   console.log(
-    `GET ${epcaServer.path} (authenticated), ${postgresMode ? "PostgreSQL store, shared rate-limit counters on" : "memory store"}, loopback, ${connections} connections, ${rounds} alternating rounds of ${Math.max(1, Math.round(seconds / rounds))}s each, servers in their own processes`,
+    `GET ${epcaServer.path} (authenticated), ${postgresMode ? `PostgreSQL store, shared rate-limit counters ${process.env.EPCA_BENCH_RATE_LIMITS === "off" ? "OFF" : "on"}` : "memory store"}, loopback, ${connections} connections, ${rounds} alternating rounds of ${Math.max(1, Math.round(seconds / rounds))}s each, servers in their own processes`,
   );
   console.log(row(postgresMode ? "bare Express (jose + SELECT)" : "bare Express handler", baseline));
   console.log(row("EPCA server (full stack)", full));
