@@ -1,4 +1,19 @@
-import type { Clock, CounterStore, CounterWindow } from "@epca/core";
+import type { Clock, CounterIncrement, CounterStore, CounterWindow } from "@epca/core";
+
+function checkWindow(windowMs: number): void {
+  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+}
+
+/** `incrementMany`'s rules: positive windows, whole hits ≥ 1, distinct keys. */
+function checkIncrements(increments: readonly CounterIncrement[]): void {
+  const keys = new Set<string>();
+  for (const { key, windowMs, hits } of increments) {
+    checkWindow(windowMs);
+    if (!Number.isInteger(hits) || hits < 1) throw new RangeError(`hits must be a whole number ≥ 1, got ${hits}`);
+    if (keys.has(key)) throw new RangeError(`the key ${JSON.stringify(key)} appears twice`);
+    keys.add(key);
+  }
+}
 
 /** Counters in this process (a memory store is one process's), on the store's clock. */
 export function memoryCounterStore(clock: Clock, assertUsable: () => void): CounterStore {
@@ -8,15 +23,23 @@ export function memoryCounterStore(clock: Clock, assertUsable: () => void): Coun
     return window !== undefined && window.resetAt > now ? window : undefined;
   };
   const view = (w: { hits: number; resetAt: number }): CounterWindow => ({ hits: w.hits, resetAt: new Date(w.resetAt) });
+  const add = (key: string, windowMs: number, hits: number, now: number) => {
+    const window = live(key, now) ?? { hits: 0, resetAt: now + windowMs };
+    window.hits += hits;
+    windows.set(key, window);
+    return view(window);
+  };
   return {
     async increment(key, windowMs) {
       assertUsable();
-      if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+      checkWindow(windowMs);
+      return add(key, windowMs, 1, clock.now().getTime());
+    },
+    async incrementMany(increments) {
+      assertUsable();
+      checkIncrements(increments);
       const now = clock.now().getTime();
-      const window = live(key, now) ?? { hits: 0, resetAt: now + windowMs };
-      window.hits += 1;
-      windows.set(key, window);
-      return view(window);
+      return increments.map((i) => add(i.key, i.windowMs, i.hits, now));
     },
     async decrement(key) {
       assertUsable();

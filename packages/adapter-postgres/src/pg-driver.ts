@@ -69,7 +69,12 @@ export function createPgDriver(
 ): SqlDriver {
   const types = typesFor(pgTypes);
   let replicaDownUntil = 0;
-  const onPool = async <T>(from: Pool, work: (sql: SqlExecutor) => Promise<T>, readOnly: boolean): Promise<T> => {
+  const onPool = async <T>(
+    from: Pool,
+    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+    readOnly: boolean,
+    opening: string | undefined,
+  ): Promise<T> => {
     const client = await from.connect();
     const guarded = guardExecutor(clientExecutor(client, types));
     let broken: Error | undefined;
@@ -81,10 +86,25 @@ export function createPgDriver(
     };
     client.on("error", onError);
     try {
-      await client.query(readOnly ? "BEGIN READ ONLY" : "BEGIN");
+      const begin = readOnly ? "BEGIN READ ONLY" : "BEGIN";
+      let opened: readonly Record<string, unknown>[] = [];
+      if (opening === undefined) await client.query(begin);
+      else {
+        // One round trip: BEGIN and the opening as one simple-protocol message. A failure in the
+        // opening aborts the transaction, which the ROLLBACK below ends.
+        let answers: unknown;
+        try {
+          answers = await client.query({ text: `${begin};${opening}`, types });
+        } catch (error) {
+          await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+          throw error;
+        }
+        const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
+        opened = results.find((r, i) => i > 0 && (r.fields?.length ?? 0) > 0)?.rows ?? [];
+      }
       let result: T;
       try {
-        result = await work(guarded.sql);
+        result = await work(guarded.sql, opened);
       } catch (error) {
         guarded.end();
         try {
@@ -116,17 +136,20 @@ export function createPgDriver(
   };
   return {
     kind: "pg",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
+    async transaction<T>(
+      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+      options?: { readOnly?: boolean; opening?: string },
+    ): Promise<T> {
       const readOnly = options?.readOnly === true;
       if (readOnly && readPool && Date.now() >= replicaDownUntil) {
         try {
-          return await onPool(readPool.pool, work, true);
+          return await onPool(readPool.pool, work, true, options?.opening);
         } catch (error) {
           if (!isConnectionFailure(error)) throw error;
           replicaDownUntil = Date.now() + (readPool.retryAfterMs ?? 5_000);
         }
       }
-      return onPool(pool, work, readOnly);
+      return onPool(pool, work, readOnly, options?.opening);
     },
     async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
       const result = await pool.query({ text, values: params ? [...params] : [], types });

@@ -52,14 +52,20 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
   const open = new AsyncLocalStorage<Queryable>();
   return {
     kind: "pglite",
-    async transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T> {
+    async transaction<T>(
+      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+      options?: { readOnly?: boolean; opening?: string },
+    ): Promise<T> {
       let workResolved = false;
       try {
         return await db.transaction((tx) => open.run(tx, async () => {
           const guarded = guardExecutor(executor(tx));
           try {
             if (options?.readOnly) await tx.query("SET TRANSACTION READ ONLY");
-            const result = await work(guarded.sql);
+            // In process: no round trip to save; the opening's first result with columns.
+            const opening = options?.opening;
+            const opened = opening === undefined ? [] : ((await tx.exec(opening, { parsers })).find((r) => r.fields.length > 0)?.rows ?? []);
+            const result = await work(guarded.sql, opened as Record<string, unknown>[]);
             workResolved = true;
             return result;
           } finally {

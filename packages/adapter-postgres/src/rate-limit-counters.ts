@@ -16,6 +16,16 @@ ON CONFLICT (key) DO UPDATE SET
   reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
 RETURNING hits, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms`;
 
+/** Many keys' hits in one statement (`incrementMany`): the same rules as INCREMENT, per key. */
+const INCREMENT_MANY = `
+INSERT INTO rate_limit_counters AS c (key, hits, reset_at)
+SELECT k, h, now() + make_interval(secs => w / 1000)
+FROM unnest($1::text[], $2::int[], $3::float8[]) AS i(k, h, w)
+ON CONFLICT (key) DO UPDATE SET
+  hits = CASE WHEN c.reset_at <= now() THEN EXCLUDED.hits ELSE c.hits + EXCLUDED.hits END,
+  reset_at = CASE WHEN c.reset_at <= now() THEN EXCLUDED.reset_at ELSE c.reset_at END
+RETURNING key, hits, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms`;
+
 type Row = { hits: number; reset_ms: number };
 const toCount = (row: Row): CounterWindow => ({ hits: Number(row.hits), resetAt: new Date(Number(row.reset_ms)) });
 // LIKE pattern for "starts with `prefix`".
@@ -29,6 +39,24 @@ export function rateLimitCounters(driver: SqlDriver, open: () => void): CounterS
       if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
       const { rows } = await driver.query<Row>(INCREMENT, [key, windowMs]);
       return toCount(rows[0]!);
+    },
+    async incrementMany(increments) {
+      open();
+      const keys = new Set<string>();
+      for (const { key, windowMs, hits } of increments) {
+        if (!Number.isFinite(windowMs) || windowMs <= 0) throw new RangeError(`windowMs must be a positive number, got ${windowMs}`);
+        if (!Number.isInteger(hits) || hits < 1) throw new RangeError(`hits must be a whole number ≥ 1, got ${hits}`);
+        if (keys.has(key)) throw new RangeError(`the key ${JSON.stringify(key)} appears twice`);
+        keys.add(key);
+      }
+      if (increments.length === 0) return [];
+      const { rows } = await driver.query<Row & { key: string }>(INCREMENT_MANY, [
+        increments.map((i) => i.key),
+        increments.map((i) => i.hits),
+        increments.map((i) => i.windowMs),
+      ]);
+      const byKey = new Map(rows.map((row) => [row.key, toCount(row)]));
+      return increments.map((i) => byKey.get(i.key)!);
     },
     async decrement(key) {
       open();

@@ -28,8 +28,15 @@ export interface SqlDriver {
    * `TransactionRolledBackError` rather than resolving with nothing saved. The executor refuses
    * every call once `work` has settled. `readOnly`: `BEGIN READ ONLY` (writes fail), on the read
    * replica when the driver has one that answers, else on the primary.
+   *
+   * `opening`, a script without parameters, runs right after BEGIN, in the same round trip on
+   * node-postgres (one simple-protocol message: `BEGIN; <opening>`); `work` gets the rows of its
+   * first statement that returns rows (empty without an opening).
    */
-  transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readOnly?: boolean }): Promise<T>;
+  transaction<T>(
+    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+    options?: { readOnly?: boolean; opening?: string },
+  ): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
   /** `SELECT 1` on the read replica, when the driver has one. */

@@ -163,11 +163,30 @@ export function createTenantScope<S extends TenantScope = TenantScope>(
   return scope as S;
 }
 
+/** A string as an SQL literal (as node-postgres's `escapeLiteral`); `null` for a NUL, which text cannot hold. */
+function sqlLiteral(value: string): string | null {
+  if (value.includes("\0")) return null;
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes("\\") ? ` E${quoted.replace(/\\/g, "\\\\")}` : quoted;
+}
+
 /**
- * Opens a tenant transaction on the executor: reads the tenant (as the connecting user, before the
- * switch) while pinning `app.tenant_id` for this transaction, then drops to the application role
- * so that row-level security applies even to a superuser connection. One round trip besides the
- * role switch; the tenant read is the scope's `tenant`.
+ * What opens a tenant transaction (`SqlDriver.transaction`'s `opening`): reads the tenant (as the
+ * connecting user, before the switch) while pinning `app.tenant_id` for this transaction, then
+ * drops to the application role so that row-level security applies even to a superuser
+ * connection. The tenant id is a literal, so that BEGIN, the tenant read and the role switch cost
+ * one round trip instead of three; `null` for an id no tenant can have (a NUL).
+ */
+export function tenantOpening(tenantId: string): string | null {
+  const id = sqlLiteral(tenantId);
+  if (id === null) return null;
+  return `SELECT t.*, set_config('app.tenant_id', ${id}, true) AS pinned FROM tenants t WHERE t.id = ${id};SET LOCAL ROLE ${APP_ROLE}`;
+}
+
+/**
+ * Enters a tenant inside a transaction that is already open (provisioning creates a tenant, then
+ * writes its first rows): reads the tenant while pinning `app.tenant_id`, then drops to the
+ * application role so that row-level security applies.
  */
 export async function enterTenant(sql: SqlExecutor, tenantId: string): Promise<Tenant> {
   const result = await sql.query("SELECT t.*, set_config('app.tenant_id', $1, true) AS pinned FROM tenants t WHERE t.id = $1", [tenantId]);
@@ -194,7 +213,16 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   const inTenant = <T>(tenantId: string, work: (sql: SqlExecutor, tenant: Tenant) => Promise<T>, transactionOptions?: TransactionOptions): Promise<T> => {
     if (closed) return Promise.reject(new StoreClosedError());
     if (typeof tenantId !== "string" || tenantId.length === 0) return Promise.reject(new NotFoundError("tenant", String(tenantId)));
-    return driver.transaction(async (sql) => work(sql, await enterTenant(sql, tenantId)), transactionOptions?.readOnly ? { readOnly: true } : undefined);
+    const opening = tenantOpening(tenantId);
+    if (opening === null) return Promise.reject(new NotFoundError("tenant", tenantId));
+    return driver.transaction(
+      async (sql, opened) => {
+        const row = opened[0];
+        if (!row) throw new NotFoundError("tenant", tenantId);
+        return work(sql, mapRow.tenant(row));
+      },
+      { opening, ...(transactionOptions?.readOnly ? { readOnly: true } : {}) },
+    );
   };
   const pingReplica = driver.pingReplica;
   const store: PostgresStore<PostgresScope<Parts>> = {

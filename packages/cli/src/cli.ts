@@ -1,7 +1,8 @@
+import cluster from "node:cluster";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { Command, Option } from "commander";
 import {
   ConfigError,
@@ -25,6 +26,7 @@ import {
 } from "@epca/server";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
 import { webDistDir } from "@epca/web";
+import { parseWorkerCount, runPrimary, tagWorker } from "./cluster.js";
 import { developmentSecret } from "./dev-secret.js";
 import { PortInUseError, processListeningOn } from "./port-in-use.js";
 import { ensureRetrainSchedules } from "./ml-schedule.js";
@@ -66,12 +68,13 @@ async function listen(server: Server, config: ServerConfig): Promise<void> {
   }
 }
 
-async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean; web?: boolean }): Promise<void> {
+async function serve(options: { port?: string; host?: string; seed?: boolean; worker?: boolean; web?: boolean; workers?: string }): Promise<void> {
   const config = configFromEnv({
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
     ...(options.seed === false ? { EPCA_SEED_DEMO: "false" } : {}),
   }, { signsTokens: true });
+  if (options.workers !== undefined && cluster.isPrimary) return servePrimary(config, parseWorkerCount(options.workers));
   const logger = createLogger(config, undefined, { pretty: prettyLogsWanted(config) });
   progress(`opening the store (${config.storeKind}) and applying migrations…`);
   const opened = await storeFromConfig(config, { migrate: true });
@@ -108,7 +111,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
   if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
-  const server: Server = app.listen(config.PORT, config.HOST);
+  const server: Server = createServer(tagWorker(app)).listen(config.PORT, config.HOST);
   const drainable = drainableServer(server);
   try {
     await listen(server, config);
@@ -174,6 +177,33 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
     lines.push(`Demo users (password ${DEMO_USERS[0].password}): ${DEMO_USERS.map((u) => `${u.email} (${u.role})`).join(", ")}`, "");
   }
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/**
+ * `epca serve --workers N`: migrations and the first admin once, here, then N worker processes
+ * that each run `epca serve` (see `runPrimary`). Several processes share one store only on
+ * PostgreSQL (PGlite's directory is one process's; `memory:` would give each worker its own data).
+ */
+async function servePrimary(config: ServerConfig, workers: number): Promise<void> {
+  if (config.storeKind !== "postgres") throw new ConfigError("--workers", "needs DATABASE_URL=postgres://… (PGlite and memory: are one process's store)");
+  progress(`opening the store (${config.storeKind}) and applying migrations…`);
+  const opened = await storeFromConfig(config, { migrate: true });
+  for (const m of opened.migrationsApplied) progress(`applied migration ${m.version} ${m.name}`);
+  try {
+    const admin = await ensureFirstAdmin({
+      store: opened.store,
+      passwordHasher: createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N }),
+      email: config.FIRST_ADMIN_EMAIL,
+      password: config.FIRST_ADMIN_PASSWORD,
+    });
+    if (admin === "created") progress(`created the first admin ${config.FIRST_ADMIN_EMAIL}`);
+  } finally {
+    await opened.store.close();
+  }
+  // A key generated for this run (no SECRET_KEY, not production) is every worker's: a token one
+  // signs must verify on the others.
+  if (config.SECRET_KEY_GENERATED) process.env.SECRET_KEY = config.SECRET_KEY;
+  runPrimary({ workers, graceMs: config.JOB_GRACE_SECONDS * 1000, progress });
 }
 
 async function work(options: { concurrency: string }): Promise<void> {
@@ -292,6 +322,7 @@ export function createCli(): Command {
     .option("--no-seed", "do not seed the demo organisation (EPCA_SEED_DEMO=false)")
     .option("--no-worker", "serve HTTP only: background jobs run in `epca worker` processes")
     .option("--no-web", "do not serve the web app at / (GET / then points to the API documents)")
+    .option("--workers <n>", "run n server processes on the port (node:cluster; 0 or auto: one per CPU core), restarting any that die; PostgreSQL only")
     .action(serve);
   program.command("migrate").description("apply pending database migrations and exit").action(migrate);
   program

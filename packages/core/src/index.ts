@@ -284,6 +284,7 @@ export {
   type Clock,
   type CompanyAggregate,
   type CounterStore,
+  type CounterIncrement,
   type CounterWindow,
   type DepartmentAggregate,
   type DepartmentFilter,

@@ -4,6 +4,15 @@ export interface CounterWindow {
   readonly resetAt: Date;
 }
 
+/** Hits to add to one key's window (`CounterStore.incrementMany`). */
+export interface CounterIncrement {
+  readonly key: string;
+  /** The length of a window the hits start (the key has none, or it ended). */
+  readonly windowMs: number;
+  /** How many hits to add: a whole number ≥ 1. */
+  readonly hits: number;
+}
+
 /**
  * Fixed-window hit counters (rate limits): one window per key that starts at the key's first hit
  * and lasts `windowMs`. Platform-level, not tenant data. On a store shared by several processes
@@ -15,6 +24,12 @@ export interface CounterStore {
    * counts. A key without a window, or whose window ended, starts a new one of `windowMs` with 1 hit.
    */
   increment(key: string, windowMs: number): Promise<CounterWindow>;
+  /**
+   * Adds several keys' hits in one round trip (a rate limiter flushing what it counted in memory):
+   * each key as `increment` would, `hits` at once, atomically per key. Answers each key's window
+   * after the addition, in the order given. The keys must be distinct (`RangeError` otherwise).
+   */
+  incrementMany(increments: readonly CounterIncrement[]): Promise<CounterWindow[]>;
   /** Takes one hit back (never below 0) in the key's current window, if it has one. */
   decrement(key: string): Promise<void>;
   /** The key's current window, or `undefined` when it has none (or it ended). */

@@ -14,7 +14,7 @@ export type {
 } from "./analytics-store.js";
 export type { AuditLog } from "./audit-log.js";
 export { fixedClock, systemClock, type Clock } from "./clock.js";
-export type { CounterStore, CounterWindow } from "./counters.js";
+export type { CounterIncrement, CounterStore, CounterWindow } from "./counters.js";
 export type { PasswordHasher } from "./password-hasher.js";
 export type {
   AllocationFilter,

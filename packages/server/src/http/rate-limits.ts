@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { isBearer, verifyAccessToken } from "../auth/bearer.js";
 import { createTokenService, type TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config/config.js";
-import { CounterRateLimitStore, type PruneSchedule } from "./counter-rate-limit-store.js";
+import { CounterBatch, CounterRateLimitStore, type CounterBatchOptions, type PruneSchedule } from "./counter-rate-limit-store.js";
 
 /**
  * Where a limiter keeps its counters, given the limiter's distinct prefix: `undefined` for
@@ -18,12 +18,15 @@ export const memoryRateLimitStores: RateLimitStoreFactory = () => undefined;
 /**
  * The counters of the limiters: the store's own counters when several processes share the store
  * (`capabilities.sharedAcrossProcesses`, a PostgreSQL server), so N instances allow each limit
- * once; otherwise express-rate-limit's memory store (one process's store, one process's counts).
+ * once (within the tolerance `CounterBatch` states: hits are counted in memory and sent in one
+ * statement per `flushMs` for all the limiters); otherwise express-rate-limit's memory store (one
+ * process's store, one process's counts).
  */
-export function rateLimitStoresFor(store: Pick<EpcaStore, "capabilities" | "counters">): RateLimitStoreFactory {
+export function rateLimitStoresFor(store: Pick<EpcaStore, "capabilities" | "counters">, batching: CounterBatchOptions = {}): RateLimitStoreFactory {
   if (!store.capabilities.sharedAcrossProcesses) return memoryRateLimitStores;
   const schedule: PruneSchedule = { lastPrune: 0 };
-  return (prefix) => new CounterRateLimitStore(store.counters, `${prefix}:`, schedule);
+  const batch = new CounterBatch(store.counters, batching);
+  return (prefix) => new CounterRateLimitStore(batch, `${prefix}:`, schedule);
 }
 
 function limiter(options: {

@@ -45,6 +45,33 @@ export function counterContract(ctx: ContractContext): void {
       await counters.reset(live);
     });
 
+    it("adds several keys' hits in one call, in order, as increment would; rejects a key given twice", async () => {
+      const prefix = `${uniqueTenantId()}:many:`;
+      const counters = ctx.store.counters;
+      checkEqual(await counters.incrementMany([]), [], "nothing to add");
+      await counters.increment(`${prefix}a`, 60_000);
+      const [a, b] = await counters.incrementMany([
+        { key: `${prefix}a`, windowMs: 60_000, hits: 5 },
+        { key: `${prefix}b`, windowMs: 60_000, hits: 3 },
+      ]);
+      checkEqual([a?.hits, b?.hits], [6, 3], "added to a live window, and a new one started with its hits");
+      check(b!.resetAt.getTime() > Date.now() + 50_000, "a new window lasts windowMs");
+      checkEqual((await counters.get(`${prefix}a`))?.hits, 6, "get sees the added hits");
+      checkEqual((await counters.increment(`${prefix}b`, 60_000)).hits, 4, "increment continues the count");
+      let rejected = false;
+      try {
+        await counters.incrementMany([
+          { key: `${prefix}c`, windowMs: 60_000, hits: 1 },
+          { key: `${prefix}c`, windowMs: 60_000, hits: 1 },
+        ]);
+      } catch (error) {
+        rejected = error instanceof RangeError;
+      }
+      check(rejected, "a key given twice is a RangeError");
+      checkEqual(await counters.get(`${prefix}c`), undefined, "and nothing was added");
+      await counters.resetPrefix(prefix);
+    });
+
     it("counts concurrent hits exactly", async () => {
       const key = `${uniqueTenantId()}:parallel`;
       const counters = ctx.store.counters;
