@@ -49,7 +49,10 @@ describe.skipIf(!findPostgresBin())("analytics on a read replica", () => {
   });
 
   it("analytics come from the standby (stale while its replay is paused); writes and other reads from the primary", async () => {
-    await eventually(async () => (await companyHours()) === 2, "the standby has the fixture's timesheet");
+    // The standby has replayed everything the fixture wrote (its logins' sessions too).
+    const written0 = primary.psql("SELECT pg_current_wal_lsn()");
+    await eventually(async () => standby.psql(`SELECT pg_last_wal_replay_lsn() >= '${written0}'::pg_lsn`) === "t", "the standby replays the fixture");
+    expect(await companyHours()).toBe(2);
     standby.psql("SELECT pg_wal_replay_pause()");
     await eventually(async () => standby.psql("SELECT pg_get_wal_replay_pause_state()") === "paused", "replay paused");
 
@@ -64,6 +67,13 @@ describe.skipIf(!findPostgresBin())("analytics on a read replica", () => {
     // The analytics run on the standby, which has not replayed the write.
     expect(await companyHours()).toBe(2);
     expect(primary.psql("SELECT sum(hours_worked)::float8 FROM timesheets")).toBe("5");
+    // A session the standby has not replayed (a login a moment ago): its analytics are answered
+    // by the primary instead of a 401, and so see the new timesheet.
+    const fresh = await server.login("analyst@test.example");
+    const freshAnswer = await server.request("GET", "/api/v1/analytics/company", { token: fresh.access_token });
+    expect([freshAnswer.status, freshAnswer.body.total_hours]).toEqual([200, 5]);
+    // The older session still reads the standby.
+    expect(await companyHours()).toBe(2);
 
     standby.psql("SELECT pg_wal_replay_resume()");
     await eventually(async () => (await companyHours()) === 5, "the standby replays the write");

@@ -1,8 +1,8 @@
-import { ConfigurationError, NotFoundError, ForbiddenError } from "../errors.js";
+import { ConfigurationError, NotFoundError, ForbiddenError, UnauthenticatedError } from "../errors.js";
 import { DEFAULT_STANDARD_ANNUAL_HOURS } from "../metrics/ratio.js";
 import { authorize } from "../policy/policy.js";
 import { systemClock } from "../ports/clock.js";
-import type { TenantScope } from "../ports/store.js";
+import type { TenantScope, TransactionOptions } from "../ports/store.js";
 import { resolveActor } from "./actors.js";
 import { allocationUseCases } from "./allocations.js";
 import { analyticsUseCases } from "./analytics.js";
@@ -86,10 +86,23 @@ function useCases(ctx: UseCaseContext): Epca {
       return extensions.get(key) as U;
     },
     actingAs(credentials, work, options) {
-      return ctx.run(credentials.tenantId, async (scope: TenantScope) => {
-        const actor = await resolveActor(scope, credentials, ctx.platformAdmins);
-        return work(actor, useCases({ ...ctx, run: joinedRunner(scope) }));
-      }, options).catch((error: unknown) => {
+      const attempt = (transactionOptions: TransactionOptions | undefined): ReturnType<typeof work> => {
+        let resolved = false;
+        return ctx
+          .run(credentials.tenantId, async (scope: TenantScope) => {
+            const actor = await resolveActor(scope, credentials, ctx.platformAdmins);
+            resolved = true;
+            return work(actor, useCases({ ...ctx, run: joinedRunner(scope) }));
+          }, transactionOptions)
+          .catch((error: unknown) => {
+            // A read-only unit of work may run on a replica that has not yet replayed a login
+            // (the session) or a new user: the caller is looked up again on the primary, once.
+            // Only before `work` ran, so no work runs twice.
+            if (transactionOptions?.readOnly && !resolved && error instanceof UnauthenticatedError) return attempt(undefined);
+            throw error;
+          });
+      };
+      return attempt(options).catch((error: unknown) => {
         // A token of a tenant that no longer exists: refused, not "not found".
         if (error instanceof NotFoundError && error.resource === "tenant") throw new ForbiddenError("Tenant not available");
         throw error;

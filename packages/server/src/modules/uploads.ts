@@ -241,6 +241,7 @@ function routes(api: RouteTable): void {
       conflicts: "Not answered for conflicts: a row conflicting with a record is a row error (422 or `failed`)",
       errors: {
         403: "The user may not create these records",
+        404: "`department_id` names no department of the caller's tenant",
         409: "A row conflicts with a stored record (reported per row; the request itself does not conflict)",
         413: "The file is larger than `UPLOAD_MAX_BYTES` (counted while it streams), or has more than `UPLOAD_MAX_ROWS` rows",
         415: "Not multipart/form-data, or the file is neither CSV nor XLSX",
@@ -256,6 +257,9 @@ function routes(api: RouteTable): void {
       const options = importOptions(params.entity, query, api.config);
       const length = Number(req.headers["content-length"] ?? 0);
       if (length > api.config.UPLOAD_MAX_BYTES + 64 * 1024) throw tooLarge(api.config.UPLOAD_MAX_BYTES);
+      // The department new projects go to is one of the caller's tenant (404 otherwise), checked
+      // before a byte of the file is read.
+      if (query.department_id !== undefined) await epca.departments.get(actor, query.department_id);
       const { stream, stop } = await filePart(req, api.config.UPLOAD_MAX_BYTES);
       try {
         if (query.async || length > api.config.UPLOAD_ASYNC_BYTES) return await enqueue(epca, actor, await spool(stream, api.config.UPLOAD_MAX_BYTES), options);
