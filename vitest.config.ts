@@ -25,6 +25,7 @@ export default defineConfig({
       { find: /^@epca\/core\/testing$/, replacement: src("core/src/testing/index.ts") },
       { find: /^@epca\/core$/, replacement: src("core/src/index.ts") },
       { find: /^@epca\/adapter-memory$/, replacement: src("adapter-memory/src/index.ts") },
+      { find: /^@epca\/adapter-postgres\/pg-boss$/, replacement: src("adapter-postgres/src/pg-boss.ts") },
       { find: /^@epca\/adapter-postgres$/, replacement: src("adapter-postgres/src/index.ts") },
       { find: /^@epca\/ml\/testing$/, replacement: src("ml/src/testing/index.ts") },
       { find: /^@epca\/ml\/allocation$/, replacement: src("ml/src/allocation/index.ts") },

@@ -1,7 +1,9 @@
 import { createInProcessJobQueue, type EpcaStore, type JobEvent, type JobQueue, type ScheduleStorage } from "@epca/core";
 import { createMemoryJobStorage, createMemoryScheduleStorage, createMemoryStore } from "@epca/adapter-memory";
 import { createPGliteStore, createPostgresStore } from "@epca/adapter-postgres";
+import { createPgBossJobQueue } from "@epca/adapter-postgres/pg-boss";
 import type { ServerConfig } from "@epca/server";
+import { lazyJobQueue } from "./lazy-job-queue.js";
 
 /** A store and what opening it did. */
 export interface OpenedStore {
@@ -12,7 +14,8 @@ export interface OpenedStore {
   readonly migrationsApplied: readonly { version: number; name: string }[];
   /**
    * The background job queue on that store: in memory for `memory:`, durable in the `jobs` table
-   * for PGlite (one process) and PostgreSQL (shared by every server and worker process).
+   * for PGlite (one process), pg-boss 10 on PostgreSQL (shared by every server and worker
+   * process; opened on first use, so that `migrate` and the like never start it).
    */
   readonly jobs: JobQueue;
   /** Where recurring jobs are kept (beside the jobs). */
@@ -49,7 +52,9 @@ export async function storeFromConfig(
         store,
         description: `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}`,
         migrationsApplied: result.applied,
-        jobs: createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true, onEvent, leaseMs }),
+        jobs: lazyJobQueue({ sharedAcrossProcesses: true, durable: true }, () =>
+          createPgBossJobQueue({ connectionString: config.DATABASE_URL!, onEvent, leaseMs }),
+        ),
         schedules: store.scheduleStorage,
       };
     }

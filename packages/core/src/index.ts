@@ -344,7 +344,7 @@ export type {
   ScheduleStorage,
   WorkerOptions,
 } from "./ports/jobs.js";
-export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
+export { checkJobRequest, createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
