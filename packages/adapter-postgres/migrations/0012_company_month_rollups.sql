@@ -8,7 +8,11 @@
 -- `company_month_rollups` keeps their sums per month. A write refreshes the shares of the
 -- projects it touched and adds the difference (new − old) to the company's months: `numeric`
 -- addition is exact, so the sums stay equal to a rebuild from scratch, which `verifyRollups`
--- checks. Statement-level triggers, in the same transaction as the write:
+-- checks. A write marks the projects it touched (`company_month_pending`); the shares of every
+-- marked project are refreshed once, by a deferred trigger when the transaction commits (a bulk
+-- import of 200 statements refreshes each project once, not 200 times), or earlier by a read of
+-- the company's months in the same transaction (`company_month_flush()`), so that a transaction
+-- reads its own writes. Statement-level triggers mark, in the same transaction as the write:
 --   timesheets (after the rollups of 0004: trigger names sort after theirs), an employee's salary
 --   (after the salary trigger of 0004), a project's revenue or cost.
 
@@ -113,6 +117,37 @@ BEGIN
 END
 $$;
 
+CREATE TABLE company_month_pending (
+  tenant_id text NOT NULL DEFAULT current_setting('app.tenant_id', true) REFERENCES tenants (id),
+  project_id bigint NOT NULL,
+  PRIMARY KEY (tenant_id, project_id)
+);
+
+-- Marks projects whose shares a write changed.
+CREATE FUNCTION company_month_mark(affected bigint[]) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO company_month_pending (project_id) SELECT DISTINCT unnest(affected) ON CONFLICT DO NOTHING
+$$;
+
+-- Refreshes the marked projects of the tenant (a no-op when none is marked).
+CREATE FUNCTION company_month_flush() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  affected bigint[];
+BEGIN
+  WITH gone AS (DELETE FROM company_month_pending RETURNING project_id) SELECT array_agg(project_id) INTO affected FROM gone;
+  PERFORM company_month_refresh(affected);
+END
+$$;
+
+CREATE FUNCTION company_month_pending_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM company_month_flush();
+  RETURN NULL;
+END
+$$;
+-- At commit: the first marked row refreshes every marked project; the others find none left.
+CREATE CONSTRAINT TRIGGER company_month_pending_commit AFTER INSERT ON company_month_pending
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION company_month_pending_commit();
+
 CREATE FUNCTION company_month_timesheets() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   affected bigint[];
@@ -124,7 +159,7 @@ BEGIN
   ELSE
     SELECT array_agg(DISTINCT project_id) INTO affected FROM (SELECT project_id FROM new_rows UNION SELECT project_id FROM old_rows) x;
   END IF;
-  PERFORM company_month_refresh(affected);
+  PERFORM company_month_mark(affected);
   RETURN NULL;
 END
 $$;
@@ -144,7 +179,7 @@ BEGIN
     FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
     JOIN timesheet_rollups x ON x.tenant_id = n.tenant_id AND x.employee_id = n.id
    WHERE n.salary IS DISTINCT FROM o.salary;
-  PERFORM company_month_refresh(affected);
+  PERFORM company_month_mark(affected);
   RETURN NULL;
 END
 $$;
@@ -159,7 +194,7 @@ BEGIN
   SELECT array_agg(DISTINCT n.id) INTO affected
     FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
    WHERE n.revenue IS DISTINCT FROM o.revenue OR n.cost IS DISTINCT FROM o.cost;
-  PERFORM company_month_refresh(affected);
+  PERFORM company_month_mark(affected);
   RETURN NULL;
 END
 $$;
@@ -196,3 +231,8 @@ ALTER TABLE employee_hire_rollups FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON employee_hire_rollups USING (tenant_id = current_setting('app.tenant_id', true))
   WITH CHECK (tenant_id = current_setting('app.tenant_id', true));
 GRANT SELECT, INSERT, UPDATE, DELETE ON employee_hire_rollups TO epca_app;
+ALTER TABLE company_month_pending ENABLE ROW LEVEL SECURITY;
+ALTER TABLE company_month_pending FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON company_month_pending USING (tenant_id = current_setting('app.tenant_id', true))
+  WITH CHECK (tenant_id = current_setting('app.tenant_id', true));
+GRANT SELECT, INSERT, UPDATE, DELETE ON company_month_pending TO epca_app;

@@ -167,6 +167,7 @@ const ROLLUP_REBUILD_SQL = [
   "DELETE FROM employee_hire_rollups",
   `INSERT INTO employee_hire_rollups (hire_date, salary, employees)
    SELECT COALESCE(hire_date, '-infinity'::date), sum(salary::numeric), count(*) FROM employees GROUP BY 1`,
+  "DELETE FROM company_month_pending",
   "DELETE FROM company_month_rollups",
   `INSERT INTO company_month_rollups (month, hours, salary_hours, revenue_share, cost_share)
    SELECT month, sum(hours), sum(salary_hours), sum(revenue_share), sum(cost_share) FROM project_month_shares GROUP BY month`,

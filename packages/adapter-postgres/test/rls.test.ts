@@ -37,7 +37,7 @@ describe.skipIf(!serverUrl)("row-level security on a PostgreSQL server", () => {
       job_schedules: "schedulers read the due schedules of every tenant; each tenant-facing statement filters tenant_id",
     };
     expect(rows.map((r) => r.relname).filter((name) => !(name in platform))).toEqual([
-      "allocations", "audit_logs", "company_month_rollups", "departments", "employee_hire_rollups", "employees", "project_month_rollups", "project_month_shares", "projects", "refresh_tokens", "roles",
+      "allocations", "audit_logs", "company_month_pending", "company_month_rollups", "departments", "employee_hire_rollups", "employees", "project_month_rollups", "project_month_shares", "projects", "refresh_tokens", "roles",
       "timesheet_rollups", "timesheets", "user_roles", "users",
     ]);
     const granted = await admin.query("SELECT table_name FROM information_schema.role_table_grants WHERE grantee = 'epca_app' AND table_name = ANY($1)", [Object.keys(platform)]);

@@ -80,6 +80,17 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
         (await sql.query("SELECT sum(hours)::text AS hours FROM project_month_rollups")).rows[0]!,
       );
       expect(company.hours).toBe(raw.hours);
+      // A transaction reads its own writes (the shares are otherwise refreshed at commit).
+      const [before, during] = await store.transaction("default", async (s) => {
+        const period = { from: "2024-03-01", to: "2024-03-31" };
+        const first = (await s.analytics.companyMonths(period))[0]!;
+        const employee = (await s.employees.list({}, { skip: 0, limit: 1 })).items[0]!;
+        const project = (await s.projects.list({}, { skip: 0, limit: 1 })).items[0]!;
+        await s.timesheets.insert({ employee_id: employee.id, project_id: project.id, hours_worked: 2.5, date: "2024-03-20", description: null, status: "approved", reviewed_by: null, reviewed_at: null, review_note: null });
+        return [first, (await s.analytics.companyMonths(period))[0]!];
+      });
+      expect(during.hours - before.hours).toBeCloseTo(2.5, 9);
+      expect((await store.verifyRollups()).mismatches).toEqual([]);
       await store.withTenantSql("default", (sql) => sql.query("UPDATE company_month_rollups SET revenue_share = revenue_share + 1 WHERE month = (SELECT min(month) FROM company_month_rollups)"));
       const broken = await store.verifyRollups();
       expect(broken.ok).toBe(false);

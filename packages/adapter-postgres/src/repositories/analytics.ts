@@ -253,6 +253,8 @@ function subjectCondition(subject: AnalyticsSubject): { where: string; params: u
  */
 async function companyMonths(sql: SqlExecutor, period: { from: string; to: string }): Promise<CompanyMonth[]> {
   const { fullFrom, fullToExclusive } = fullMonths(period);
+  // Projects this transaction wrote are refreshed at commit; refresh them now to read our own writes.
+  await sql.query("SELECT company_month_flush()");
   const whole = await sql.query(
     `SELECT to_char(month, 'YYYY-MM') AS month, hours::float8 AS hours, salary_hours::float8 AS salary_hours,
             revenue_share::float8 AS revenue, cost_share::float8 AS direct_cost
