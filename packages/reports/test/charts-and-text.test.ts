@@ -12,10 +12,10 @@ describe("charts a report calls for", () => {
 
   it("leaves a department without an ROI as a gap, not a zero bar", () => {
     const input = demoReportInput();
-    const departments = input.departments.map((d, i) => (i === 0 ? { ...d, roi: null } : d));
+    const departments = (input.departments ?? []).map((d, i) => (i === 0 ? { ...d, roi: null } : d));
     const chart = departmentRoiChart(buildReportModel({ ...input, departments, sections: ["departments"] }));
     expect(chart?.series[0]?.values[0]).toBeNull();
-    expect(chart?.series[0]?.values[1]).toBeCloseTo((input.departments[1]!.roi as number) * 100, 9);
+    expect(chart?.series[0]?.values[1]).toBeCloseTo((input.departments?.[1]?.roi as number) * 100, 9);
   });
 });
 
