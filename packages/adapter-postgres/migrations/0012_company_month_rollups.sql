@@ -123,11 +123,6 @@ CREATE TABLE company_month_pending (
   PRIMARY KEY (tenant_id, project_id)
 );
 
--- Marks projects whose shares a write changed.
-CREATE FUNCTION company_month_mark(affected bigint[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO company_month_pending (project_id) SELECT DISTINCT unnest(affected) ON CONFLICT DO NOTHING
-$$;
-
 -- Refreshes the marked projects of the tenant (a no-op when none is marked).
 CREATE FUNCTION company_month_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -148,18 +143,17 @@ $$;
 CREATE CONSTRAINT TRIGGER company_month_pending_commit AFTER INSERT ON company_month_pending
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION company_month_pending_commit();
 
+-- Marks the projects a write touched, with their tenant (a superuser's COPY sets no app.tenant_id).
 CREATE FUNCTION company_month_timesheets() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  affected bigint[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(DISTINCT project_id) INTO affected FROM new_rows;
+    INSERT INTO company_month_pending (tenant_id, project_id) SELECT DISTINCT tenant_id, project_id FROM new_rows ON CONFLICT DO NOTHING;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(DISTINCT project_id) INTO affected FROM old_rows;
+    INSERT INTO company_month_pending (tenant_id, project_id) SELECT DISTINCT tenant_id, project_id FROM old_rows ON CONFLICT DO NOTHING;
   ELSE
-    SELECT array_agg(DISTINCT project_id) INTO affected FROM (SELECT project_id FROM new_rows UNION SELECT project_id FROM old_rows) x;
+    INSERT INTO company_month_pending (tenant_id, project_id)
+    SELECT tenant_id, project_id FROM new_rows UNION SELECT tenant_id, project_id FROM old_rows ON CONFLICT DO NOTHING;
   END IF;
-  PERFORM company_month_mark(affected);
   RETURN NULL;
 END
 $$;
@@ -172,14 +166,13 @@ CREATE TRIGGER timesheets_company_month_delete AFTER DELETE ON timesheets
 
 -- A salary change moves the salary-weighted hours of the employee's projects (0004 updated them).
 CREATE FUNCTION company_month_salaries() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  affected bigint[];
 BEGIN
-  SELECT array_agg(DISTINCT x.project_id) INTO affected
+  INSERT INTO company_month_pending (tenant_id, project_id)
+  SELECT DISTINCT n.tenant_id, x.project_id
     FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
     JOIN timesheet_rollups x ON x.tenant_id = n.tenant_id AND x.employee_id = n.id
-   WHERE n.salary IS DISTINCT FROM o.salary;
-  PERFORM company_month_mark(affected);
+   WHERE n.salary IS DISTINCT FROM o.salary
+  ON CONFLICT DO NOTHING;
   RETURN NULL;
 END
 $$;
@@ -188,13 +181,12 @@ CREATE TRIGGER project_month_shares_salary AFTER UPDATE ON employees
 
 -- A project's revenue or cost moves its shares.
 CREATE FUNCTION company_month_projects() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  affected bigint[];
 BEGIN
-  SELECT array_agg(DISTINCT n.id) INTO affected
+  INSERT INTO company_month_pending (tenant_id, project_id)
+  SELECT DISTINCT n.tenant_id, n.id
     FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
-   WHERE n.revenue IS DISTINCT FROM o.revenue OR n.cost IS DISTINCT FROM o.cost;
-  PERFORM company_month_mark(affected);
+   WHERE n.revenue IS DISTINCT FROM o.revenue OR n.cost IS DISTINCT FROM o.cost
+  ON CONFLICT DO NOTHING;
   RETURN NULL;
 END
 $$;
