@@ -31,6 +31,7 @@ export default defineConfig({
       { find: /^@epca\/adapter-postgres\/reports$/, replacement: src("adapter-postgres/src/reports.ts") },
       { find: /^@epca\/adapter-memory\/ml$/, replacement: src("adapter-memory/src/ml.ts") },
       { find: /^@epca\/adapter-postgres\/ml$/, replacement: src("adapter-postgres/src/ml.ts") },
+      { find: /^@epca\/adapter-postgres\/pg-boss$/, replacement: src("adapter-postgres/src/pg-boss.ts") },
       { find: /^@epca\/adapter-postgres$/, replacement: src("adapter-postgres/src/index.ts") },
       { find: /^@epca\/ml\/testing$/, replacement: src("ml/src/testing/index.ts") },
       { find: /^@epca\/ml\/allocation$/, replacement: src("ml/src/allocation/index.ts") },

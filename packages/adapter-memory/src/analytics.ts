@@ -5,6 +5,7 @@ import {
   aggregateProject,
   buildAnalyticsIndex,
   periodFactsFromRecords,
+  companyMonthsFromFacts,
   DEFAULT_STANDARD_ANNUAL_HOURS,
   employeeMetricValue,
   projectMetricValue,
@@ -97,6 +98,12 @@ export function memoryAnalyticsStore(tx: TransactionContext, db: MemoryDatabase)
         { from: period.from, to: period.to },
         options,
       );
+    },
+    async companyMonths(period) {
+      tx.assertOpen();
+      const window = { from: period.from, to: period.to };
+      const records = { employees: db.employees.select(tenant), projects: db.projects.select(tenant), timesheets: db.timesheets.select(tenant) };
+      return companyMonthsFromFacts(periodFactsFromRecords(records, { kind: "company" }, window), window);
     },
     async rankProjects(metric, limit, standardAnnualHours) {
       tx.assertOpen();

@@ -60,6 +60,44 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
       expect(repaired.repaired).toEqual(["default"]);
       expect((await store.verifyRollups()).ok).toBe(true);
     }, 60_000);
+
+    it("keeps the company's months and salaries by hire date (0012) equal to a rebuild through salary, hire date and project changes; finds and repairs a drifted month", async () => {
+      await store.transaction("default", async (s) => {
+        const employees = (await s.employees.list({}, { skip: 0, limit: 5 })).items;
+        const projects = (await s.projects.list({}, { skip: 0, limit: 3 })).items;
+        await s.employees.update(employees[0]!.id, { salary: 91_234.5, hire_date: "2024-03-15" });
+        await s.employees.update(employees[1]!.id, { hire_date: null });
+        await s.projects.update(projects[0]!.id, { revenue: 250_000, cost: 12_345.67 });
+        await s.projects.update(projects[1]!.id, { name: "renamed only" });
+      });
+      const check = await store.verifyRollups();
+      expect(check.mismatches).toEqual([]);
+      // The stored sums of 0012 are those a rebuild from the per-project rollups answers, exactly.
+      const company = await store.withTenantSql("default", async (sql) =>
+        (await sql.query("SELECT sum(hours)::text AS hours, sum(revenue_share)::float8 AS revenue FROM company_month_rollups")).rows[0]!,
+      );
+      const raw = await store.withTenantSql("default", async (sql) =>
+        (await sql.query("SELECT sum(hours)::text AS hours FROM project_month_rollups")).rows[0]!,
+      );
+      expect(company.hours).toBe(raw.hours);
+      // A transaction reads its own writes (the shares are otherwise refreshed at commit).
+      const [before, during] = await store.transaction("default", async (s) => {
+        const period = { from: "2024-03-01", to: "2024-03-31" };
+        const first = (await s.analytics.companyMonths(period))[0]!;
+        const employee = (await s.employees.list({}, { skip: 0, limit: 1 })).items[0]!;
+        const project = (await s.projects.list({}, { skip: 0, limit: 1 })).items[0]!;
+        await s.timesheets.insert({ employee_id: employee.id, project_id: project.id, hours_worked: 2.5, date: "2024-03-20", description: null, status: "approved", reviewed_by: null, reviewed_at: null, review_note: null });
+        return [first, (await s.analytics.companyMonths(period))[0]!];
+      });
+      expect(during.hours - before.hours).toBeCloseTo(2.5, 9);
+      expect((await store.verifyRollups()).mismatches).toEqual([]);
+      await store.withTenantSql("default", (sql) => sql.query("UPDATE company_month_rollups SET revenue_share = revenue_share + 1 WHERE month = (SELECT min(month) FROM company_month_rollups)"));
+      const broken = await store.verifyRollups();
+      expect(broken.ok).toBe(false);
+      expect(broken.mismatches.map((m) => [m.employee_id, m.project_id])).toEqual([[0, 0]]);
+      await store.verifyRollups({ repair: true });
+      expect((await store.verifyRollups()).ok).toBe(true);
+    }, 60_000);
   });
 }
 

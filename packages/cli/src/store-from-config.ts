@@ -5,9 +5,11 @@ import { memoryReportFiles } from "@epca/adapter-memory/reports";
 import { memoryUploads } from "@epca/adapter-memory/uploads";
 import { createPGliteStore, createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import { postgresModelRegistry } from "@epca/adapter-postgres/ml";
+import { createPgBossJobQueue } from "@epca/adapter-postgres/pg-boss";
 import { postgresReportFiles } from "@epca/adapter-postgres/reports";
 import { postgresUploads } from "@epca/adapter-postgres/uploads";
 import { DURABILITY_SETTINGS, durabilityWarnings, waitForDatabase, type ServerConfig } from "@epca/server";
+import { lazyJobQueue } from "./lazy-job-queue.js";
 
 /** A store and what opening it did. */
 export interface OpenedStore {
@@ -18,7 +20,8 @@ export interface OpenedStore {
   readonly migrationsApplied: readonly { version: number; name: string }[];
   /**
    * The background job queue on that store: in memory for `memory:`, durable in the `jobs` table
-   * for PGlite (one process) and PostgreSQL (shared by every server and worker process).
+   * for PGlite (one process), pg-boss 10 on PostgreSQL (shared by every server and worker
+   * process; opened on first use, so that `migrate` and the like never start it).
    */
   readonly jobs: JobQueue;
   /** Where recurring jobs are kept (beside the jobs). */
@@ -63,7 +66,9 @@ export async function storeFromConfig(
         store,
         description: `PostgreSQL at ${redactUrl(config.DATABASE_URL!)}${config.DATABASE_READ_URL ? ` (analytics reads: replica at ${redactUrl(config.DATABASE_READ_URL)})` : ""}`,
         migrationsApplied: result.applied,
-        jobs: createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true, onEvent, leaseMs }),
+        jobs: lazyJobQueue({ sharedAcrossProcesses: true, durable: true }, () =>
+          createPgBossJobQueue({ connectionString: config.DATABASE_URL!, onEvent, leaseMs }),
+        ),
         schedules: store.scheduleStorage,
       };
     }

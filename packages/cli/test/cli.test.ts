@@ -300,6 +300,12 @@ describe.skipIf(!postgresServerUrl)("on PostgreSQL (DATABASE_URL)", () => {
 
     // The stored admin, through the HTTP API on the same database.
     const store = await createPostgresStore({ connectionString: url, poolSize: 2 });
+    // The job queue (pg-boss) opens on first use: create-admin neither started it nor waited on it.
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const pgBossSchemas = await client.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = 'pgboss'").finally(() => client.end());
+    expect(pgBossSchemas.rowCount).toBe(0);
     const t = await startServer(store, {}, { closeStore: () => store.close() });
     try {
       const tokens = await t.login("x@example.com", "s3cret-passw0rd");

@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
-import { createInProcessJobQueue, type JobQueue, type JobRecord } from "@epca/core";
+import { createPgBossJobQueue } from "@epca/adapter-postgres/pg-boss";
+import type { JobQueue, JobRecord } from "@epca/core";
 import { createSchedule } from "@epca/server";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, startProcess, type RunningProcess } from "../../../test-support/processes.js";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../../../test-support/test-database.js";
@@ -34,6 +36,17 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     await waitFor(async () => worker.stderr().includes("worker running on"), "the worker starts", 30_000);
     return worker;
   };
+  /** What pg-boss's own table says of the deliveries of these jobs. */
+  const deliveries = async (ids: readonly string[]) => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string; state: string; retry_count: number }>("SELECT id, state, retry_count FROM pgboss.job WHERE id = ANY($1::uuid[])", [ids]);
+      return new Map(rows.map((r) => [r.id, { state: r.state, retry_count: r.retry_count }]));
+    } finally {
+      await client.end();
+    }
+  };
   const jobs = async (type: string) => (await queue.list("default", { type }, page)).items;
   const waitFor = async (check: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -47,10 +60,12 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     workDir = mkdtempSync(join(tmpdir(), "epca-worker-"));
     database = await createTestDatabase();
     store = await createPostgresStore({ connectionString: database.url, migrate: true, poolSize: 4 });
-    queue = createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true });
+    // Enqueued where `epca serve` enqueues on PostgreSQL: pg-boss (and the jobs table).
+    queue = await createPgBossJobQueue({ connectionString: database.url, leaseMs: 2_000 });
   });
   afterAll(async () => {
     for (const worker of workers) await worker.stop("SIGKILL");
+    await queue?.close();
     await store?.close();
     await database?.drop();
     rmSync(workDir, { recursive: true, force: true });
@@ -65,6 +80,9 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     expect(new Set(done.map((j) => (j.result as { echo: number }).echo))).toEqual(new Set(enqueued.map((_, i) => i)));
     const pids = new Set(done.map((j) => (j.result as { pid: number }).pid));
     expect([...pids].sort()).toEqual([a.child.pid, b.child.pid].sort());
+    // Delivered by pg-boss: each job is one of its jobs, completed on the first fetch.
+    const delivered = await deliveries(enqueued.map((j) => j.id));
+    expect([...delivered.values()]).toEqual(enqueued.map(() => ({ state: "completed", retry_count: 0 })));
     await a.stop("SIGTERM");
     await b.stop("SIGTERM");
   }, 120_000);
@@ -82,6 +100,8 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     const finished = (await queue.get("default", long.id)) as JobRecord;
     expect(finished.attempts).toBe(2);
     expect((finished.result as { pid: number; echo: string }).pid).toBe(rescuer.child.pid);
+    // pg-boss expired the dead worker's delivery and retried it once.
+    expect((await deliveries([long.id])).get(long.id)).toEqual({ state: "completed", retry_count: 1 });
     // The 200 succeeded jobs were not run again by the new workers.
     const after = new Map((await jobs("jobs.echo")).map((j) => [j.id, j]));
     for (const job of before) expect(after.get(job.id)?.attempts).toBe(1);

@@ -187,6 +187,8 @@ export {
   addMonths,
   analyticsSeries,
   compareBuckets,
+  companyMonthsFromFacts,
+  companySeriesFromMonths,
   DAYS_PER_YEAR,
   dayNumber,
   dateOfDay,
@@ -276,6 +278,7 @@ export {
   type AllocationRepository,
   type AnalyticsStore,
   type AnalyticsSubject,
+  type CompanyMonth,
   type EmployeeFact,
   type MonthlyBucket,
   type PeriodFacts,
@@ -355,7 +358,7 @@ export type {
   ScheduleStorage,
   WorkerOptions,
 } from "./ports/jobs.js";
-export { createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
+export { checkJobRequest, createInProcessJobQueue, DEFAULT_RETRY, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";

@@ -52,8 +52,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Checks a request before anything is stored. */
-function checkRequest(request: JobRequest): void {
+/** Checks a job request before anything is stored (every queue adapter refuses the same requests); throws `ValidationError`. */
+export function checkJobRequest(request: JobRequest): void {
   const issues = [];
   if (typeof request.type !== "string" || !/^[a-z][a-z0-9_.:-]{0,99}$/.test(request.type)) {
     issues.push({ path: ["type"], code: "invalid_type", message: "A job type is 1–100 lower-case letters, digits, '.', ':', '_' or '-', starting with a letter" });
@@ -163,7 +163,7 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions): JobQ
     counts: () => storage.counts(),
 
     async enqueue(tenantId, request) {
-      checkRequest(request);
+      checkJobRequest(request);
       const now = clock.now();
       const retry = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
       const job: JobRecord = {

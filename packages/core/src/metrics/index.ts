@@ -19,6 +19,8 @@ export {
   addSums,
   analyticsSeries,
   compareBuckets,
+  companyMonthsFromFacts,
+  companySeriesFromMonths,
   DAYS_PER_YEAR,
   dayNumber,
   dateOfDay,

@@ -1,5 +1,6 @@
 import type {
   AnalyticsSubject,
+  CompanyMonth,
   EmployeeFact,
   MonthlyBucket,
   PeriodFacts,
@@ -322,6 +323,61 @@ export function analyticsSeries(facts: PeriodFacts, subject: AnalyticsSubject, p
       subject.kind === "employee" ? salaryCost : subject.kind === "project" ? directCost + labourCost : salaryCost + directCost;
     return seriesPoint(month, { hours, labour_cost: labourCost, salary_cost: salaryCost, direct_cost: directCost, revenue, cost });
   });
+}
+
+/**
+ * The company's series sums per month from its facts (the reference of
+ * `AnalyticsStore.companyMonths`): the same sums `analyticsSeries` adds for the company.
+ */
+export function companyMonthsFromFacts(facts: PeriodFacts, period: Period): CompanyMonth[] {
+  const projects = new Map(facts.projects.map((p) => [p.project_id, p]));
+  const byMonth = new Map<string, MonthlyBucket[]>();
+  for (const b of facts.buckets) {
+    const list = byMonth.get(b.month);
+    if (list) list.push(b);
+    else byMonth.set(b.month, [b]);
+  }
+  return monthsOf(period).map(({ month, window }) => {
+    let hours = 0;
+    let salaryHours = 0;
+    const projectMonthHours = new Map<number, number>();
+    for (const b of byMonth.get(month) ?? []) {
+      hours += b.hours;
+      salaryHours += b.salary_hours;
+      if (projects.has(b.project_id)) projectMonthHours.set(b.project_id, (projectMonthHours.get(b.project_id) ?? 0) + b.hours);
+    }
+    let salaryCost = 0;
+    for (const e of facts.employees) salaryCost += prorated(e.salary, e.hire_date, window);
+    let revenue = 0;
+    let directCost = 0;
+    for (const p of facts.projects) {
+      const h = projectMonthHours.get(p.project_id) ?? 0;
+      if (h === 0 || p.total_hours === 0) continue;
+      revenue += (p.revenue * h) / p.total_hours;
+      directCost += (p.cost * h) / p.total_hours;
+    }
+    return { month, hours, salary_hours: salaryHours, salary_cost: salaryCost, revenue, direct_cost: directCost };
+  });
+}
+
+/**
+ * The company's series from its monthly sums (`AnalyticsStore.companyMonths`): the points
+ * `analyticsSeries` answers for the company — labour cost = salary_hours / standard annual
+ * hours, cost = salary cost + direct cost.
+ */
+export function companySeriesFromMonths(months: readonly CompanyMonth[], options: MetricOptions): SeriesPoint[] {
+  const S = options.standardAnnualHours;
+  if (!Number.isFinite(S) || S <= 0) throw new RangeError(`standardAnnualHours must be a positive number, got ${S}`);
+  return months.map((m) =>
+    seriesPoint(m.month, {
+      hours: m.hours,
+      labour_cost: m.salary_hours / S,
+      salary_cost: m.salary_cost,
+      direct_cost: m.direct_cost,
+      revenue: m.revenue,
+      cost: m.salary_cost + m.direct_cost,
+    }),
+  );
 }
 
 /** The series grouped by quarter: each point named by the quarter's first month, sums added, ratios recomputed. */

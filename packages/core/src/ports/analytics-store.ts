@@ -110,6 +110,25 @@ export interface PeriodFacts {
   readonly projects: readonly ProjectFact[];
 }
 
+/**
+ * The sums of the company's series in one month of a period (the part of the period inside it):
+ * what core's `companyMonthsFromFacts` computes from the company's `PeriodFacts`.
+ */
+export interface CompanyMonth {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** Σ counted hours. */
+  readonly hours: number;
+  /** Σ hours × the employee's annual salary (labour cost = this / standard annual hours). */
+  readonly salary_hours: number;
+  /** Σ every employee's salary prorated to the days of the month's window they were employed. */
+  readonly salary_cost: number;
+  /** Σ over projects of revenue × the month's hours / the project's all-time hours. */
+  readonly revenue: number;
+  /** Σ over projects of cost × the month's hours / the project's all-time hours. */
+  readonly direct_cost: number;
+}
+
 /** Metrics employees can be ranked by. */
 export type EmployeeRankingMetric = z.infer<typeof employeeRankingMetricSchema>;
 /** Metrics projects can be ranked by. */
@@ -149,4 +168,11 @@ export interface AnalyticsStore {
     period: { readonly from: string; readonly to: string },
     options?: { readonly byEmployee?: boolean },
   ): Promise<PeriodFacts>;
+  /**
+   * The company's series sums, one per month the inclusive `period` touches (in order, months
+   * without hours included): equal (to floating-point rounding) to core's
+   * `companyMonthsFromFacts(periodFacts({ kind: "company" }, period), period)`, but summed where
+   * the data lives, so that a long series does not read one bucket per project and month.
+   */
+  companyMonths(period: { readonly from: string; readonly to: string }): Promise<CompanyMonth[]>;
 }

@@ -3,6 +3,7 @@ export type {
   AnalyticsSubject,
   CompanyAggregate,
   EmployeeFact,
+  CompanyMonth,
   MonthlyBucket,
   PeriodFacts,
   ProjectFact,

@@ -8,6 +8,7 @@ import { rankEmployees, rankProjects, topValues } from "../metrics/rankings.js";
 import { hourlyCost, ratio, type MetricOptions } from "../metrics/ratio.js";
 import {
   analyticsSeries,
+  companySeriesFromMonths,
   lastTwelveMonths,
   previousPeriod,
   quarterly,
@@ -358,6 +359,11 @@ export function analyticsUseCases(ctx: UseCaseContext): AnalyticsUseCases {
       const period = periodOf({ from: parsed.from ?? lastTwelveMonths(to).from, to }, to) as Period;
       return inTenant(ctx, actor, async (scope): Promise<AnalyticsSeries> => {
         await assertSubjectExists(scope, subject);
+        if (subject.kind === "company") {
+          // The company's sums per month, summed where the data lives (rollups on PostgreSQL).
+          const points = intervalPoints(companySeriesFromMonths(await scope.analytics.companyMonths(period), options), parsed.interval);
+          return { from: period.from, to: period.to, interval: parsed.interval, points, total: seriesTotal(points) };
+        }
         const facts = await scope.analytics.periodFacts(subject, period);
         let points = intervalPoints(analyticsSeries(facts, subject, period, options), parsed.interval);
         let total = seriesTotal(points);

@@ -1,7 +1,7 @@
 import { aggregateCompany, aggregateDepartment, aggregateEmployee, aggregateProject } from "../../metrics/aggregate.js";
 import { employeeMetricValue, projectMetricValue } from "../../metrics/rankings.js";
-import { dateOfDay, dayNumber, periodFactsFromRecords, type Period } from "../../metrics/period.js";
-import type { AnalyticsSubject, PeriodFacts } from "../../ports/analytics-store.js";
+import { companyMonthsFromFacts, dateOfDay, dayNumber, periodFactsFromRecords, type Period } from "../../metrics/period.js";
+import type { AnalyticsSubject, CompanyMonth, PeriodFacts } from "../../ports/analytics-store.js";
 import type { TenantScope } from "../../ports/store.js";
 import type { Employee } from "../../schemas/employee.js";
 import type { Project } from "../../schemas/project.js";
@@ -103,6 +103,15 @@ export function analyticsContract(ctx: ContractContext): void {
       }
     });
 
+    it("answers the company's monthly sums like the reference computed from its facts (whole months and edge days)", async () => {
+      const random = seededRandom(13);
+      const periods: Period[] = [{ from: "2024-01-01", to: "2024-12-31" }, ...randomPeriods(random, 8)];
+      for (const period of periods) {
+        const got = await run(tenant, (s) => s.analytics.companyMonths(period));
+        checkMonths(got, companyMonthsFromFacts(periodFactsFromRecords(data, { kind: "company" }, period), period), `company months ${period.from}…${period.to}`);
+      }
+    });
+
     it("keeps period facts right through timesheet, employee and project writes", async () => {
       const own = await newTenant();
       const dataset = generateDataset({ seed: 5, departments: 2, employees: 6, projects: 4, timesheets: 0, startDate: "2024-01-01", days: 120 });
@@ -157,6 +166,8 @@ export function analyticsContract(ctx: ContractContext): void {
         }
         const byEmployee = await run(own, (s) => s.analytics.periodFacts({ kind: "company" }, period, { byEmployee: true }));
         checkFacts(byEmployee, periodFactsFromRecords(records, { kind: "company" }, period, { byEmployee: true }), `after writes: company by employee ${period.from}…${period.to}`);
+        const months = await run(own, (s) => s.analytics.companyMonths(period));
+        checkMonths(months, companyMonthsFromFacts(periodFactsFromRecords(records, { kind: "company" }, period), period), `after writes: company months ${period.from}…${period.to}`);
       }
     });
   });
@@ -185,6 +196,11 @@ function checkFacts(got: PeriodFacts, expected: PeriodFacts, message: string): v
   got.employees.forEach((e, i) => checkCloseRecord(e, expected.employees[i]!, `${message}: employee ${e.employee_id}`));
   checkEqual(got.projects.map((p) => p.project_id), expected.projects.map((p) => p.project_id), `${message}: projects`);
   got.projects.forEach((p, i) => checkCloseRecord(p, expected.projects[i]!, `${message}: project ${p.project_id}`));
+}
+
+function checkMonths(got: readonly CompanyMonth[], expected: readonly CompanyMonth[], message: string): void {
+  checkEqual(got.map((m) => m.month), expected.map((m) => m.month), `${message}: months`);
+  got.forEach((m, i) => checkCloseRecord(m, expected[i]!, `${message}: ${m.month}`));
 }
 
 /** Every employee, project and timesheet of the unit of work's tenant, through the ports. */
