@@ -128,6 +128,8 @@ CREATE FUNCTION company_month_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   affected bigint[];
 BEGIN
+  -- A read-only transaction (a replica, an analytics request) wrote nothing to refresh.
+  IF current_setting('transaction_read_only') = 'on' THEN RETURN; END IF;
   WITH gone AS (DELETE FROM company_month_pending RETURNING project_id) SELECT array_agg(project_id) INTO affected FROM gone;
   PERFORM company_month_refresh(affected);
 END

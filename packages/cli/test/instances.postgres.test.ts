@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPgBossJobQueue } from "@epca/adapter-postgres/pg-boss";
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
-import { createInProcessJobQueue, type JobQueue } from "@epca/core";
+import type { JobQueue } from "@epca/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, startProcess, type RunningProcess } from "../../../test-support/processes.js";
@@ -63,13 +64,15 @@ describe.skipIf(!serverUrl)("two servers and a worker on one PostgreSQL", () => 
     workDir = mkdtempSync(join(tmpdir(), "epca-instances-"));
     database = await createTestDatabase();
     store = await createPostgresStore({ connectionString: database.url, migrate: true, poolSize: 4 });
-    queue = createInProcessJobQueue({ storage: store.jobStorage, durable: true, sharedAcrossProcesses: true });
+    // Enqueued where `epca serve` enqueues on PostgreSQL: pg-boss (and the jobs table).
+    queue = await createPgBossJobQueue({ connectionString: database.url, leaseMs: 2_000 });
     // Started one after the other: the first applies the migrations and creates the admin.
     await serve();
     await serve();
   }, 120_000);
   afterAll(async () => {
     for (const running of processes) await running.stop("SIGKILL");
+    await queue?.close();
     await store?.close();
     await database?.drop();
     rmSync(workDir, { recursive: true, force: true });

@@ -72,8 +72,10 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
   });
 
   it("runs each of 200 jobs exactly once across two workers", async () => {
-    const enqueued = await Promise.all(Array.from({ length: 200 }, (_, i) => queue.enqueue("default", { type: "jobs.echo", payload: { value: i, ms: 5 } })));
-    const [a, b] = [await startWorker(), await startWorker()];
+    // 200 × 25 ms of work: more than one worker's start-up, so that both take part even when one
+    // process starts seconds after the other on a loaded machine.
+    const enqueued = await Promise.all(Array.from({ length: 200 }, (_, i) => queue.enqueue("default", { type: "jobs.echo", payload: { value: i, ms: 25 } })));
+    const [a, b] = await Promise.all([startWorker(), startWorker()]);
     await waitFor(async () => (await queue.list("default", { type: "jobs.echo", status: "succeeded" }, page)).total === 200, "all 200 succeed");
     const done = await jobs("jobs.echo");
     expect(done.map((j) => j.attempts)).toEqual(done.map(() => 1));

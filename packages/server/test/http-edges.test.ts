@@ -216,8 +216,8 @@ describe("the document lists what the server answers", () => {
     for (const { op: operation } of operations) {
       const withExamples = operation as unknown as { parameters?: { in: string; example?: unknown }[]; requestBody?: { content: Record<string, { example?: unknown }> } };
       for (const parameter of withExamples.parameters ?? []) {
-        // Record ids are integers (example 1); a job's id is a UUID.
-        if (parameter.in === "path") expect([1, "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"]).toContain(parameter.example);
+        // Record ids are integers (example 1); a job's id is a UUID; an upload's entity the first it takes.
+        if (parameter.in === "path") expect([1, "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "departments"]).toContain(parameter.example);
       }
       for (const media of Object.values(withExamples.requestBody?.content ?? {})) expect(media.example).toBeDefined();
     }

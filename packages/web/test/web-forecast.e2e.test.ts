@@ -13,7 +13,7 @@ function lastCompleteMonth(): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
 }
 
-describe.skipIf(skipReason !== null)("forecasts page", () => {
+describe.skipIf(skipReason !== null)("forecasts page", { timeout: 120_000 }, () => {
   let server: DemoServer;
   let browser: Browser;
   let page: Page;

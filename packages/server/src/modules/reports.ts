@@ -20,6 +20,9 @@ import type { RouteTable } from "../http/route-table.js";
 import { checkCron, createSchedule } from "../scheduler.js";
 import { Job } from "./jobs.js";
 
+/** The id of a kept file or a schedule (letters, digits, `-` and `_`): anything else is a 422, never a database error. */
+const storedId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Expected an id of letters, digits, - and _");
+
 const tags = ["reports"];
 /** The job type of a report rendered in the background (a large or `async=true` request, and every schedule run). */
 export const REPORT_JOB_TYPE = "reports.generate";
@@ -234,7 +237,7 @@ export function createReportsModule(options: ReportsModuleOptions = {}): ServerM
         summary: "Download a report file",
         description: "The file as it was rendered, with its `Content-Type` and `Content-Disposition: attachment`.",
         tags,
-        request: { params: z.object({ file_id: z.string().min(1).max(64) }) },
+        request: { params: z.object({ file_id: storedId }) },
         errors: { 410: "The file's retention period is over (it is purged soon after)" },
         responses: { 200: { description: "The report file", files: Object.values(REPORT_FORMATS).map((f) => f.content_type.split(";")[0]!) } },
       },
@@ -300,7 +303,7 @@ export function createReportsModule(options: ReportsModuleOptions = {}): ServerM
         summary: "Delete a report schedule",
         description: "Stops the schedule (its files stay until they expire). Its creator or an admin.",
         tags,
-        request: { params: z.object({ schedule_id: z.string().min(1).max(64) }) },
+        request: { params: z.object({ schedule_id: storedId }) },
         conflicts: "Not used: deleting a schedule never conflicts",
         responses: { 200: { description: "The schedule as it was", schema: ReportSchedule } },
       },
