@@ -27,6 +27,8 @@ export interface ServerFigure {
   readonly lower: number;
   readonly upper: number;
   readonly confidence: number;
+  /** The model the server chose for this figure by backtest (e.g. `seasonal_naive`, `ridge`). */
+  readonly model?: string;
   readonly points?: readonly { month: string; predicted: number; lower: number; upper: number }[];
 }
 
@@ -97,7 +99,8 @@ export default function ForecastsPage({ params }: { params: URLSearchParams }) {
     return api.get<ServerPrediction>(`/predict/${kind}/${subject}`, { horizon, as_of: asOf });
   }, [api, kind, subject, horizon, asOf]);
 
-  const serverType = server.data?.model?.type;
+  // The model the server chose for this figure, so that the browser fits the same one.
+  const serverType = server.data?.predictions?.[figure]?.model;
   const browser = useMemo(() => {
     if (!history.data) return null;
     // Months without activity are 0; leading months before the first activity are left out.

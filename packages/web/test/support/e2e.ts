@@ -6,7 +6,8 @@
  * and copied for each test file, so that every file gets its own server and data without paying
  * for the seed again.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,10 +55,19 @@ async function sleep(ms: number) {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** What the seeded template depends on: the built CLI and the migrations it applies. */
+function templateKey(): string {
+  const hash = createHash("sha256");
+  if (existsSync(CLI)) hash.update(readFileSync(CLI));
+  const migrations = join(ROOT, "packages/adapter-postgres/migrations");
+  for (const name of readdirSync(migrations).sort()) hash.update(name).update(readFileSync(join(migrations, name)));
+  return hash.digest("hex").slice(0, 16);
+}
+
 /** The seeded template for today (created by whichever test file comes first). */
 async function template(): Promise<string> {
   const day = new Date().toISOString().slice(0, 10);
-  const dir = join(tmpdir(), `epca-web-e2e-demo-${day}-${existsSync(CLI) ? readFileSync(CLI).length : 0}`);
+  const dir = join(tmpdir(), `epca-web-e2e-demo-${day}-${templateKey()}`);
   const ready = join(dir, ".ready");
   if (existsSync(ready)) return dir;
   const lock = `${dir}.lock`;
