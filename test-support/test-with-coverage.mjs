@@ -23,14 +23,18 @@ const MINIMUM_PERCENT = 90;
 /**
  * Packages under the target on the day this check came in, held at that day's figure (rounded
  * down) so that they cannot drop further while tests are added; raise one to 90%, then delete its
- * entry. Measured with `pnpm test` on 2026-12-01.
+ * entry. Measured with `pnpm test` on 2026-12-01 (adapter-postgres reached 92.6% and left the list).
  */
 const BELOW_TARGET = {
-  "adapter-postgres": { branches: 88 },
-  cli: { branches: 78 },
-  ml: { branches: 83 },
-  reports: { branches: 78 },
+  cli: { branches: 82 },
+  ml: { branches: 87 },
+  reports: { branches: 83 },
 };
+/**
+ * Packages whose code runs in a browser, not in the test processes: V8 coverage here cannot see
+ * it (its end-to-end tests drive it in Chromium). Printed, not held to the minimum.
+ */
+const IN_BROWSER = { web: "runs in Chromium (packages/web/test/*.e2e.test.ts); not measured by V8 in Node" };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const reports = join(root, "coverage");
 const processes = join(reports, "processes");
@@ -118,12 +122,14 @@ for (const [name, s] of rows) {
   const branches = s.data.branches;
   const floor = BELOW_TARGET[name] ?? {};
   const minimum = { lines: floor.lines ?? MINIMUM_PERCENT, branches: floor.branches ?? MINIMUM_PERCENT };
-  const low = pct(lines) < minimum.lines || pct(branches) < minimum.branches;
+  const low = !(name in IN_BROWSER) && (pct(lines) < minimum.lines || pct(branches) < minimum.branches);
   if (low) failing.push(name);
   const cell = (p) => `${pct(p).toFixed(1)}% (${p.covered}/${p.total})`.padStart(22);
   const note = low
     ? `   < minimum (${minimum.lines}% / ${minimum.branches}%)`
-    : BELOW_TARGET[name]
+    : name in IN_BROWSER
+      ? `   not held: ${IN_BROWSER[name]}`
+      : BELOW_TARGET[name]
       ? `   under ${MINIMUM_PERCENT}%: held at ${minimum.lines}% / ${minimum.branches}% (BELOW_TARGET)`
       : "";
   console.log(name.padEnd(20) + cell(lines) + cell(branches) + note);
