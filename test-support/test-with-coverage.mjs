@@ -9,10 +9,11 @@
  * MINIMUM_PERCENT of either, or when vitest failed (a test, or a CRITICAL_FILES threshold of
  * vitest.config.ts).
  *
- * Usage: node test-support/test-with-coverage.mjs [vitest arguments…]
+ * Usage: node test-support/test-with-coverage.mjs [vitest arguments…] (with arguments, the
+ * minimums are printed but not held: a partial run measures only its tests)
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
@@ -66,7 +67,8 @@ try {
 // The processes' V8 data, by dist file, then mapped to the sources.
 const built = new RegExp(`^${escape(pathToFileURL(join(root, "packages")).href)}/[^/]+/dist/[^/]+\\.(c?js)$`);
 let processFiles = 0;
-for (const name of readdirSync(processes).filter((n) => n.endsWith(".json"))) {
+// vitest clears coverage/ as it starts: the directory exists again only if a process wrote to it.
+for (const name of (existsSync(processes) ? readdirSync(processes) : []).filter((n) => n.endsWith(".json"))) {
   let data;
   try {
     data = JSON.parse(readFileSync(join(processes, name), "utf8"));
@@ -135,8 +137,10 @@ for (const [name, s] of rows) {
   console.log(name.padEnd(20) + cell(lines) + cell(branches) + note);
 }
 console.log(`(merged report: ${relative(root, join(reports, "coverage-merged.json"))})`);
-if (failing.length > 0) console.error(`coverage: under the minimum: ${failing.join(", ")}`);
-process.exit(run.status !== 0 ? run.status ?? 1 : failing.length > 0 ? 1 : 0);
+// With vitest arguments (some tests only), the figures are printed but not held to the minimum.
+const partial = process.argv.length > 2;
+if (failing.length > 0) console.error(`coverage: under the minimum: ${failing.join(", ")}${partial ? " (not held: a partial run)" : ""}`);
+process.exit(run.status !== 0 ? run.status ?? 1 : failing.length > 0 && !partial ? 1 : 0);
 
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
