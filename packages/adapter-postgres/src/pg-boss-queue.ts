@@ -1,4 +1,4 @@
-import { checkJobRequest, ConfigurationError, DEFAULT_RETRY, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
+import { ConfigurationError, newJobRecord, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { sqlJobStorage } from "./job-storage.js";
@@ -261,30 +261,7 @@ export async function createPgBossJobQueue(options: PgBossJobQueueOptions): Prom
     list: (tenantId, filter, page) => storage.list(tenantId, filter, page),
 
     async enqueue(tenantId, request) {
-      checkJobRequest(request);
-      const now = new Date();
-      const retry = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
-      const job: JobRecord = {
-        id: globalThis.crypto.randomUUID(),
-        tenant_id: tenantId,
-        type: request.type,
-        status: "queued",
-        payload: JSON.parse(JSON.stringify(request.payload ?? null)),
-        progress: { done: 0, total: null, message: null },
-        result: null,
-        error: null,
-        attempts: 0,
-        max_attempts: retry.limit + 1,
-        retry_delay_seconds: retry.delaySeconds,
-        retry_backoff: retry.backoff,
-        priority: request.priority ?? 0,
-        run_at: (request.runAt ?? now).toISOString(),
-        idempotency_key: request.idempotencyKey ?? null,
-        created_by: request.createdBy ?? null,
-        created_at: now.toISOString(),
-        started_at: null,
-        finished_at: null,
-      };
+      const job = newJobRecord(tenantId, request, new Date());
       await ensureQueue(job.type);
       const stored = await driver.transaction(async (sql) => {
         const record = await sqlJobStorage(onExecutor(sql), () => undefined).insert(job);
@@ -296,10 +273,10 @@ export async function createPgBossJobQueue(options: PgBossJobQueueOptions): Prom
             id: job.id,
             priority: job.priority,
             startAfter: new Date(job.run_at),
-            retryLimit: retry.limit,
+            retryLimit: job.max_attempts - 1,
             // pg-boss counts whole seconds: a fraction is rounded up, never retried sooner than asked.
-            retryDelay: Math.ceil(retry.delaySeconds),
-            retryBackoff: retry.backoff,
+            retryDelay: Math.ceil(job.retry_delay_seconds),
+            retryBackoff: job.retry_backoff,
             expireInSeconds: leaseSeconds,
             db: { executeSql: (text: string, values: unknown[]) => sql.query(text, values) },
           },

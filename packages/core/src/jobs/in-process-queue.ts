@@ -52,6 +52,36 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The record a queue stores for a request (checked with `checkJobRequest` first): queued, no
+ * attempts yet, the retry policy filled in from `DEFAULT_RETRY`. Every queue adapter builds it here.
+ */
+export function newJobRecord(tenantId: string, request: JobRequest, now: Date): JobRecord {
+  checkJobRequest(request);
+  const retry = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
+  return {
+    id: newId(),
+    tenant_id: tenantId,
+    type: request.type,
+    status: "queued",
+    payload: JSON.parse(JSON.stringify(request.payload ?? null)),
+    progress: { done: 0, total: null, message: null },
+    result: null,
+    error: null,
+    attempts: 0,
+    max_attempts: retry.limit + 1,
+    retry_delay_seconds: retry.delaySeconds,
+    retry_backoff: retry.backoff,
+    priority: request.priority ?? 0,
+    run_at: (request.runAt ?? now).toISOString(),
+    idempotency_key: request.idempotencyKey ?? null,
+    created_by: request.createdBy ?? null,
+    created_at: now.toISOString(),
+    started_at: null,
+    finished_at: null,
+  };
+}
+
 /** Checks a job request before anything is stored (every queue adapter refuses the same requests); throws `ValidationError`. */
 export function checkJobRequest(request: JobRequest): void {
   const issues = [];
@@ -163,30 +193,7 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions): JobQ
     counts: () => storage.counts(),
 
     async enqueue(tenantId, request) {
-      checkJobRequest(request);
-      const now = clock.now();
-      const retry = { ...DEFAULT_RETRY, ...(request.retry ?? {}) };
-      const job: JobRecord = {
-        id: newId(),
-        tenant_id: tenantId,
-        type: request.type,
-        status: "queued",
-        payload: JSON.parse(JSON.stringify(request.payload ?? null)),
-        progress: { done: 0, total: null, message: null },
-        result: null,
-        error: null,
-        attempts: 0,
-        max_attempts: retry.limit + 1,
-        retry_delay_seconds: retry.delaySeconds,
-        retry_backoff: retry.backoff,
-        priority: request.priority ?? 0,
-        run_at: (request.runAt ?? now).toISOString(),
-        idempotency_key: request.idempotencyKey ?? null,
-        created_by: request.createdBy ?? null,
-        created_at: now.toISOString(),
-        started_at: null,
-        finished_at: null,
-      };
+      const job = newJobRecord(tenantId, request, clock.now());
       const stored = await storage.insert(job);
       if (stored.id === job.id) emit({ kind: "enqueued", job: stored });
       return stored;
