@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, configSchema, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
@@ -102,5 +104,44 @@ describe("loadConfig", () => {
     for (const bad of ["TRUE", "yes", "*", "not-an-address", "10.0.0.0/33", "1.5", "-1", "10.0.0.1,,"]) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/Invalid configuration: TRUST_PROXY: /);
     }
+  });
+});
+
+describe("the configuration table of packages/server/README.md", () => {
+  // The operator's reference: every variable the schema reads has a row, and every default that
+  // the table states as a plain value is the one loadConfig applies.
+  const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+  const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+  const rows = section
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => line.split(" | ").map((cell) => cell.replace(/^\| /, "").trim()));
+  /** `NAME` or `A` / `B` in the first cell, with the matching defaults of the second. */
+  const documented = new Map<string, string>();
+  for (const [names, defaults] of rows) {
+    const variables = [...names!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!);
+    const values = defaults!.split(" / ");
+    variables.forEach((variable, i) => documented.set(variable, (variables.length === values.length ? values[i] : defaults)!));
+  }
+
+  it("has a row for every variable of the schema", () => {
+    const missing = Object.keys(configSchema.shape).filter((variable) => !documented.has(variable));
+    expect(missing).toEqual([]);
+    expect(documented.size).toBeGreaterThanOrEqual(Object.keys(configSchema.shape).length);
+  });
+
+  it("states the defaults loadConfig applies", () => {
+    const { config } = loadConfig({});
+    const applied = config as unknown as Record<string, unknown>;
+    const checked: string[] = [];
+    for (const [variable, text] of documented) {
+      const plain = /^`([^`]*)`$/.exec(text)?.[1];
+      if (plain === undefined || !(variable in applied)) continue;
+      const value = applied[variable];
+      const expected = typeof value === "number" ? Number(plain) : typeof value === "boolean" ? plain === "true" : Array.isArray(value) ? JSON.parse(plain) : plain;
+      expect({ variable, value }).toEqual({ variable, value: expected });
+      checked.push(variable);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(25);
   });
 });
