@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -50,6 +51,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most test files wait on something other than this CPU (PostgreSQL, Chromium, a server or CLI
+    // process they started), so a file per core plus one keeps both cores busy; vitest's own default
+    // (cores − 1) runs one file at a time on a 2-core CI machine. EPCA_TEST_WORKERS overrides it.
+    maxWorkers: Number(process.env.EPCA_TEST_WORKERS) || Math.max(2, availableParallelism() + 1),
+    minWorkers: 1,
     // `pnpm test` runs `vitest run --coverage` through test-support/test-with-coverage.mjs, which adds the
     // coverage of the processes the tests start (the CLI) and prints and checks it per package
     // (90% of lines and branches). A targeted `npx vitest run <paths>` collects none.
