@@ -258,24 +258,22 @@ async function companyMonths(sql: SqlExecutor, period: { from: string; to: strin
   // Whole months only: no edge days to read from timesheets (the planner cannot see that itself).
   const edges = fullFrom === period.from && fullToExclusive === dayAfter(period.to) ? " AND FALSE" : "";
   const months = await sql.query(
-    `WITH pm AS (
-       SELECT project_id, month, hours, salary_hours FROM project_month_rollups
-        WHERE month >= $3::date AND month < $4::date
-       UNION ALL
-       SELECT t.project_id, date_trunc('month', t.date)::date, sum(t.hours_worked::numeric),
-              sum(t.hours_worked::numeric * e.salary::numeric)
-         FROM timesheets t JOIN employees e ON e.id = t.employee_id
-        WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
-          AND (t.date < $3::date OR t.date >= $4::date)${edges}
-        GROUP BY 1, 2
-     ), totals AS (
-       SELECT project_id, sum(hours)::float8 AS total_hours FROM project_month_rollups
-        WHERE project_id IN (SELECT project_id FROM pm) GROUP BY project_id
-     )
-     SELECT to_char(pm.month, 'YYYY-MM') AS month, sum(pm.hours)::float8 AS hours, sum(pm.salary_hours)::float8 AS salary_hours,
+    // No CTE: the buckets and the totals are each read once (a CTE read twice would be materialised).
+    `SELECT to_char(pm.month, 'YYYY-MM') AS month, sum(pm.hours)::float8 AS hours, sum(pm.salary_hours)::float8 AS salary_hours,
             COALESCE(sum(p.revenue * pm.hours::float8 / t.total_hours) FILTER (WHERE pm.hours <> 0 AND t.total_hours <> 0), 0) AS revenue,
             COALESCE(sum(p.cost * pm.hours::float8 / t.total_hours) FILTER (WHERE pm.hours <> 0 AND t.total_hours <> 0), 0) AS direct_cost
-       FROM pm LEFT JOIN projects p ON p.id = pm.project_id LEFT JOIN totals t ON t.project_id = pm.project_id
+       FROM (SELECT project_id, month, hours, salary_hours FROM project_month_rollups
+              WHERE month >= $3::date AND month < $4::date
+             UNION ALL
+             SELECT t.project_id, date_trunc('month', t.date)::date, sum(t.hours_worked::numeric),
+                    sum(t.hours_worked::numeric * e.salary::numeric)
+               FROM timesheets t JOIN employees e ON e.id = t.employee_id
+              WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
+                AND (t.date < $3::date OR t.date >= $4::date)${edges}
+              GROUP BY 1, 2) pm
+       LEFT JOIN projects p ON p.id = pm.project_id
+       LEFT JOIN (SELECT project_id, sum(hours)::float8 AS total_hours FROM project_month_rollups GROUP BY project_id) t
+         ON t.project_id = pm.project_id
       GROUP BY pm.month`,
     [period.from, period.to, fullFrom, fullToExclusive],
   );
