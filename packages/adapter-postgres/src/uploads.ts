@@ -1,20 +1,71 @@
+import type { TimesheetInsert } from "@epca/core";
 import type { UploadImportStore, UploadReceipt } from "@epca/reports";
+import { guardedWrite } from "./database-errors.js";
 import type { PostgresScopePart } from "./store.js";
 
 /**
  * `@epca/reports`' upload store on PostgreSQL/PGlite (migration 0009, `upload_receipts` under
  * row-level security), as a scope part: `createPostgresStore({ parts: { uploads: postgresUploads } })`.
- * `dailyHoursForUpdate` takes the per-(employee, date) advisory locks that
- * `timesheets.sumHoursOnDateForUpdate` takes, for a whole batch in one statement, then sums; past
- * `ADVISORY_PAIR_LIMIT` days in one transaction it locks the timesheets table instead.
+ *
+ * A timesheet import stages its checked rows in a temporary table of its transaction
+ * (`ON COMMIT DROP`: private to the connection, gone at COMMIT or ROLLBACK) through
+ * `INSERT … SELECT FROM unnest(…)`, and moves them into `timesheets` with ONE `INSERT … SELECT`
+ * at the end (`storeStagedTimesheets`): the statement triggers of timesheets (the analytics
+ * rollups) then run once per import, as for a COPY, instead of once per batch, where every
+ * batch re-updated the same rollup rows. `dailyHoursForUpdate` takes the per-(employee, date)
+ * advisory locks that `timesheets.sumHoursOnDateForUpdate` takes, for a whole batch in one
+ * statement, then sums stored and staged hours in one statement; past `ADVISORY_PAIR_LIMIT` days
+ * in one transaction it locks the timesheets table instead.
  */
 /** Per-pair advisory locks an import takes before it locks the table instead (PostgreSQL's lock table is small). */
 export const ADVISORY_PAIR_LIMIT = 1_000;
 
+/** The staging table of a timesheet import (temporary, dropped at the end of the transaction). */
+const STAGING = "epca_upload_timesheets";
+
+const STAGE_SQL = `
+INSERT INTO ${STAGING} (employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::text[])`;
+
+/**
+ * Day sums of a batch whose pairs fall on few dates (a file sorted by date): one index range
+ * scan per date over (tenant_id, date), the employees filtered by a hashed `= ANY`.
+ */
+const SUMS_BY_DATES_SQL = `
+SELECT employee_id, to_char(date, 'YYYY-MM-DD') AS date, sum(hours_worked)::float8 AS total FROM (
+  SELECT employee_id, date, hours_worked FROM timesheets
+   WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
+  UNION ALL
+  SELECT employee_id, date, hours_worked FROM ${STAGING}
+   WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
+) h GROUP BY 1, 2`;
+
+/** Day sums of arbitrary pairs: one index probe per pair into each table. */
+const SUMS_BY_PAIRS_SQL = `
+SELECT p.n, (COALESCE((SELECT sum(t.hours_worked) FROM timesheets t WHERE t.employee_id = p.e AND t.date = p.d AND t.status <> 'rejected'), 0)
+           + COALESCE((SELECT sum(s.hours_worked) FROM ${STAGING} s WHERE s.employee_id = p.e AND s.date = p.d AND s.status <> 'rejected'), 0))::float8 AS total
+  FROM unnest($1::bigint[], $2::date[]) WITH ORDINALITY AS p(e, d, n)`;
+
+/** Distinct dates of a batch up to which its sums are read date by date rather than pair by pair. */
+const DATES_READ_WHOLE = 31;
+
 export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
-  // One part per unit of work: how this transaction holds its days so far.
+  // One part per unit of work: how this transaction holds its days so far, and its staging table.
   let advisoryPairs = 0;
   let tableLocked = false;
+  let staging = false;
+  let staged = 0;
+  const ensureStaging = async () => {
+    if (staging) return;
+    // No constraints but NOT NULL: every row was checked by core's rules; timesheets' own
+    // constraints and foreign keys check them again when they move there.
+    await sql.query(
+      `CREATE TEMPORARY TABLE ${STAGING} (employee_id bigint NOT NULL, project_id bigint NOT NULL, hours_worked float8 NOT NULL,
+         date date NOT NULL, description text, status text NOT NULL, reviewed_by bigint, reviewed_at timestamptz, review_note text) ON COMMIT DROP`,
+    );
+    await sql.query(`CREATE INDEX ON ${STAGING} (employee_id, date)`);
+    staging = true;
+  };
   return {
     batchesDailyHours: true,
     async findReceipt(entity, sha256) {
@@ -35,6 +86,7 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
     },
     async dailyHoursForUpdate(pairs) {
       if (pairs.length === 0) return [];
+      await ensureStaging();
       const employees = pairs.map((p) => p.employee_id);
       const dates = pairs.map((p) => p.date);
       if (!tableLocked && advisoryPairs + pairs.length > ADVISORY_PAIR_LIMIT) {
@@ -53,16 +105,50 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
         );
         advisoryPairs += pairs.length;
       }
-      const { rows } = await sql.query<{ n: string | number; total: number }>(
-        `SELECT p.n, COALESCE(sum(t.hours_worked), 0)::float8 AS total
-           FROM unnest($1::bigint[], $2::date[]) WITH ORDINALITY AS p(e, d, n)
-           LEFT JOIN timesheets t ON t.employee_id = p.e AND t.date = p.d AND t.status <> 'rejected'
-          GROUP BY p.n`,
-        [employees, dates],
-      );
+      const distinctDates = [...new Set(dates)];
+      if (distinctDates.length <= DATES_READ_WHOLE) {
+        const { rows } = await sql.query<{ employee_id: string | number; date: string; total: number }>(SUMS_BY_DATES_SQL, [[...new Set(employees)], distinctDates]);
+        const totals = new Map<string, number>();
+        for (const r of rows) totals.set(`${Number(r.employee_id)}:${r.date}`, Number(r.total));
+        return pairs.map((p) => totals.get(`${p.employee_id}:${p.date}`) ?? 0);
+      }
+      const { rows } = await sql.query<{ n: string | number; total: number }>(SUMS_BY_PAIRS_SQL, [employees, dates]);
       const out = new Array<number>(pairs.length).fill(0);
       for (const r of rows) out[Number(r.n) - 1] = Number(r.total);
       return out;
+    },
+    async stageTimesheets(values: readonly TimesheetInsert[]) {
+      if (values.length === 0) return 0;
+      await ensureStaging();
+      const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
+      for (const t of values) {
+        columns[0]!.push(t.employee_id);
+        columns[1]!.push(t.project_id);
+        columns[2]!.push(t.hours_worked);
+        columns[3]!.push(t.date);
+        columns[4]!.push(t.description ?? null);
+        columns[5]!.push(t.status ?? "draft");
+        columns[6]!.push(t.reviewed_by ?? null);
+        columns[7]!.push(t.reviewed_at ?? null);
+        columns[8]!.push(t.review_note ?? null);
+      }
+      const { rowCount } = await sql.query(STAGE_SQL, columns);
+      staged += rowCount;
+      return rowCount;
+    },
+    async storeStagedTimesheets() {
+      if (staged === 0) return 0;
+      // One statement: timesheets' constraints, foreign keys (the tenant's employees and
+      // projects) and statement triggers run as for a COPY of the same rows.
+      const { rowCount } = await guardedWrite(sql, () =>
+        sql.query(
+          `INSERT INTO timesheets (employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note)
+           SELECT employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note FROM ${STAGING}`,
+        ),
+      );
+      await sql.query(`TRUNCATE ${STAGING}`);
+      staged = 0;
+      return rowCount;
     },
   };
 };

@@ -4,6 +4,7 @@
  * exports with exact hours, XLSX, limits (413 while streaming, 415), formula-looking text, jobs.
  */
 import ExcelJS from "exceljs";
+import pg from "pg";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
@@ -15,8 +16,12 @@ import { daysAgo, PASSWORD, startServer, testHasher, TEST_SECRET, type TestServe
 
 const PEERS = "/work/shared/fixtures/peer-exports";
 
-/** A store with the `uploads` part, and how to release it. */
-export type UploadStoreFactory = () => Promise<{ store: EpcaStore; close(): Promise<void> }>;
+/**
+ * A store with the `uploads` part, and how to release it; `databaseUrl` (PostgreSQL) lets the
+ * suite watch the import's locks from a second connection; `slowJobs` (PGlite, one connection in
+ * the test's process) skips the 1,500-record job, which takes minutes there on a loaded machine.
+ */
+export type UploadStoreFactory = () => Promise<{ store: EpcaStore; close(): Promise<void>; databaseUrl?: string; slowJobs?: boolean }>;
 
 type Body = Record<string, any>;
 
@@ -26,6 +31,8 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
     let token: string;
     let headToken: string;
     let deptId: number;
+    let databaseUrl: string | undefined;
+    let slowJobs = false;
     const queue = createInProcessJobQueue({ storage: createMemoryJobStorage(), durable: false });
 
     const upload = async (path: string, content: string | Uint8Array, filename = "file.csv", tk = token): Promise<{ status: number; body: Body; headers: Headers }> => {
@@ -41,6 +48,8 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
 
     beforeAll(async () => {
       const opened = await factory();
+      databaseUrl = opened.databaseUrl;
+      slowJobs = opened.slowJobs ?? false;
       t = await startServer(opened.store, { UPLOAD_MAX_ROWS: 50_000 }, { closeStore: opened.close, jobs: queue });
       const dept = await t.epca.departments.create(t.system, { name: "Imports", budget: 1000 });
       deptId = dept.id;
@@ -142,20 +151,73 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
       expect(await hours(`employee_id=${ada.id}`)).toBe(20.25);
     });
 
-    it("1,500 timesheet rows on 1,500 days in one import (PostgreSQL: past 1,000 days the table is locked instead of each day)", async () => {
+    /** `days` rows of 0.5 h for Ada, one a day from `first`, as our own CSV. */
+    const dailyRows = (days: number, first: string) => {
+      const day0 = Date.parse(`${first}T00:00:00Z`);
+      const lines = ["employee_email,project_name,hours_worked,date"];
+      for (let i = 0; i < days; i++) lines.push(`ada@x.example,Apollo,0.5,${new Date(day0 + i * 86_400_000).toISOString().slice(0, 10)}`);
+      return lines.join("\n");
+    };
+
+    it("1,500 timesheet rows on 1,500 days in one import", async () => {
       const ada = (await all("/employees/")).find((e) => e.email === "ada@x.example")!;
       const count = async () => Number((await t.request("GET", `/api/v1/timesheets/?employee_id=${ada.id}&from=2020-01-02&to=2024-02-09&limit=1`, { token })).headers.get("x-total-count"));
       const before = await count();
-      const day0 = Date.UTC(2020, 0, 2);
-      const lines = ["employee_email,project_name,hours_worked,date"];
-      for (let i = 0; i < 1500; i++) lines.push(`ada@x.example,Apollo,0.5,${new Date(day0 + i * 86_400_000).toISOString().slice(0, 10)}`);
-      const { status, body } = await upload("/upload/timesheets", lines.join("\n"));
+      const { status, body } = await upload("/upload/timesheets", dailyRows(1500, "2020-01-02"));
       expect(status).toBe(200);
       expect(body).toMatchObject({ total_rows: 1500, created: 1500, failed: 0 });
       expect((await count()) - before).toBe(1500);
       // Half an hour on each day: the last day as well as the first.
       expect(await hours(`employee_id=${ada.id}&from=2024-02-09&to=2024-02-09`)).toBe(0.5);
       expect(await hours(`employee_id=${ada.id}&from=2020-01-02&to=2020-01-02`)).toBe(0.5);
+    });
+
+    /**
+     * A second connection holds ROW EXCLUSIVE on timesheets (what any single timesheet write
+     * holds) while an import runs; answers the import's answer, whether it waited for that
+     * writer, and the lock requests of the import seen in pg_locks meanwhile.
+     */
+    async function importBesideAWriter(csv: string): Promise<{ status: number; body: Body; waited: boolean; locks: string[] }> {
+      const writer = new pg.Client({ connectionString: databaseUrl });
+      await writer.connect();
+      try {
+        await writer.query("BEGIN");
+        await writer.query("LOCK TABLE timesheets IN ROW EXCLUSIVE MODE");
+        let answered = false;
+        const answer = upload("/upload/timesheets", csv).finally(() => (answered = true));
+        let locks: string[] = [];
+        const deadline = Date.now() + 20_000;
+        while (!answered && Date.now() < deadline) {
+          const { rows } = await writer.query<{ mode: string; granted: boolean }>(
+            "SELECT mode, granted FROM pg_locks WHERE relation = 'timesheets'::regclass AND pid <> pg_backend_pid() AND NOT granted",
+          );
+          locks = rows.map((r) => `${r.mode}${r.granted ? "" : " (waiting)"}`);
+          if (locks.length > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        const waited = !answered;
+        await writer.query("ROLLBACK");
+        const { status, body } = await answer;
+        return { status, body, waited, locks };
+      } finally {
+        await writer.end();
+      }
+    }
+
+    it("PostgreSQL: past 1,000 days an import locks the timesheets table (it waits for a writer holding it, shown in pg_locks)", async (ctx) => {
+      if (!databaseUrl) ctx.skip();
+      const result = await importBesideAWriter(dailyRows(1200, "2020-06-01"));
+      expect(result.locks).toEqual(["ShareRowExclusiveLock (waiting)"]);
+      expect(result.waited).toBe(true);
+      expect([result.status, result.body.created, result.body.failed]).toEqual([200, 1200, 0]);
+    });
+
+    it("PostgreSQL: under 1,000 days an import locks only its days: a writer of other timesheets does not block it", async (ctx) => {
+      if (!databaseUrl) ctx.skip();
+      const result = await importBesideAWriter(dailyRows(600, "2021-01-01"));
+      expect(result.locks).toEqual([]);
+      expect(result.waited).toBe(false);
+      expect([result.status, result.body.created, result.body.failed]).toEqual([200, 600, 0]);
     });
 
     it("an import is audited, with its file hash", async () => {
@@ -336,7 +398,8 @@ export function uploadSuite(name: string, factory: UploadStoreFactory): void {
       expect((await upload("/upload/departments", "name\nNope\n", "f.csv", headToken)).status).toBe(403);
     });
 
-    it("large files run as a job (202 + Location) with row progress", async () => {
+    it("large files run as a job (202 + Location) with row progress", async (ctx) => {
+      if (slowJobs) ctx.skip();
       const rows = ["name,budget", ...Array.from({ length: 1500 }, (_, i) => `Queued ${i},${i}`)].join("\n");
       const queued = await upload("/upload/departments?async=true", rows);
       expect(queued.status).toBe(202);

@@ -9,6 +9,7 @@ uploadSuite("PostgreSQL", async () => {
   await store.migrate();
   return {
     store,
+    databaseUrl: database.url,
     async close() {
       await store.close();
       await database.drop();

@@ -35,6 +35,11 @@ export interface ImportOptions {
   readonly departmentId?: number;
   readonly maxRows?: number;
   readonly maxBytes?: number;
+  /**
+   * Timesheets: the most (employee, day) hour sums kept in memory (default `DAY_SUMS_KEPT`);
+   * a day dropped is read again from the store. Lower it to bound memory further, or in tests.
+   */
+  readonly daySumsKept?: number;
   /** Called every `PROGRESS_EVERY` rows and at the end with the rows read so far. */
   readonly onProgress?: (done: number) => Promise<void> | void;
 }
@@ -77,6 +82,11 @@ export const PROGRESS_EVERY = 1_000;
 /** The most row errors an answer lists. */
 export const MAX_REPORTED_ERRORS = 1_000;
 const BATCH = 5_000;
+/**
+ * The most (employee, day) hour sums a timesheet import keeps in memory between batches; the
+ * others are read again from the store when a later row names their day.
+ */
+export const DAY_SUMS_KEPT = 20_000;
 
 /** Column of a field in a row of our own format: the by-name stand-in when the row used it. */
 function columnFor(field: string, row: UploadRow<unknown>, byName: Record<string, string>): string | null {
@@ -130,9 +140,10 @@ function hashing(input: UploadInput): { input: AsyncIterable<Uint8Array>; digest
  * The import use cases (`epca.extend(importUseCases)`): the store must have the `uploads` part.
  * Departments, employees, projects and allocations go through core's create use cases row by row
  * (every rule, permission and audit entry of the API); timesheets are checked with core's rules
- * (`validateTimesheetEntry`, the policy) in batches and stored with `timesheets.insertMany`
- * (one `INSERT … SELECT FROM unnest(…)` per 5,000 rows on PostgreSQL), with one audit entry per
- * import. The file's SHA-256 is the idempotency key: a file imported before creates nothing.
+ * (`validateTimesheetEntry`, the policy) in batches of 5,000 rows and stored with
+ * `timesheets.insertMany`, or, where the store stages them (PostgreSQL: a temporary table filled
+ * by `INSERT … SELECT FROM unnest(…)`), moved into timesheets by one statement at the end; one
+ * audit entry per import. The file's SHA-256 is the idempotency key: a file imported before creates nothing.
  */
 export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host) => ({
   async importFile(actor, raw, options) {
@@ -220,17 +231,23 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
       };
 
       if (entity === "timesheets") {
-        const bulk = timesheetBatcher(scope, actor, isoDay(host.clock.now()));
-        // One batch is stored while the next is read and checked: the parse's CPU overlaps the
-        // database's work (the statements still run one after another on the transaction).
+        const bulk = timesheetBatcher(scope, actor, isoDay(host.clock.now()), options.daySumsKept ?? DAY_SUMS_KEPT);
+        // One batch is stored while the next is read: the parse's CPU overlaps the database's
+        // work. The batch is stored before the next one's day sums are read, so that the store
+        // holds every valid row read so far: a day the bounded map dropped is read again from
+        // there, the file's earlier rows included. An atomic import that already failed still
+        // stores its valid rows (its unit of work is rolled back), so that the later rows' 24-hour
+        // errors are reported as exactly as in a dry run.
         let inflight: Promise<void> | null = null;
+        // PostgreSQL stages the rows and stores them in one statement at the end (see UploadImportStore).
+        const staged = scope.uploads.batchesDailyHours && scope.uploads.stageTimesheets !== undefined && scope.uploads.storeStagedTimesheets !== undefined;
         const flush = async () => {
-          const { valid, rowErrors } = await bulk.check();
-          for (const list of rowErrors) fail(list);
           if (inflight) await inflight;
           inflight = null;
-          if (valid.length > 0 && (mode === "partial" || failed === 0)) {
-            const storing = scope.timesheets.insertMany(valid).then((n) => void (created += n));
+          const { valid, rowErrors } = await bulk.check();
+          for (const list of rowErrors) fail(list);
+          if (valid.length > 0) {
+            const storing = (staged ? scope.uploads.stageTimesheets!(valid) : scope.timesheets.insertMany(valid)).then((n) => void (created += n));
             storing.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
             inflight = storing;
           }
@@ -256,6 +273,8 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
         }
         await flush();
         if (inflight) await inflight;
+        // A failed atomic import is rolled back: its staged rows need not move.
+        if (staged && (mode === "partial" || failed === 0)) await scope.uploads.storeStagedTimesheets!();
       } else {
         if (upload.format !== "epca" && upload.entity === "projects") {
           // Clockify's and Harvest's project exports: each project into `departmentId`.
@@ -373,14 +392,24 @@ interface Pending {
  * `validateTimesheetEntry` with the day's stored hours (locked like a single create) plus the
  * hours this file already adds on that day.
  */
-function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
+function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept: number) {
   const employees = new Map<number, Employee | null>();
   const projects = new Map<number, Project | null>();
   /**
-   * Hours per (employee, day): stored (read once) plus what earlier rows of the file added, keyed
-   * by a number (employee id × 2^20 + days since 1970) so that a million days stay small.
+   * Hours per (employee, day): stored plus what earlier rows of the file added, keyed by a number
+   * (employee id × 2^20 + days since 1970). At most `kept` days (plus one batch) are
+   * kept: past that the days read first are dropped, and read again from the store when a later
+   * row names them (the store then holds the file's earlier rows of that day, see `flush`).
    */
   const day = new Map<number, number>();
+  const forgetOldDays = () => {
+    if (day.size <= kept) return;
+    let drop = day.size - Math.floor(kept / 2);
+    for (const key of day.keys()) {
+      if (drop-- <= 0) break;
+      day.delete(key);
+    }
+  };
   const dayKey = (employeeId: number, date: string) => employeeId * 1_048_576 + Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
   let loadedAll = false;
   let pending: Pending[] = [];
@@ -414,6 +443,7 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string) {
     async check(): Promise<{ valid: TimesheetInsert[]; rowErrors: RowError[][] }> {
       const batch = pending;
       pending = [];
+      forgetOldDays();
       await load(batch);
       const missing: Array<{ employee_id: number; date: string }> = [];
       const seen = new Set<number>();
