@@ -9,6 +9,15 @@
 import { authorize, EpcaError, type Actor, type Epca, type TenantScope, type UseCaseHost } from "@epca/core";
 import type { TfBackend } from "../allocation/backend.js";
 export type { TfBackend } from "../allocation/backend.js";
+export {
+  FORECAST_ARTIFACTS_FORMAT,
+  FORECAST_MODEL_TYPE,
+  forecastModelUseCases,
+  type DeployedForecastSelection,
+  type ForecastArtifacts,
+  type ForecastModelUseCases,
+  type ForecastRegistration,
+} from "./forecast-models.js";
 import type { AllocationModel } from "../allocation/model.js";
 import type { RankedAlternative } from "../allocation/predict.js";
 import type { AllocationEmployee, AllocationHistory, AllocationPrediction, AllocationProject, MonthlyHours } from "../allocation/types.js";
