@@ -9,6 +9,7 @@ import {
   builtInModules,
   createApp,
   createServerEpca,
+  startMlBackend,
   startModuleWorker,
   startScheduler,
   createLogger,
@@ -110,6 +111,8 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
       ? null
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
   if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
+  // The worker trains models: start TensorFlow.js's wasm backend now (cpu if it cannot), and log which.
+  if (worker) void startMlBackend(logger);
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = createServer(tagWorker(app)).listen(config.PORT, config.HOST);
   const drainable = drainableServer(server);
@@ -215,6 +218,7 @@ async function work(options: { concurrency: string }): Promise<void> {
   const epca = createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs });
   const worker = startModuleWorker({ queue: opened.jobs, modules: builtInModules(), epca, concurrency });
   await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
+  void startMlBackend().then((backend) => progress(`ML backend: ${backend}`));
   const scheduler = startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (error) => progress(`scheduler pass failed: ${String(error)}`) });
   progress(`worker running on ${opened.description} (${concurrency} at once); SIGTERM or Ctrl-C stops it`);
   let stopping = false;

@@ -76,7 +76,7 @@ export {
   type PredictionFeedback,
   type PredictionRecord,
 } from "./ports.js";
-export { createMemoryModelRegistry } from "./registry/memory-registry.js";
+export { createMemoryModelRegistry, createModelRegistryOver, type ModelRegistryRows } from "./registry/memory-registry.js";
 export {
   liveErrorMetrics,
   shouldRetrain,

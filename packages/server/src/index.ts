@@ -39,6 +39,7 @@ export {
   type ReportsModuleOptions,
 } from "./modules/index.js";
 export { schemas } from "./modules/schemas.js";
+export { preferWasmMlBackend, startMlBackend } from "./modules/ml-backend.js";
 export { ensureFirstAdmin, type FirstAdminOutcome } from "./bootstrap.js";
 export { seedDemoOrganisation, DEMO_USERS, type DemoSeedSummary } from "./demo-seed.js";
 export { DEV_ADMIN_PASSWORD } from "./config/config.js";

@@ -1,3 +1,4 @@
+import type { ModelRegistryScope } from "@epca/ml/use-cases";
 import type { Caller, Fixture, TestServer } from "./support/harness.js";
 import { daysAgo } from "./support/harness.js";
 
@@ -15,8 +16,8 @@ export interface MatrixRequest {
 /** One row: a route, how to build the request (fresh targets for mutations), and who gets what. */
 export interface MatrixRow {
   readonly route: string;
-  /** The exact status of a success: 201 for creates (`created()`), 200 for everything else. */
-  readonly success: 200 | 201;
+  /** The exact status of a success: 201 for creates (`created()`), 202 for a queued job, 200 for everything else. */
+  readonly success: 200 | 201 | 202;
   readonly request: (t: TestServer, fx: Fixture, caller: Caller) => Promise<MatrixRequest>;
   readonly expect: Record<Exclude<Caller, "anonymous">, Expect>;
 }
@@ -297,4 +298,18 @@ MATRIX.push(
     expect: NOBODY,
   },
   { route: "PATCH /tenants/{id}", success: 200, request: async () => ({ path: "/tenants/default", body: { plan: "starter" } }), expect: NOBODY },
+);
+
+/** A fresh `validated` model of the tenant's registry (the store's `modelRegistry` part), to deploy. */
+const freshModel = (t: TestServer) =>
+  t.store.transaction("default", (scope) => (scope as unknown as ModelRegistryScope).modelRegistry.save("default", { type: "matrix", status: "validated" }));
+
+// The ML pipeline of spec 003 (`ml` resource, its actions read, predict, train, deploy): analysts
+// read and predict, admins also train and deploy.
+MATRIX.push(
+  { route: "GET /ml/models", success: 200, request: async () => ({ path: "/ml/models" }), expect: ADMIN_ANALYST },
+  { route: "GET /ml/metrics", success: 200, request: async () => ({ path: "/ml/metrics" }), expect: ADMIN_ANALYST },
+  { route: "GET /ml/models/{id}/artifacts", success: 200, request: async (t) => ({ path: `/ml/models/${(await freshModel(t)).id}/artifacts` }), expect: ADMIN_ANALYST },
+  { route: "POST /ml/models/{id}/deploy", success: 200, request: async (t) => ({ path: `/ml/models/${(await freshModel(t)).id}/deploy` }), expect: ADMIN_ONLY },
+  { route: "POST /ml/training/jobs", success: 202, request: async () => ({ path: "/ml/training/jobs", body: { epochs: 10 } }), expect: ADMIN_ONLY },
 );

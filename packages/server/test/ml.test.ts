@@ -147,7 +147,7 @@ describe.each(stores)("/ml on %s", (_name, open, enabled) => {
     expect(started.body.success).toBe(true);
     expect(started.headers.get("location")).toBe(`/api/v1/ml/training/jobs/${started.body.data.jobId}`);
     const job = await until(
-      () => server.request("GET", `/api/v1/ml/training/jobs/${started.body.data.jobId}`, { token: f.tokens.analyst }),
+      () => server.request("GET", `/api/v1/ml/training/jobs/${started.body.data.jobId}`, { token: f.tokens.admin }),
       (r) => ["succeeded", "failed"].includes(r.body.data?.status) || (r.body.data?.attempts ?? 0) > 1,
       20_000,
     );
@@ -173,6 +173,9 @@ describe.each(stores)("/ml on %s", (_name, open, enabled) => {
     expect(models.body.data).toEqual([
       expect.objectContaining({ id: first.modelId, type: "allocation", version: 1, status: "validated", deployedAt: null }),
     ]);
+    // Trained in this process on TensorFlow.js's WebAssembly backend, which the model records.
+    expect(models.body.data[0].hyperparameters.backend).toBe("wasm");
+    expect((await server.request("GET", "/api/v1/ml/metrics", { token: f.tokens.analyst })).body.data.backend).toBe("wasm");
     const metrics = models.body.data[0].metrics;
     expect(metrics.trainingSamples + metrics.validationSamples).toBe(32);
     expect(metrics.maeHours).toBeGreaterThan(0);
@@ -292,6 +295,42 @@ describe.each(stores)("/ml on %s", (_name, open, enabled) => {
     // A third run of the same job answers the finished model unchanged.
     const again = (await handler({ type: "ml.train", tenantId: "default", payload, epca: jobEpca, signal: new AbortController().signal, progress: async () => undefined })) as { id: string };
     expect(again.id).toBe(String(half.id));
+  });
+
+  it.runIf(enabled)("a training job is visible, as every job, to the user who started it and to admins only; a custom role may grant `ml`", async () => {
+    // The read-only user (no `ml` grant of their built-in role) gets a custom role with spec 003's `ml` actions.
+    const trainer = await server.epca.roles.create(server.system, { name: "ml_trainer", permissions: [{ resource: "ml", actions: ["read", "train"] }] });
+    const started = await server.request("POST", "/api/v1/ml/training/jobs", { token: f.tokens.analyst, body: { epochs: 10 } });
+    expect(started.status).toBe(403);
+    expect((await server.request("POST", "/api/v1/ml/training/jobs", { token: f.tokens.read_only, body: { epochs: 10 } })).status).toBe(403);
+    await server.epca.users.setRoles(server.system, f.users.read_only, [trainer.id]);
+    try {
+      const mine = await server.request("POST", "/api/v1/ml/training/jobs", { token: f.tokens.read_only, body: { epochs: 10 } });
+      expect(mine.status).toBe(202);
+      const path = `/api/v1/ml/training/jobs/${mine.body.data.jobId}`;
+      const done = await until(
+        () => server.request("GET", path, { token: f.tokens.read_only }),
+        (r) => ["succeeded", "failed"].includes(r.body.data?.status),
+        20_000,
+      );
+      expect(done.status).toBe(200);
+      expect(done.body.data.status).toBe("succeeded");
+      expect((await server.request("GET", path, { token: f.tokens.admin })).status).toBe(200);
+      // The analyst may read ML models, but not another user's job: it does not exist for them.
+      const other = await server.request("GET", path, { token: f.tokens.analyst });
+      expect(other.status).toBe(404);
+      expect((await server.request("GET", `/api/v1/jobs/${mine.body.data.jobId}`, { token: f.tokens.analyst })).status).toBe(404);
+      // The trainer may not deploy (that is `deploy` on `ml`).
+      expect((await server.request("POST", `/api/v1/ml/models/${done.body.data.modelId}/deploy`, { token: f.tokens.read_only })).status).toBe(403);
+    } finally {
+      await server.epca.users.setRoles(server.system, f.users.read_only, []);
+    }
+    // The admin's job: the read-only user and the analyst get 404, the admin follows it.
+    const admins = await server.request("POST", "/api/v1/ml/training/jobs", { token: f.tokens.admin, body: { epochs: 10 } });
+    const path = `/api/v1/ml/training/jobs/${admins.body.data.jobId}`;
+    await until(() => server.request("GET", path, { token: f.tokens.admin }), (r) => ["succeeded", "failed"].includes(r.body.data?.status), 20_000);
+    expect((await server.request("GET", path, { token: f.tokens.analyst })).status).toBe(404);
+    expect((await server.request("GET", path, { token: f.tokens.admin })).status).toBe(200);
   });
 });
 

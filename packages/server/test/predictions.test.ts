@@ -194,6 +194,44 @@ describe.each(stores)("/predict on %s", (_name, factory, enabled) => {
     expect(all.body.training_samples).toBe(14);
   });
 
+  it.runIf(enabled)("training registers a `forecast` model version with its backtest figures; deployed, the department's forecasts use its choice", async () => {
+    const one = await server.request("POST", `/api/v1/predict/department/${dept}/train?as_of=${AS_OF}`, { token: f.tokens.admin });
+    const all = await server.request("POST", `/api/v1/predict/train?as_of=${AS_OF}`, { token: f.tokens.admin });
+    expect(typeof one.body.model_id).toBe("number");
+    expect(all.body.model_version).toBe(one.body.model_version + 1);
+    const models = await server.request("GET", "/api/v1/ml/models?type=forecast", { token: f.tokens.analyst });
+    expect(models.status).toBe(200);
+    const [mine, everyone] = models.body.data.slice(-2);
+    expect(mine).toMatchObject({ id: one.body.model_id, type: "forecast", version: one.body.model_version, status: "validated", hyperparameters: { scope: "department", departmentId: dept, asOf: AS_OF, horizon: 3 } });
+    expect(mine.metrics.modelAccuracy).toBe(one.body.model_accuracy);
+    expect(mine.metrics.trainingSamples).toBe(14);
+    expect(mine.metrics.hoursMae).toBe(one.body.metrics.hours.mae);
+    expect(mine.metrics.profitMase).toBe(one.body.metrics.profit.mase);
+    expect(everyone).toMatchObject({ id: all.body.model_id, hyperparameters: { scope: "departments", departments: [dept] } });
+    expect(everyone.metrics).toMatchObject({ modelAccuracy: all.body.model_accuracy, trainingSamples: 14, departmentsTrained: 1, departmentsSkipped: 3 });
+
+    const url = `/api/v1/predict/department/${dept}?as_of=${AS_OF}`;
+    const fresh = (await server.request("GET", url, { token: f.tokens.analyst })).body;
+    expect(fresh.model.registry_model).toBeNull();
+    const artifacts = (await server.request("GET", `/api/v1/ml/models/${all.body.model_id}/artifacts`, { token: f.tokens.analyst })).body.data.artifacts;
+    const chosen = Object.fromEntries(["hours", "cost", "revenue", "profit"].map((k) => [k, fresh.predictions[k].model]));
+    expect(artifacts).toEqual({ format: "epca-forecast-selection", version: fresh.model.version, as_of: AS_OF, horizon: 3, subjects: { [`department:${dept}`]: chosen } });
+
+    expect((await server.request("POST", `/api/v1/ml/models/${all.body.model_id}/deploy`, { token: f.tokens.admin })).status).toBe(200);
+    const deployed = (await server.request("GET", url, { token: f.tokens.analyst })).body;
+    expect(deployed.model.registry_model).toEqual({ id: all.body.model_id, version: all.body.model_version });
+    for (const figure of ["hours", "cost", "revenue", "profit"]) {
+      expect(deployed.predictions[figure].model).toBe(chosen[figure]);
+      expect(deployed.model.figures[figure].candidates.map((c: { type: string }) => c.type)).toEqual([chosen[figure]]);
+      // The chosen model's backtest and forecast are the same as when it was chosen afresh.
+      expect(deployed.predictions[figure].predicted).toBe(fresh.predictions[figure].predicted);
+      expect(deployed.model.figures[figure].holdout.mae).toBe(fresh.model.figures[figure].holdout.mae);
+    }
+    // A forecast from before the deployed model's origin does not use a choice made on later months.
+    const earlier = (await server.request("GET", `/api/v1/predict/department/${dept}?as_of=${addMonths(AS_OF, -1)}`, { token: f.tokens.analyst })).body;
+    expect(earlier.model.registry_model).toBeNull();
+  });
+
   it.runIf(enabled)("trains a tenant of more than 10 departments as a job: 202 with Location, the job's result is the answer", async () => {
     const { epca, system } = server;
     for (let i = 0; i < 8; i++) await epca.departments.create(system, { name: `Extra ${i}`, budget: 1 });

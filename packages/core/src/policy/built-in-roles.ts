@@ -49,6 +49,9 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, readonly ReadonlyP
     grant("company_analytics", ["read"]),
     grant("reports", ["read"]),
     grant("predictions", ["read"]),
+    // Spec 003's ML pipeline: read models, metrics and training jobs, and predict; training and
+    // deploying stay with admins (spec 003's `admin`: `*` on `*`).
+    grant("ml", ["read", "predict"]),
     ...SELF_SERVICE,
   ]),
   read_only: Object.freeze([...COMMON_READS, ...SELF_SERVICE]),
@@ -58,7 +61,7 @@ export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, readonly ReadonlyP
 export const BUILT_IN_ROLE_DESCRIPTIONS: Readonly<Record<BuiltInRoleName, string>> = Object.freeze({
   admin: "Full system access",
   department_head: "Reads everything a read-only user reads; manages the employees, projects, timesheets and allocations of their department",
-  analyst: "Reads all data, company analytics, reports and predictions",
+  analyst: "Reads all data, company analytics, reports and predictions; predicts with the deployed ML models",
   read_only: "Reads departments, employees, projects, timesheets, allocations and their analytics; edits own timesheets and user",
 });
 

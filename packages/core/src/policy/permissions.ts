@@ -6,7 +6,10 @@ export const WILDCARD = "*";
 /**
  * The resources EPCA checks, in the words of the seed-003 permission model.
  * `analytics` is entity-level analytics (one department, employee or project); `company_analytics`
- * is the company figures and the top-performer / top-project rankings.
+ * is the company figures and the top-performer / top-project rankings. `predictions` is the
+ * forecasts of spec 000 (`/predict/…`); `ml` is the ML pipeline of spec 003 (`/ml/…`: its models,
+ * training jobs and allocation predictions), with that document's actions `read`, `predict`,
+ * `train` and `deploy`.
  */
 export const RESOURCES = [
   "departments",
@@ -23,6 +26,7 @@ export const RESOURCES = [
   "predictions",
   "audit_logs",
   "jobs",
+  "ml",
 ] as const;
 
 /** One of the resources EPCA checks. */
@@ -34,9 +38,11 @@ export type Resource = KnownResource | typeof WILDCARD | (string & {});
 /**
  * The actions EPCA checks. `approve` covers approving and rejecting a timesheet; `manage` is what
  * only an administrator does beyond plain CRUD, e.g. on `users`: changing anyone's `role`,
- * `is_active`, `department_id` or `employee_id` (and assigning custom roles).
+ * `is_active`, `department_id` or `employee_id` (and assigning custom roles). `predict` and
+ * `deploy` are spec 003's actions on `ml`: predict with the deployed model (and report its
+ * outcome), deploy a model version.
  */
-export const ACTIONS = ["read", "create", "update", "delete", "submit", "approve", "train", "manage"] as const;
+export const ACTIONS = ["read", "create", "update", "delete", "submit", "approve", "train", "manage", "predict", "deploy"] as const;
 
 /** One of the actions EPCA checks. */
 export type KnownAction = (typeof ACTIONS)[number];

@@ -222,3 +222,22 @@ describe("built-in roles", () => {
     }
   });
 });
+
+describe("the `ml` resource of spec 003 (read, predict, train, deploy)", () => {
+  it("admins do everything, analysts read and predict, the other built-in roles nothing", () => {
+    const allowed = (role: BuiltInRoleName) => ["read", "predict", "train", "deploy"].filter((a) => can(actor(role), a, "ml"));
+    expect(allowed("admin")).toEqual(["read", "predict", "train", "deploy"]);
+    expect(allowed("analyst")).toEqual(["read", "predict"]);
+    expect(allowed("department_head")).toEqual([]);
+    expect(allowed("read_only")).toEqual([]);
+  });
+
+  it("a custom role grants `ml` actions on their own, apart from `predictions`", () => {
+    const trainer = withRoles(actor("read_only"), [{ resource: "ml", actions: ["read", "train"] }]);
+    expect(can(trainer, "train", "ml")).toBe(true);
+    expect(can(trainer, "deploy", "ml")).toBe(false);
+    expect(can(trainer, "train", "predictions")).toBe(false);
+    const forecaster = withRoles(actor("read_only"), [{ resource: "predictions", actions: ["read", "train"] }]);
+    expect(can(forecaster, "read", "ml")).toBe(false);
+  });
+});

@@ -34,3 +34,8 @@ export async function useBackend(preferred: TfBackend = "wasm", options: Backend
   await tf.ready();
   return "cpu";
 }
+
+/** The backend TensorFlow.js runs on now (after {@link useBackend}); another name as tfjs reports it. */
+export function activeBackend(): TfBackend | (string & {}) {
+  return tf.getBackend();
+}

@@ -12,7 +12,7 @@ export {
   saveAllocationModel,
   type AllocationModelArtifacts,
 } from "./artifacts.js";
-export { useBackend, type BackendOptions, type TfBackend } from "./backend.js";
+export { activeBackend, useBackend, type BackendOptions, type TfBackend } from "./backend.js";
 export { allocationExamples, projectOnTime, type AllocationExample } from "./examples.js";
 export {
   ALLOCATION_FEATURES,

@@ -7,6 +7,17 @@
  * @packageDocumentation
  */
 import { authorize, EpcaError, type Actor, type Epca, type TenantScope, type UseCaseHost } from "@epca/core";
+import type { TfBackend } from "../allocation/backend.js";
+export type { TfBackend } from "../allocation/backend.js";
+export {
+  FORECAST_ARTIFACTS_FORMAT,
+  FORECAST_MODEL_TYPE,
+  forecastModelUseCases,
+  type DeployedForecastSelection,
+  type ForecastArtifacts,
+  type ForecastModelUseCases,
+  type ForecastRegistration,
+} from "./forecast-models.js";
 import type { AllocationModel } from "../allocation/model.js";
 import type { RankedAlternative } from "../allocation/predict.js";
 import type { AllocationEmployee, AllocationHistory, AllocationPrediction, AllocationProject, MonthlyHours } from "../allocation/types.js";
@@ -23,6 +34,8 @@ export interface ModelRegistryScope {
 export const ALLOCATION_MODEL_TYPE = "allocation";
 /** The hyperparameter naming the job that trains a model (unique per tenant and type in the PostgreSQL part). */
 export const TRAINING_JOB_HYPERPARAMETER = "training_job";
+/** The hyperparameter naming the TensorFlow.js backend (`wasm` or `cpu`) that trained a model. */
+export const BACKEND_HYPERPARAMETER = "backend";
 /** Job types these use cases enqueue and their handlers run. */
 export const ML_JOB_TYPES = { train: "ml.train", retrainCheck: "ml.retrain-check" } as const;
 
@@ -139,14 +152,50 @@ async function allocationHistory(epca: Epca, actor: Actor): Promise<AllocationHi
   };
 }
 
-let backend: Promise<unknown> | null = null;
+/** How the use cases start TensorFlow.js (see {@link preferMlBackend}). */
+export interface MlBackendOptions {
+  /**
+   * Where the WebAssembly files are (in Node `nodeWasmDirectory()` of `@epca/ml/node`, in a
+   * browser a URL prefix ending in `/`): the wasm backend, falling back to cpu when it cannot
+   * start. Without it, the CPU backend.
+   */
+  readonly wasmPaths?: string;
+  /** Called once, with the backend in use, when it has started. */
+  readonly onReady?: (backend: TfBackend) => void;
+}
+
+let preferred: MlBackendOptions = {};
+let backend: Promise<TfBackend> | null = null;
+let started: TfBackend | null = null;
+
 /**
- * The allocation model's backend: `wasmPaths` (e.g. `nodeWasmDirectory()` of `@epca/ml/node`) for
- * WebAssembly, else the CPU backend. Call once at start; the use cases otherwise start the CPU one.
+ * Chooses the backend the use cases start on first use, without loading TensorFlow.js (a server
+ * calls it when it mounts its routes). No effect once the backend has started.
  */
-export function useMlBackend(options: { wasmPaths?: string } = {}): Promise<unknown> {
-  backend ??= allocation().then(({ useBackend }) => (options.wasmPaths ? useBackend("wasm", { wasmPaths: options.wasmPaths }) : useBackend("cpu")));
+export function preferMlBackend(options: MlBackendOptions): void {
+  if (!backend) preferred = options;
+}
+
+/**
+ * Starts the allocation model's backend once (the options given here, else those of
+ * {@link preferMlBackend}, else the CPU backend) and answers the one in use: `wasm` only when the
+ * WebAssembly backend started, `cpu` otherwise. Later calls answer the same backend.
+ */
+export function useMlBackend(options?: MlBackendOptions): Promise<TfBackend> {
+  backend ??= (async () => {
+    const chosen = options ?? preferred;
+    const { useBackend } = await allocation();
+    const inUse = chosen.wasmPaths ? await useBackend("wasm", { wasmPaths: chosen.wasmPaths }) : await useBackend("cpu");
+    started = inUse;
+    chosen.onReady?.(inUse);
+    return inUse;
+  })();
   return backend;
+}
+
+/** The backend {@link useMlBackend} started, or null before the first training or prediction. */
+export function mlBackendInUse(): TfBackend | null {
+  return started;
 }
 
 /**
@@ -185,26 +234,26 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
 
   return {
     async listModels(actor, filter = {}) {
-      authorize(actor, "read", "predictions");
+      authorize(actor, "read", "ml");
       return (await registry(actor, (r) => r.list(actor.tenantId, filter.type ? { type: filter.type } : {}))).map(withoutArtifacts);
     },
     async getModel(actor, id) {
-      authorize(actor, "read", "predictions");
+      authorize(actor, "read", "ml");
       const model = await registry(actor, (r) => r.get(actor.tenantId, id));
       if (!model) throw new ModelNotFoundError(id);
       return model;
     },
     async deploy(actor, id) {
-      authorize(actor, "train", "predictions");
+      authorize(actor, "deploy", "ml");
       return withoutArtifacts(await registry(actor, (r) => r.deploy(actor.tenantId, id, host.clock.now())));
     },
     async metrics(actor, options) {
-      authorize(actor, "read", "predictions");
+      authorize(actor, "read", "ml");
       const deployed = await registry(actor, (r) => r.list(actor.tenantId, { status: "deployed" }));
       return metricsOf(actor, deployed, options.retrainDays, options.now ?? host.clock.now());
     },
     async predict(actor, request) {
-      authorize(actor, "read", "predictions");
+      authorize(actor, "predict", "ml");
       const record = await registry(actor, (r) => r.getDeployed(actor.tenantId, ALLOCATION_MODEL_TYPE));
       if (!record) throw new EpcaError("no_deployed_model", "No allocation model is deployed; train one and deploy it first");
       const [employee, project, history] = await Promise.all([
@@ -232,7 +281,7 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
       return { prediction, model: withoutArtifacts(record), figures, alternatives };
     },
     async feedback(actor, predictionId, feedback) {
-      authorize(actor, "read", "predictions");
+      authorize(actor, "predict", "ml");
       const actual: Record<string, number> = {};
       if (feedback.actual_allocation !== undefined) actual.recommended_allocation = feedback.actual_allocation;
       if (feedback.actual_hours !== undefined) actual.estimated_hours = feedback.actual_hours;
@@ -240,9 +289,12 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
       return registry(actor, (r) => r.recordFeedback(actor.tenantId, predictionId, { actual, at: host.clock.now() }));
     },
     async train(actor, trainingKey, request, progress, signal) {
-      authorize(actor, "train", "predictions");
+      authorize(actor, "train", "ml");
       const epochs = request.epochs ?? 100;
-      const hyperparameters = { [TRAINING_JOB_HYPERPARAMETER]: trainingKey, epochs, months: request.months ?? null };
+      await useMlBackend();
+      const { activeBackend } = await allocation();
+      // The backend that trains it (wasm or cpu), as TensorFlow.js reports it now.
+      const hyperparameters = { [TRAINING_JOB_HYPERPARAMETER]: trainingKey, epochs, months: request.months ?? null, [BACKEND_HYPERPARAMETER]: activeBackend() };
       // A retried job (its worker died mid-training) finds its model again: one version per job.
       const record = await registry(actor, async (r) => {
         const mine = (await r.list(actor.tenantId, { type: ALLOCATION_MODEL_TYPE })).find((m) => m.hyperparameters[TRAINING_JOB_HYPERPARAMETER] === trainingKey);
@@ -255,7 +307,6 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
         const since = new Date(now.getTime() - request.months * 30.44 * 86_400_000).toISOString().slice(0, 10);
         history = { ...history, allocations: history.allocations.filter((a) => a.start_date >= since) };
       }
-      await useMlBackend();
       const { trainAllocationModel, saveAllocationModel } = await allocation();
       let reported: Promise<void> = progress(0, epochs, "training started");
       const model = await trainAllocationModel(history, {
@@ -275,7 +326,7 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
       return withoutArtifacts(saved);
     },
     async checkRetraining(actor, options) {
-      authorize(actor, "train", "predictions");
+      authorize(actor, "train", "ml");
       const now = options.now ?? host.clock.now();
       const deployed = await registry(actor, (r) => r.list(actor.tenantId, { status: "deployed", type: ALLOCATION_MODEL_TYPE }));
       const out: { model_id: string; decision: RetrainDecision; job_id: string | null }[] = [];

@@ -1,11 +1,12 @@
 import { NotFoundError, systemActor, type Job } from "@epca/core";
-import { ML_JOB_TYPES, mlUseCases } from "@epca/ml/use-cases";
+import { ML_JOB_TYPES, mlBackendInUse, mlUseCases } from "@epca/ml/use-cases";
 import { z } from "zod";
 import type { ModuleJob, ServerModule } from "../http/module.js";
 import { named } from "../http/openapi.js";
 import { idParams } from "../http/params.js";
 import { API_BASE_PATH, ok } from "../http/replies.js";
 import type { RouteTable } from "../http/route-table.js";
+import { preferWasmMlBackend } from "./ml-backend.js";
 
 const tags = ["ml"];
 
@@ -92,6 +93,7 @@ const Metrics = z.object({
     }),
   ),
   retrainDays: z.number().int(),
+  backend: z.enum(["wasm", "cpu"]).nullable().describe("The TensorFlow.js backend this process trains and predicts on (null until its first training or prediction); each model's `hyperparameters.backend` names the one that trained it."),
 });
 
 const trainingBody = z.object({
@@ -117,6 +119,7 @@ const feedbackBody = z
 /** `/ml`: the ML pipeline of spec 003 ("ML Pipeline Routes"), its `{success, data}` envelope and camelCase (contract section 7). */
 function routes(api: RouteTable): void {
   const retrainDays = api.config.MODEL_RETRAIN_DAYS;
+  preferWasmMlBackend(api.logger);
 
   api.define(
     {
@@ -125,7 +128,7 @@ function routes(api: RouteTable): void {
       summary: "Start a training job",
       description: "Trains the allocation model as a background job; follow it at `GET /ml/training/jobs/{job_id}` (progress per epoch). The trained model is `validated`, with its validation metrics; deploy it to use it.",
       tags,
-      permission: { action: "train", resource: "predictions" },
+      permission: { action: "train", resource: "ml" },
       request: { body: trainingBody },
       responses: { 202: { description: "The job is queued", schema: Envelope(z.object({ jobId: z.string(), status: z.string() }), "MlTrainingStarted"), headers: ["Location"] } },
     },
@@ -141,15 +144,15 @@ function routes(api: RouteTable): void {
       method: "get",
       path: "/ml/training/jobs/{job_id}",
       summary: "Get a training job",
-      description: "Status, progress (`epoch` of `totalEpochs`) and, once succeeded, the trained model's id. Every user who may read predictions follows the tenant's training jobs.",
+      description: "Status, progress (`epoch` of `totalEpochs`) and, once succeeded, the trained model's id. Visible, like every job (`GET /jobs/{job_id}`), to the user who started it and to admins; to anyone else it does not exist (404).",
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "read", resource: "ml" },
       request: { params: z.object({ job_id: z.string().min(1).max(64) }) },
       responses: { 200: { description: "The job", schema: Envelope(TrainingJob, "MlTrainingJob") } },
     },
     async ({ epca, actor, params }) => {
-      // Training jobs are the tenant's models in the making: whoever may read predictions follows them, whoever started them.
-      const job = await epca.jobs.get(systemActor(actor.tenantId), params.job_id);
+      // The same rule as `GET /jobs/{job_id}`: the user who started the job, and admins (a grant over all jobs); anyone else 404.
+      const job = await epca.jobs.get(actor, params.job_id);
       if (job.type !== ML_JOB_TYPES.train) throw new NotFoundError("job", params.job_id);
       return ok(envelope(trainingJobBody(job)));
     },
@@ -162,7 +165,7 @@ function routes(api: RouteTable): void {
       summary: "List models",
       description: "Every model version of the tenant, by type then version.",
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "read", resource: "ml" },
       request: { query: z.object({ type: z.string().min(1).max(50).optional() }) },
       responses: { 200: { description: "The models", schema: Envelope(z.array(Model), "MlModels") } },
     },
@@ -176,7 +179,7 @@ function routes(api: RouteTable): void {
       summary: "Download a model's artifacts",
       description: "The serialized model (`artifacts`, as `loadAllocationModel` of `@epca/ml/allocation` reads it), to run it elsewhere, e.g. in a browser.",
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "read", resource: "ml" },
       request: { params: idParams("model_id") },
       responses: { 200: { description: "The artifacts", schema: Envelope(z.object({ id: z.number().int(), type: z.string(), version: z.number().int(), status: z.string(), artifacts: z.unknown() }), "MlModelArtifacts") } },
     },
@@ -193,7 +196,7 @@ function routes(api: RouteTable): void {
       summary: "Deploy a model",
       description: "Makes the model the one predictions use; the model of the same type deployed before is archived. A model still training cannot be deployed (409).",
       tags,
-      permission: { action: "train", resource: "predictions" },
+      permission: { action: "deploy", resource: "ml" },
       request: { params: idParams("model_id") },
       conflicts: "The model is still training",
       responses: { 200: { description: "The deployed model", schema: Envelope(Model, "MlDeployedModel") } },
@@ -208,12 +211,12 @@ function routes(api: RouteTable): void {
       summary: "Model metrics",
       description: `For every deployed model: its validation metrics, its live error from the feedback on its predictions, and whether it is due for retraining (older than MODEL_RETRAIN_DAYS = ${retrainDays}, or live error of the hours above 1.25 × the validation error over at least 20 feedbacks).`,
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "read", resource: "ml" },
       responses: { 200: { description: "The metrics", schema: Envelope(Metrics, "MlMetrics") } },
     },
     async ({ epca, actor }) => {
       const models = await epca.extend(mlUseCases).metrics(actor, { retrainDays });
-      return ok(envelope({ models: models.map((m) => ({ ...(camel(m) as object), model: modelBody(m.model) })), retrainDays }));
+      return ok(envelope({ models: models.map((m) => ({ ...(camel(m) as object), model: modelBody(m.model) })), retrainDays, backend: mlBackendInUse() }));
     },
   );
 
@@ -225,7 +228,7 @@ function routes(api: RouteTable): void {
       description:
         "With the deployed allocation model: the allocation percentage, the hours and the probability of finishing on time for an employee on a project, and other employees ranked. Every prediction is logged; report the outcome at `POST /ml/predictions/{prediction_id}/feedback`. No deployed model: 409.",
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "predict", resource: "ml" },
       request: { body: predictionBody },
       conflicts: "No allocation model is deployed",
       errors: { 404: "The employee or project does not exist" },
@@ -261,7 +264,7 @@ function routes(api: RouteTable): void {
       summary: "Report a prediction's outcome",
       description: "The actual allocation, hours or on-time outcome of a logged prediction (a later report replaces an earlier one); `/ml/metrics` computes the live error from these.",
       tags,
-      permission: { action: "read", resource: "predictions" },
+      permission: { action: "predict", resource: "ml" },
       request: { params: idParams("prediction_id"), body: feedbackBody },
       responses: { 200: { description: "The prediction with its feedback", schema: Envelope(LoggedPrediction, "MlPredictionFeedback") } },
     },
@@ -280,6 +283,7 @@ function routes(api: RouteTable): void {
 async function trainJob(job: ModuleJob): Promise<unknown> {
   const { epochs = 100, months = null, training_key } = (job.payload ?? {}) as { epochs?: number; months?: number | null; training_key?: string };
   const key = training_key ?? `job:${JSON.stringify(job.payload)}`;
+  preferWasmMlBackend();
   const model = await job.epca.extend(mlUseCases).train(
     systemActor(job.tenantId),
     key,

@@ -14,6 +14,7 @@ import {
   type Recommendation,
   type RecommendationInput,
 } from "@epca/ml";
+import { forecastModelUseCases, type DeployedForecastSelection } from "@epca/ml/use-cases";
 import { z } from "zod";
 import { RequestValidationError } from "../http/errors.js";
 import type { ModuleJob, ServerModule } from "../http/module.js";
@@ -112,14 +113,23 @@ export async function subjectHistory(epca: Epca, actor: Actor, subject: Subject,
   return first < 0 ? [] : history.slice(first);
 }
 
-/** Forecasts of every figure of a history; `InsufficientHistoryError` below six months. */
-function forecastHistory(history: readonly HistoryMonth[], horizon: number, now: Date): Record<Figure, Forecast> {
+/**
+ * Forecasts of every figure of a history; `InsufficientHistoryError` below six months. With a
+ * deployed selection, each figure's backtest runs the model chosen there (all candidates when it
+ * is not eligible on this history).
+ */
+function forecastHistory(history: readonly HistoryMonth[], horizon: number, now: Date, selection: DeployedForecastSelection | null = null): Record<Figure, Forecast> {
   if (history.length < MIN_HISTORY_MONTHS) throw new InsufficientHistoryError(MIN_HISTORY_MONTHS, history.length);
-  const of = (figure: Figure) =>
-    forecast(
-      history.map((m) => ({ month: m.month, value: m[figure] })),
-      { horizon, nonNegative: figure !== "profit", now },
-    );
+  const of = (figure: Figure) => {
+    const points = history.map((m) => ({ month: m.month, value: m[figure] }));
+    const options = { horizon, nonNegative: figure !== "profit", now };
+    const chosen = selection?.figures[figure];
+    if (chosen !== undefined) {
+      const fixed = forecast(points, { ...options, candidates: [chosen] });
+      if (fixed.candidates.some((c) => c.eligible)) return fixed;
+    }
+    return forecast(points, options);
+  };
   return { hours: of("hours"), cost: of("cost"), revenue: of("revenue"), profit: of("profit") };
 }
 
@@ -129,7 +139,7 @@ function figureAnswer(f: Forecast, current: number | null) {
   return { ...predictionFigure(f, current), model: f.model.type, model_accuracy: f.model_accuracy };
 }
 
-function modelAnswer(forecasts: Record<Figure, Forecast>, samples: number) {
+function modelAnswer(forecasts: Record<Figure, Forecast>, samples: number, selection: DeployedForecastSelection | null = null) {
   const figures = Object.fromEntries(
     FORECAST_FIGURES.map((figure) => {
       const f = forecasts[figure];
@@ -143,13 +153,19 @@ function modelAnswer(forecasts: Record<Figure, Forecast>, samples: number) {
     training_samples: samples,
     selection_metric: forecasts.cost.model.selection_metric,
     figures,
+    registry_model: selection ? { id: registryId(selection.model.id), version: selection.model.version } : null,
   };
 }
+
+/** A registry id as the API shows ids: an integer when it is one. */
+const registryId = (id: string): number | string => (/^\d+$/.test(id) ? Number(id) : id);
 
 /** The answer of a `GET /predict/…` route (contract section 7). */
 async function predictionAnswer(epca: Epca, actor: Actor, subject: Subject, horizon: number, asOf: string, now = new Date()) {
   const history = await subjectHistory(epca, actor, subject, asOf);
-  const forecasts = forecastHistory(history, horizon, now);
+  // A department forecast uses the choice of the deployed forecast model (`POST /predict/…/train`, then deploy).
+  const selection = subject.kind === "department" ? await epca.extend(forecastModelUseCases).deployedSelection(actor, `department:${subject.id}`, asOf) : null;
+  const forecasts = forecastHistory(history, horizon, now, selection);
   const current = (figure: Figure) => sumLast(history, figure, horizon);
   const roi = roiForecast(forecasts.profit, forecasts.cost);
   const currentCost = current("cost");
@@ -192,14 +208,14 @@ async function predictionAnswer(epca: Epca, actor: Actor, subject: Subject, hori
     horizon_months: horizon,
     as_of: asOf,
     generated_at: now.toISOString(),
-    model: modelAnswer(forecasts, history.length),
+    model: modelAnswer(forecasts, history.length, selection),
     predictions,
     recommendations,
   };
 }
 
-/** The answer of a train route for one department: backtest figures on held-out months. */
-async function trainDepartment(epca: Epca, actor: Actor, departmentId: number, asOf: string, horizon = 3) {
+/** The answer of a train route for one department: backtest figures on held-out months, and the choice per figure. */
+async function backtestDepartment(epca: Epca, actor: Actor, departmentId: number, asOf: string, horizon = 3) {
   await epca.departments.get(actor, departmentId);
   const history = await subjectHistory(epca, actor, { kind: "department", id: departmentId }, asOf);
   const forecasts = forecastHistory(history, horizon, new Date());
@@ -218,7 +234,37 @@ async function trainDepartment(epca: Epca, actor: Actor, departmentId: number, a
     training_samples: history.length,
     features_used: [...FORECAST_FIGURES],
     metrics,
+    selection: Object.fromEntries(FORECAST_FIGURES.map((figure) => [figure, forecasts[figure].model.type])) as Record<Figure, string>,
   };
+}
+
+/** Held-out figures of one department as flat registry metrics: `model_accuracy`, `hours_mase`, … */
+function registryMetrics(trained: Awaited<ReturnType<typeof backtestDepartment>>): Record<string, number | null> {
+  const out: Record<string, number | null> = { model_accuracy: trained.model_accuracy, training_samples: trained.training_samples };
+  for (const figure of FORECAST_FIGURES) {
+    const m = trained.metrics[figure]!;
+    for (const key of ["model_accuracy", "mae", "rmse", "mase", "smape", "skill_vs_seasonal_naive", "backtest_origins"] as const) out[`${figure}_${key}`] = m[key];
+  }
+  return out;
+}
+
+/** The registered model version as a train route names it (null without a registry). */
+const registered = (model: { id: string; version: number } | null) => (model ? { model_id: registryId(model.id), model_version: model.version } : { model_id: null, model_version: null });
+
+/**
+ * `POST /predict/department/{id}/train`: the backtest's figures, registered as a `forecast` model
+ * version (validated; deploy it and the department's forecasts use its choice of model).
+ */
+async function trainDepartment(epca: Epca, actor: Actor, departmentId: number, asOf: string, horizon = 3) {
+  const { selection, ...trained } = await backtestDepartment(epca, actor, departmentId, asOf, horizon);
+  const model = await epca.extend(forecastModelUseCases).register(actor, {
+    as_of: asOf,
+    horizon,
+    subjects: { [`department:${departmentId}`]: selection },
+    metrics: registryMetrics({ ...trained, selection }),
+    hyperparameters: { scope: "department", department_id: departmentId },
+  });
+  return { ...trained, ...registered(model) };
 }
 
 /** Trains every department of the tenant; a department with too little history is listed as skipped. */
@@ -229,11 +275,11 @@ async function trainAll(epca: Epca, actor: Actor, asOf: string, onProgress?: (do
     departments.push(...page.items);
     if (skip + 1000 >= page.total) break;
   }
-  const trained: Awaited<ReturnType<typeof trainDepartment>>[] = [];
+  const trained: Awaited<ReturnType<typeof backtestDepartment>>[] = [];
   const skipped: { department_id: number; reason: "insufficient_history"; needed: number; available: number }[] = [];
   for (const [i, d] of departments.entries()) {
     try {
-      trained.push(await trainDepartment(epca, actor, d.id, asOf));
+      trained.push(await backtestDepartment(epca, actor, d.id, asOf));
     } catch (error) {
       if (!(error instanceof InsufficientHistoryError)) throw error;
       skipped.push({ department_id: d.id, reason: "insufficient_history", needed: error.needed, available: error.available });
@@ -241,13 +287,36 @@ async function trainAll(epca: Epca, actor: Actor, asOf: string, onProgress?: (do
     await onProgress?.(i + 1, departments.length);
   }
   const accuracies = trained.map((t) => t.model_accuracy).filter((a): a is number => a !== null);
+  const modelAccuracy = accuracies.length > 0 ? accuracies.reduce((s, a) => s + a, 0) / accuracies.length : null;
+  const trainingSamples = trained.reduce((s, t) => s + t.training_samples, 0);
+  // One `forecast` model version holding every trained department's choice.
+  const mean = (values: (number | null)[]) => {
+    const known = values.filter((v): v is number => v !== null);
+    return known.length > 0 ? known.reduce((s, v) => s + v, 0) / known.length : null;
+  };
+  const metrics: Record<string, number | null> = { model_accuracy: modelAccuracy, training_samples: trainingSamples, departments_trained: trained.length, departments_skipped: skipped.length };
+  for (const figure of FORECAST_FIGURES) {
+    metrics[`${figure}_model_accuracy`] = mean(trained.map((t) => t.metrics[figure]!.model_accuracy));
+    metrics[`${figure}_mase`] = mean(trained.map((t) => t.metrics[figure]!.mase));
+  }
+  const model =
+    trained.length > 0
+      ? await epca.extend(forecastModelUseCases).register(actor, {
+          as_of: asOf,
+          horizon: 3,
+          subjects: Object.fromEntries(trained.map((t) => [`department:${t.department_id}`, t.selection])),
+          metrics,
+          hyperparameters: { scope: "departments", departments: trained.map((t) => t.department_id) },
+        })
+      : null;
   return {
     status: "success" as const,
     as_of: asOf,
-    model_accuracy: accuracies.length > 0 ? accuracies.reduce((s, a) => s + a, 0) / accuracies.length : null,
-    training_samples: trained.reduce((s, t) => s + t.training_samples, 0),
+    model_accuracy: modelAccuracy,
+    training_samples: trainingSamples,
     features_used: [...FORECAST_FIGURES],
-    metrics: { departments: trained.map(({ status: _status, features_used: _features, ...rest }) => rest), skipped },
+    metrics: { departments: trained.map(({ status: _status, features_used: _features, selection: _selection, ...rest }) => rest), skipped },
+    ...registered(model),
   };
 }
 
@@ -309,6 +378,10 @@ const modelSchema = z.object({
   trained_at: z.string(),
   training_samples: z.number().int().describe("Months of history."),
   selection_metric: z.string(),
+  registry_model: z
+    .object({ id: z.union([z.number().int(), z.string()]), version: z.number().int() })
+    .nullable()
+    .describe("The deployed `forecast` model (`GET /ml/models?type=forecast`) whose choice of model per figure this forecast used; null: chosen afresh by the backtest."),
   figures: z.record(
     z.string(),
     z.object({
@@ -349,6 +422,11 @@ const Training = named(
     training_samples: z.number().int(),
     features_used: z.array(z.string()),
     metrics: z.record(z.string(), z.unknown()),
+    model_id: z
+      .union([z.number().int(), z.string()])
+      .nullable()
+      .describe("The `forecast` model version registered with these figures (`GET /ml/models?type=forecast`; deploy it to have the forecasts use its choice of model); null when the store keeps no model registry or nothing was trained."),
+    model_version: z.number().int().nullable(),
   }),
   "PredictionTraining",
 );
@@ -404,7 +482,8 @@ function routes(api: RouteTable): void {
       method: "post",
       path: "/predict/department/{dept_id}/train",
       summary: "Train department model",
-      description: "Runs the rolling-origin backtest of every figure of the department and answers its held-out figures; `model_accuracy` is their mean `clip(1 − MASE, 0, 1)`.",
+      description:
+        "Runs the rolling-origin backtest of every figure of the department and answers its held-out figures; `model_accuracy` is their mean `clip(1 − MASE, 0, 1)`. Registers the model chosen per figure as a `validated` `forecast` model version with these figures (`model_id`, `model_version`; `GET /ml/models?type=forecast`); once deployed, the department's forecasts use its choice.",
       tags,
       permission: { action: "train", resource: "predictions" },
       request: { params: idParams("dept_id"), query: trainQuery },
@@ -419,7 +498,7 @@ function routes(api: RouteTable): void {
       method: "post",
       path: "/predict/train",
       summary: "Train all models",
-      description: `Trains every department (those with too little history are listed in \`metrics.skipped\`). Up to ${PREDICT_TRAIN_SYNC_LIMIT} departments answer at once; more run as a job: 202 with \`Location\` of the job, whose result is this answer.`,
+      description: `Trains every department (those with too little history are listed in \`metrics.skipped\`) and registers one \`forecast\` model version holding every trained department's choice of model (\`model_id\`, \`model_version\`). Up to ${PREDICT_TRAIN_SYNC_LIMIT} departments answer at once; more run as a job: 202 with \`Location\` of the job, whose result is this answer.`,
       tags,
       permission: { action: "train", resource: "predictions" },
       request: { query: trainQuery },
