@@ -16,10 +16,15 @@
  *   EPCA_BENCH_CONNECTIONS (default 20); the full server logs a line
  *   per request at LOG_LEVEL=info, to /dev/null: that cost is included. EPCA_BENCH_CPU_PROFILE=<dir>
  *   runs the EPCA server under `node --cpu-prof` and writes its profile there.
+ *
+ * Besides req/s (which on a shared machine drift with its load), each side's CPU per request is
+ * printed (Linux): the server process's user + system time over the slices divided by the
+ * requests answered, and in PostgreSQL mode the same for the database's backends (every backend
+ * connected to the bench's database, read from /proc while only that side is loaded).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -35,7 +40,7 @@ import pg from "pg";
 import { startThrowawayCluster } from "../../test-support/postgres-cluster.js";
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number; average: number };
   non2xx: number;
   errors: number;
@@ -69,11 +74,15 @@ const connections = Number(process.env.EPCA_BENCH_CONNECTIONS ?? "20");
 const mode = process.argv[2];
 const rounds = Number(process.env.EPCA_BENCH_ROUNDS ?? "3");
 
+function newTally(): CpuTally {
+  return { server: 0, database: 0, serverKnown: false, databaseKnown: false };
+}
+
 /** Slices of one side as one result: mean req/s, the worst slice's p50 and p99, summed failures. */
 function combine(results: AutocannonResult[]): AutocannonResult {
   const mean = results.reduce((sum, r) => sum + r.requests.average, 0) / results.length;
   return {
-    requests: { average: mean },
+    requests: { average: mean, total: results.reduce((sum, r) => sum + r.requests.total, 0) },
     latency: {
       p50: Math.max(...results.map((r) => r.latency.p50)),
       p99: Math.max(...results.map((r) => r.latency.p99)),
@@ -166,7 +175,7 @@ async function serve(kind: "epca" | "bare"): Promise<void> {
 }
 
 /** Starts a server in a child process (so that the load generator does not share its CPU). */
-async function child(kind: "epca" | "bare", env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; path: string; token: string; stop(): Promise<void> }> {
+async function child(kind: "epca" | "bare", env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; path: string; token: string; pid: number; stop(): Promise<void> }> {
   const profileDir = kind === "epca" ? process.env.EPCA_BENCH_CPU_PROFILE : undefined;
   const proc = spawn(process.execPath, [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...process.execArgv, fileURLToPath(import.meta.url), kind], {
     stdio: ["ignore", "ignore", "inherit", "pipe"],
@@ -175,6 +184,7 @@ async function child(kind: "epca" | "bare", env: NodeJS.ProcessEnv = process.env
   const [line] = (await once(createInterface({ input: proc.stdio[3] as Readable }), "line")) as [string];
   return {
     ...(JSON.parse(line) as { url: string; path: string; token: string }),
+    pid: proc.pid ?? 0,
     stop: async () => {
       proc.kill("SIGTERM");
       if (proc.exitCode === null) await once(proc, "exit");
@@ -182,8 +192,41 @@ async function child(kind: "epca" | "bare", env: NodeJS.ProcessEnv = process.env
   };
 }
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process in ms (Linux /proc), or `null` where it cannot be read. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of a set of processes (ms), summed over those that can be read. */
+function cpuMsOfAll(pids: readonly number[]): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = cpuMsOf(pid);
+    if (ms !== null) times.set(pid, ms);
+  }
+  return times;
+}
+
+/** CPU used per side over its slices (ms), and whether it could be read at all. */
+interface CpuTally {
+  server: number;
+  database: number;
+  serverKnown: boolean;
+  databaseKnown: boolean;
+}
+
 /** PostgreSQL mode: a database on a throwaway cluster (or EPCA_BENCH_DATABASE_URL), migrated and seeded. */
-async function preparePostgres(): Promise<{ env: NodeJS.ProcessEnv; close(): Promise<void> }> {
+async function preparePostgres(): Promise<{ env: NodeJS.ProcessEnv; backendPids(): Promise<number[]>; close(): Promise<void> }> {
   let serverUrl = process.env.EPCA_BENCH_DATABASE_URL;
   const cluster = serverUrl ? null : await startThrowawayCluster({ maxConnections: 200 });
   if (!serverUrl && !cluster) throw new Error("PostgreSQL mode needs EPCA_BENCH_DATABASE_URL or initdb on PATH");
@@ -199,6 +242,10 @@ async function preparePostgres(): Promise<{ env: NodeJS.ProcessEnv; close(): Pro
   await store.close();
   return {
     env: { ...process.env, EPCA_BENCH_SERVER_DATABASE_URL: url.toString(), EPCA_BENCH_EMPLOYEE_ID: String(employee.id) },
+    async backendPids() {
+      const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [name]);
+      return rows.map((r) => Number(r.pid));
+    },
     async close() {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
       await admin.end();
@@ -215,6 +262,25 @@ async function main(): Promise<void> {
   const headers = { authorization: `Bearer ${epcaServer.token}` };
   const run = (target: { url: string; path: string }, duration = seconds) =>
     autocannon({ url: target.url + target.path, connections, duration, headers });
+  const cpu = { bare: newTally(), full: newTally() };
+  /** One slice of a side, its server's and the database's CPU time added to the side's tally. */
+  const measured = async (target: { url: string; path: string; pid: number }, tally: CpuTally, duration: number) => {
+    const backendsBefore = (await database?.backendPids()) ?? [];
+    const serverBefore = cpuMsOf(target.pid);
+    const databaseBefore = cpuMsOfAll(backendsBefore);
+    const result = await run(target, duration);
+    const serverAfter = cpuMsOf(target.pid);
+    const databaseAfter = cpuMsOfAll([...new Set([...backendsBefore, ...((await database?.backendPids()) ?? [])])]);
+    if (serverBefore !== null && serverAfter !== null) {
+      tally.server += serverAfter - serverBefore;
+      tally.serverKnown = true;
+    }
+    for (const [pid, after] of databaseAfter) {
+      tally.database += after - (databaseBefore.get(pid) ?? 0);
+      tally.databaseKnown = true;
+    }
+    return result;
+  };
 
   process.stderr.write("warming up…\n");
   await run(epcaServer, 2);
@@ -225,8 +291,8 @@ async function main(): Promise<void> {
   const slice = Math.max(1, Math.round(seconds / rounds));
   for (let i = 0; i < rounds; i++) {
     process.stderr.write(`round ${i + 1}/${rounds}: bare, then EPCA, ${slice}s × ${connections} connections each…\n`);
-    slices.bare.push(await run(bareServer, slice));
-    slices.full.push(await run(epcaServer, slice));
+    slices.bare.push(await measured(bareServer, cpu.bare, slice));
+    slices.full.push(await measured(epcaServer, cpu.full, slice));
   }
   const baseline = combine(slices.bare);
   const full = combine(slices.full);
@@ -243,6 +309,11 @@ async function main(): Promise<void> {
   );
   console.log(row(postgresMode ? "bare Express (jose + SELECT)" : "bare Express handler", baseline));
   console.log(row("EPCA server (full stack)", full));
+  const perRequest = (tally: CpuTally, r: AutocannonResult) => {
+    const ms = (total: number, known: boolean) => (known && r.requests.total > 0 ? `${(total / r.requests.total).toFixed(2)} ms` : "n/a");
+    return `server ${ms(tally.server, tally.serverKnown)}${postgresMode ? `, PostgreSQL backends ${ms(tally.database, tally.databaseKnown)}` : ""}`;
+  };
+  console.log(`CPU per request: bare ${perRequest(cpu.bare, baseline)}; EPCA ${perRequest(cpu.full, full)}`);
   console.log(`ratio ${ratio.toFixed(2)} (goal ≥ ${goal.toFixed(2)}): ${ratio >= goal ? "met" : "NOT met"}`);
   if (full.non2xx > 0 || full.errors > 0) process.exitCode = 1;
 }

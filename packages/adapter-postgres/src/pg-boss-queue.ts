@@ -53,7 +53,7 @@ function onExecutor(sql: SqlExecutor): SqlDriver {
   return {
     kind: "pg",
     query: (text, params) => sql.query(text, params),
-    transaction: (work) => work(sql, []),
+    transaction: (work) => work(sql, [], []),
     close: async () => undefined,
   };
 }

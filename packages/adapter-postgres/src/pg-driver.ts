@@ -71,7 +71,7 @@ export function createPgDriver(
   let replicaDownUntil = 0;
   const onPool = async <T>(
     from: Pool,
-    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
     readOnly: boolean,
     opening: string | undefined,
   ): Promise<T> => {
@@ -87,7 +87,7 @@ export function createPgDriver(
     client.on("error", onError);
     try {
       const begin = readOnly ? "BEGIN READ ONLY" : "BEGIN";
-      let opened: readonly Record<string, unknown>[] = [];
+      let openedAll: readonly (readonly Record<string, unknown>[])[] = [];
       if (opening === undefined) await client.query(begin);
       else {
         // One round trip: BEGIN and the opening as one simple-protocol message. A failure in the
@@ -100,11 +100,11 @@ export function createPgDriver(
           throw error;
         }
         const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
-        opened = results.find((r, i) => i > 0 && (r.fields?.length ?? 0) > 0)?.rows ?? [];
+        openedAll = results.filter((r, i) => i > 0 && (r.fields?.length ?? 0) > 0).map((r) => r.rows);
       }
       let result: T;
       try {
-        result = await work(guarded.sql, opened);
+        result = await work(guarded.sql, openedAll[0] ?? [], openedAll);
       } catch (error) {
         guarded.end();
         try {
@@ -137,7 +137,7 @@ export function createPgDriver(
   return {
     kind: "pg",
     async transaction<T>(
-      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
       options?: { readOnly?: boolean; opening?: string },
     ): Promise<T> {
       const readOnly = options?.readOnly === true;

@@ -53,7 +53,7 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
   return {
     kind: "pglite",
     async transaction<T>(
-      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+      work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
       options?: { readOnly?: boolean; opening?: string },
     ): Promise<T> {
       let workResolved = false;
@@ -62,10 +62,10 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
           const guarded = guardExecutor(executor(tx));
           try {
             if (options?.readOnly) await tx.query("SET TRANSACTION READ ONLY");
-            // In process: no round trip to save; the opening's first result with columns.
+            // In process: no round trip to save; the opening's results with columns.
             const opening = options?.opening;
-            const opened = opening === undefined ? [] : ((await tx.exec(opening, { parsers })).find((r) => r.fields.length > 0)?.rows ?? []);
-            const result = await work(guarded.sql, opened as Record<string, unknown>[]);
+            const openedAll = opening === undefined ? [] : (await tx.exec(opening, { parsers })).filter((r) => r.fields.length > 0).map((r) => r.rows as Record<string, unknown>[]);
+            const result = await work(guarded.sql, openedAll[0] ?? [], openedAll);
             workResolved = true;
             return result;
           } finally {

@@ -31,10 +31,11 @@ export interface SqlDriver {
    *
    * `opening`, a script without parameters, runs right after BEGIN, in the same round trip on
    * node-postgres (one simple-protocol message: `BEGIN; <opening>`); `work` gets the rows of its
-   * first statement that returns rows (empty without an opening).
+   * first statement that returns rows (empty without an opening), and the rows of every statement
+   * of it that returns rows, in order (`openedAll`).
    */
   transaction<T>(
-    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[]) => Promise<T>,
+    work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
     options?: { readOnly?: boolean; opening?: string },
   ): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */

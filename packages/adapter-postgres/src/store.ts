@@ -18,7 +18,7 @@ import { tenantRepository } from "./repositories/tenants.js";
 import { usageStore } from "./repositories/usage.js";
 import { translated } from "./database-errors.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
-import { refreshTokenRepository, roleRepository, userRepository } from "./repositories/users.js";
+import { actorStatement, refreshTokenRepository, roleRepository, userRepository, withPreloadedActor, type PreloadedActor } from "./repositories/users.js";
 import { sqlJobStorage, sqlScheduleStorage } from "./job-storage.js";
 import { rateLimitCounters } from "./rate-limit-counters.js";
 import { mapRow } from "./repositories/rows.js";
@@ -160,18 +160,26 @@ const CORE_PORTS = {
   usage: usageStore,
 } satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (sql: SqlExecutor) => unknown>;
 
-/** Every tenant-scoped port over one transaction's executor, each built on first use. */
+/**
+ * Every tenant-scoped port over one transaction's executor, each built on first use. `preloaded`:
+ * the opening's read of the caller, which answers the first matching `users` call while nothing
+ * else was sent (`untouched`).
+ */
 export function createTenantScope<S extends TenantScope = TenantScope>(
   tenant: Tenant,
   sql: SqlExecutor,
   parts: Readonly<Record<string, PostgresScopePart<unknown>>> = {},
+  preloaded?: { readonly actor: PreloadedActor; untouched(): boolean },
 ): S {
   const scope: Record<string, unknown> = { tenantId: tenant.id, tenant };
   const define = (name: string, make: () => unknown) => {
     let built: unknown;
     Object.defineProperty(scope, name, { enumerable: true, get: () => (built ??= make()) });
   };
-  for (const [name, make] of Object.entries(CORE_PORTS)) define(name, () => make(sql));
+  for (const [name, make] of Object.entries(CORE_PORTS)) {
+    if (name === "users" && preloaded) define(name, () => withPreloadedActor(userRepository(sql), preloaded.actor, preloaded.untouched));
+    else define(name, () => make(sql));
+  }
   for (const [name, make] of Object.entries(parts)) define(name, () => make(sql, tenant.id));
   return scope as S;
 }
@@ -187,13 +195,26 @@ function sqlLiteral(value: string): string | null {
  * What opens a tenant transaction (`SqlDriver.transaction`'s `opening`): reads the tenant (as the
  * connecting user, before the switch) while pinning `app.tenant_id` for this transaction, then
  * drops to the application role so that row-level security applies even to a superuser
- * connection. The tenant id is a literal, so that BEGIN, the tenant read and the role switch cost
- * one round trip instead of three; `null` for an id no tenant can have (a NUL).
+ * connection. With `actor` (`TransactionOptions.actor`), then reads that user and their session's
+ * liveness, under row-level security like any statement of the tenant. The ids are literals, so
+ * that BEGIN, the tenant read, the role switch and the caller's read cost one round trip instead
+ * of four; `null` for a tenant id no tenant can have (a NUL). A session id with a NUL, or a user
+ * id that is not a safe integer, leaves the caller's read out (the repository then reads it).
  */
-export function tenantOpening(tenantId: string): string | null {
+export function tenantOpening(tenantId: string, actor?: TransactionOptions["actor"]): string | null {
   const id = sqlLiteral(tenantId);
   if (id === null) return null;
-  return `SELECT t.*, set_config('app.tenant_id', ${id}, true) AS pinned FROM tenants t WHERE t.id = ${id};SET LOCAL ROLE ${APP_ROLE}`;
+  const opening = `SELECT t.*, set_config('app.tenant_id', ${id}, true) AS pinned FROM tenants t WHERE t.id = ${id};SET LOCAL ROLE ${APP_ROLE}`;
+  const read = actorRead(actor);
+  return read === null ? opening : `${opening};${read}`;
+}
+
+/** The opening's statement reading the caller (`actorStatement`), or `null` when there is none to read. */
+function actorRead(actor: TransactionOptions["actor"]): string | null {
+  if (actor === undefined) return null;
+  const family = actor.sessionId === undefined ? null : sqlLiteral(actor.sessionId);
+  if (family === null && actor.sessionId !== undefined) return null;
+  return actorStatement(actor.userId, family);
 }
 
 /**
@@ -223,16 +244,30 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   const open = () => {
     if (closed) throw new StoreClosedError();
   };
-  const inTenant = <T>(tenantId: string, work: (sql: SqlExecutor, tenant: Tenant) => Promise<T>, transactionOptions?: TransactionOptions): Promise<T> => {
+  const inTenant = <T>(
+    tenantId: string,
+    work: (sql: SqlExecutor, tenant: Tenant, preloaded?: { readonly actor: PreloadedActor; untouched(): boolean }) => Promise<T>,
+    transactionOptions?: TransactionOptions,
+  ): Promise<T> => {
     if (closed) return Promise.reject(new StoreClosedError());
     if (typeof tenantId !== "string" || tenantId.length === 0) return Promise.reject(new NotFoundError("tenant", String(tenantId)));
-    const opening = tenantOpening(tenantId);
+    const actor = transactionOptions?.actor;
+    const opening = tenantOpening(tenantId, actor);
     if (opening === null) return Promise.reject(new NotFoundError("tenant", tenantId));
+    const readsActor = actor !== undefined && actorRead(actor) !== null;
     return driver.transaction(
-      async (sql, opened) => {
+      async (sql, opened, openedAll) => {
         const row = opened[0];
         if (!row) throw new NotFoundError("tenant", tenantId);
-        return work(sql, mapRow.tenant(row));
+        if (!readsActor || actor === undefined) return work(sql, mapRow.tenant(row));
+        // The caller's row stays valid while nothing else is sent on the transaction.
+        let untouched = true;
+        const tracked: SqlExecutor = {
+          query: (text, params) => ((untouched = false), sql.query(text, params)),
+          exec: (script) => ((untouched = false), sql.exec(script)),
+        };
+        const preloaded: PreloadedActor = { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null };
+        return work(tracked, mapRow.tenant(row), { actor: preloaded, untouched: () => untouched });
       },
       { opening, ...(transactionOptions?.readOnly ? { readOnly: true } : {}) },
     );
@@ -267,7 +302,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     jobStorage: sqlJobStorage(driver, open),
     scheduleStorage: sqlScheduleStorage(driver, open),
     transaction: (tenantId, work, transactionOptions) =>
-      inTenant(tenantId, (sql, tenant) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts)), transactionOptions),
+      inTenant(tenantId, (sql, tenant, preloaded) => work(createTenantScope<PostgresScope<Parts>>(tenant, sql, parts, preloaded)), transactionOptions),
     ...(pingReplica
       ? {
           replica: {

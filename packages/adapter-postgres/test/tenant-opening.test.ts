@@ -38,6 +38,45 @@ describe.each([
     }
   });
 
+  it.skipIf(skip)("reads the caller with the opening: the same answers as the repository, under row-level security", async () => {
+    const user = (tenant: string, email: string) =>
+      store.transaction(tenant, (s) =>
+        s.users.insert({ email, password_hash: "x", full_name: email, role: "analyst", is_active: true, department_id: null, employee_id: null }),
+      );
+    const ann = await user("acme", "ann@acme.test");
+    const bob = await user("globex", "bob@globex.test");
+    const expires_at = new Date(Date.now() + 3_600_000).toISOString();
+    await store.transaction("acme", (s) => s.refreshTokens.insert({ family_id: "fam-live", token_hash: "h1", user_id: ann.id, expires_at }));
+    await store.transaction("acme", async (s) => {
+      await s.refreshTokens.insert({ family_id: "fam-ended", token_hash: "h2", user_id: ann.id, expires_at });
+      await s.refreshTokens.revokeFamily("fam-ended", new Date());
+    });
+    const withActor = (tenant: string, userId: number, sessionId: string | undefined, read: (s: Parameters<Parameters<typeof store.transaction>[1]>[0]) => Promise<unknown>) =>
+      store.transaction(tenant, read, { actor: { userId, ...(sessionId === undefined ? {} : { sessionId }) } });
+    const seen = (found: { user: { id: number; email: string }; sessionActive: boolean } | null) => found && { id: found.user.id, email: found.user.email, live: found.sessionActive };
+
+    expect(seen((await withActor("acme", ann.id, "fam-live", (s) => s.users.findWithSession(ann.id, "fam-live"))) as never)).toEqual({ id: ann.id, email: "ann@acme.test", live: true });
+    expect(seen((await withActor("acme", ann.id, "fam-ended", (s) => s.users.findWithSession(ann.id, "fam-ended"))) as never)).toEqual({ id: ann.id, email: "ann@acme.test", live: false });
+    expect(await withActor("acme", ann.id, undefined, async (s) => (await s.users.findById(ann.id))?.email)).toBe("ann@acme.test");
+    // Another tenant's user, and a session id with quotes, are no one here.
+    expect(await withActor("acme", bob.id, "fam-live", (s) => s.users.findWithSession(bob.id, "fam-live"))).toBeNull();
+    expect(seen((await withActor("acme", ann.id, "x'; SELECT '", (s) => s.users.findWithSession(ann.id, "x'; SELECT '"))) as never)).toEqual({ id: ann.id, email: "ann@acme.test", live: false });
+    // A question about someone else, or one asked after another statement, goes to the database.
+    expect(await withActor("acme", ann.id, "fam-live", async (s) => (await s.users.findWithSession(bob.id, "fam-live")) ?? "none")).toBe("none");
+    expect(
+      await withActor("acme", ann.id, "fam-live", async (s) => {
+        await s.refreshTokens.revokeFamily("fam-live", new Date());
+        return (await s.users.findWithSession(ann.id, "fam-live"))?.sessionActive;
+      }),
+    ).toBe(false);
+    expect(
+      await withActor("acme", ann.id, undefined, async (s) => {
+        await s.users.update(ann.id, { full_name: "Ann Renamed" });
+        return (await s.users.findById(ann.id))?.full_name;
+      }),
+    ).toBe("Ann Renamed");
+  });
+
   it.skipIf(skip)("an unknown id, or one with a NUL, is a tenant not found", async () => {
     const hostile = ["nobody", "acme\0", "acme'--", "' OR true --", "x'; SET LOCAL ROLE postgres; SELECT '", "back\\'slash", "E'\\''"];
     for (const id of hostile) {

@@ -18,6 +18,63 @@ const USER_COLUMNS: Readonly<Record<string, ColumnCast>> = {
 
 const ROLE_COLUMNS: Readonly<Record<string, ColumnCast>> = { name: "text", description: "text", permissions: "jsonb" };
 
+/** `findWithSession`'s statement, minus the parameters. */
+const USER_WITH_SESSION_SELECT = (familyId: string) =>
+  `SELECT ${USER_SELECT},
+          EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = ${familyId} AND rt.user_id = u.id AND rt.revoked_at IS NULL) AS session_active
+     FROM users u WHERE u.id = `;
+
+/**
+ * `findWithSession(userId, familyId)` (or `findById(userId)` without a family) as one statement
+ * without parameters, for a transaction's opening: the user id must be a safe integer and the
+ * family a literal already quoted (`sqlLiteral`); `null` when the id is not one.
+ */
+export function actorStatement(userId: number, familyLiteral: string | null): string | null {
+  if (!Number.isSafeInteger(userId)) return null;
+  return familyLiteral === null ? `SELECT ${USER_SELECT}, true AS session_active FROM users u WHERE u.id = ${userId}` : USER_WITH_SESSION_SELECT(familyLiteral) + String(userId);
+}
+
+/** What a transaction's opening read of its caller (`actorStatement`) answered. */
+export interface PreloadedActor {
+  readonly userId: number;
+  /** The session asked about; `undefined` when the opening read the user alone. */
+  readonly sessionId: string | undefined;
+  /** The row, or `null` when no such user is visible to the tenant. */
+  readonly row: Record<string, unknown> | null;
+}
+
+/**
+ * The users repository of a transaction whose opening already read its caller: the first call,
+ * when it asks exactly for that user (and session) and nothing else was sent on the transaction
+ * since its opening (`untouched()`), is answered from that read; every later call goes to the
+ * database as usual.
+ */
+export function withPreloadedActor(users: UserRepository, preload: PreloadedActor, untouched: () => boolean): UserRepository {
+  let pending: PreloadedActor | null = preload;
+  const take = (userId: number, sessionId: string | undefined): PreloadedActor | null => {
+    const found = pending;
+    pending = null;
+    return found && untouched() && found.userId === userId && (sessionId === undefined || found.sessionId === sessionId) ? found : null;
+  };
+  return {
+    ...users,
+    insert: (values) => ((pending = null), users.insert(values)),
+    update: (id, patch) => ((pending = null), users.update(id, patch)),
+    delete: (id) => ((pending = null), users.delete(id)),
+    setRoleIds: (userId, roleIds) => ((pending = null), users.setRoleIds(userId, roleIds)),
+    async findById(id) {
+      const found = take(id, undefined);
+      if (!found) return users.findById(id);
+      return found.row ? mapRow.user(found.row) : null;
+    },
+    async findWithSession(id, familyId) {
+      const found = take(id, familyId);
+      if (!found) return users.findWithSession(id, familyId);
+      return found.row ? { user: mapRow.user(found.row), sessionActive: found.row.session_active === true } : null;
+    },
+  };
+}
+
 /** Users of the transaction's tenant, with the custom role ids granted to them. */
 export function userRepository(sql: SqlExecutor): UserRepository {
   async function findById(id: number) {
@@ -39,12 +96,7 @@ export function userRepository(sql: SqlExecutor): UserRepository {
     },
     findById,
     async findWithSession(id, familyId) {
-      const result = await sql.query(
-        `SELECT ${USER_SELECT},
-                EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL) AS session_active
-           FROM users u WHERE u.id = $1`,
-        [id, familyId],
-      );
+      const result = await sql.query(USER_WITH_SESSION_SELECT("$2") + "$1", [id, familyId]);
       const row = result.rows[0];
       return row ? { user: mapRow.user(row), sessionActive: row.session_active === true } : null;
     },

@@ -46,6 +46,14 @@ export interface TransactionOptions {
    * read that must see the caller's own write of a moment ago.
    */
   readonly readOnly?: boolean;
+  /**
+   * The caller the work looks up first (`epca.actingAs` sets it): a store MAY read this user, and
+   * whether their session `sessionId` is live, while it opens the transaction (PostgreSQL: in the
+   * same round trip as BEGIN and the tenant), and answer the scope's first `users.findWithSession`
+   * (or `users.findById` without a session) for exactly these ids from that read. Only a shortcut:
+   * the answers MUST be the ones the repository would give at that point of the transaction.
+   */
+  readonly actor?: { readonly userId: number; readonly sessionId?: string };
 }
 
 /** A read replica the store sends read-only units of work to (see `TransactionOptions.readOnly`). */

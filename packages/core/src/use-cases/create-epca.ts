@@ -98,11 +98,13 @@ function useCases(ctx: UseCaseContext): Epca {
             // A read-only unit of work may run on a replica that has not yet replayed a login
             // (the session) or a new user: the caller is looked up again on the primary, once.
             // Only before `work` ran, so no work runs twice.
-            if (transactionOptions?.readOnly && !resolved && error instanceof UnauthenticatedError) return attempt(undefined);
+            if (transactionOptions?.readOnly && !resolved && error instanceof UnauthenticatedError) return attempt({ actor: transactionOptions.actor });
             throw error;
           });
       };
-      return attempt(options).catch((error: unknown) => {
+      // The store may read the caller with the transaction's opening (one round trip less).
+      const actor = { userId: credentials.userId, ...(credentials.sessionId !== undefined ? { sessionId: credentials.sessionId } : {}) };
+      return attempt({ ...options, actor }).catch((error: unknown) => {
         // A token of a tenant that no longer exists: refused, not "not found".
         if (error instanceof NotFoundError && error.resource === "tenant") throw new ForbiddenError("Tenant not available");
         throw error;
