@@ -108,7 +108,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
   const worker =
     options.worker === false
       ? null
-      : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
+      : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }), metrics: app.api.moduleMetrics });
   if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = createServer(tagWorker(app)).listen(config.PORT, config.HOST);
