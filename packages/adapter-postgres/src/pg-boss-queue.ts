@@ -123,11 +123,34 @@ export async function createPgBossJobQueue(options: PgBossJobQueueOptions): Prom
   };
 
   const queues = new Map<string, Promise<void>>();
+  let creating: Promise<unknown> = Promise.resolve();
+  /**
+   * pg-boss 10's `create_queue` inserts into its `queue` table, then adds the new partition's
+   * foreign key to it (a lock that waits for every other open insert there): two queues created
+   * at once (two processes starting, a server's first send racing a worker's start) deadlock, and
+   * PostgreSQL aborts one with 40P01. This process creates one queue at a time, and retries a
+   * creation the deadlock detector aborted (the other one went through).
+   */
+  const createQueue = (name: string): Promise<void> => {
+    const run = async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await boss.createQueue(name, { name, policy: "standard" });
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== "40P01" || attempt >= 10) throw error;
+          await new Promise((resolve) => setTimeout(resolve, attempt * (10 + Math.random() * 40)));
+        }
+      }
+    };
+    const created = creating.then(run, run);
+    creating = created.catch(() => undefined);
+    return created;
+  };
   /** Creates pg-boss's queue of a type once per process (idempotent across processes). */
   const ensureQueue = (type: string): Promise<void> => {
     let created = queues.get(type);
     if (!created) {
-      created = boss.createQueue(pgBossQueueName(type), { name: pgBossQueueName(type), policy: "standard" });
+      created = createQueue(pgBossQueueName(type));
       created.catch(() => queues.delete(type));
       queues.set(type, created);
     }

@@ -109,7 +109,7 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
   const worker =
     options.worker === false
       ? null
-      : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }) });
+      : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }), metrics: app.api.moduleMetrics });
   if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
   // The worker trains models: start TensorFlow.js's wasm backend now (cpu if it cannot), and log which.
   if (worker) void startMlBackend(logger);

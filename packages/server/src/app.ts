@@ -12,7 +12,7 @@ import type { ServerConfig } from "./config/config.js";
 import { mountDocs } from "./http/docs.js";
 import { createErrorHandler, ERROR_STATUSES, errorHandler, notFoundHandler } from "./http/errors.js";
 import { createHttpLogger, createLogger } from "./http/logging.js";
-import { createHttpMetrics, registerJobMetrics } from "./http/metrics.js";
+import { createHttpMetrics, createModuleMetrics, registerJobMetrics, type ModuleMetrics } from "./http/metrics.js";
 import type { ModuleJobHandler, ServerModule } from "./http/module.js";
 import { createOpenApiRegistry, generateOpenApiDocument, type OpenApiTag } from "./http/openapi.js";
 import { apiRateLimits, isRateLimitExempt, rateLimitStoresFor } from "./http/rate-limits.js";
@@ -58,6 +58,8 @@ export interface ApiRouter extends Router {
   readonly metricsRegistry: Registry | null;
   /** Records a job event in this instance's metrics (give it to the queue as `onEvent`). */
   observeJob(event: JobEvent): void;
+  /** The modules' domain counters in this instance's registry: give them to a worker of this process (`startModuleWorker({ metrics })`). */
+  readonly moduleMetrics: ModuleMetrics;
   /** Writes the usage counted in memory (API calls, active users) now: call it before closing the store. */
   flushUsage(): Promise<void>;
 }
@@ -130,6 +132,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const logger = options.logger ?? createLogger(config);
   const metrics = config.ENABLE_METRICS ? createHttpMetrics() : null;
   const jobMetrics = metrics && options.jobs ? registerJobMetrics(metrics.registry, () => options.jobs ?? null) : null;
+  const moduleMetrics = createModuleMetrics(metrics?.registry ?? null);
   const store = metrics ? metrics.instrumentStore(options.store) : options.store;
   const tokens = createTokenService({
     secret: config.SECRET_KEY,
@@ -139,7 +142,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
   const epca = createServerEpca({ ...options, store }, tokens);
   // Counters shared by every instance when the store is (PostgreSQL), else this process's.
   const rateLimitStores = rateLimitStoresFor(options.store);
-  const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now(), schedules: options.schedules ?? null };
+  const kit: ApiKit = { epca, config, logger, tokens, rateLimitStores, startedAt: Date.now(), schedules: options.schedules ?? null, metrics: moduleMetrics };
 
   const router = express.Router() as ApiRouter;
   router.use(createHttpLogger(logger));
@@ -182,6 +185,7 @@ export function createApiRouter(options: CreateAppOptions): ApiRouter {
     openApiDocument: { value: openApiDocument, enumerable: true },
     metricsRegistry: { value: metrics?.registry ?? null, enumerable: true },
     observeJob: { value: (event: JobEvent) => jobMetrics?.observe(event), enumerable: true },
+    moduleMetrics: { value: moduleMetrics, enumerable: true },
     flushUsage: { value: () => epca.tenants.flushUsage(), enumerable: true },
   });
   return router;

@@ -2,7 +2,18 @@ export { createApiRouter, createApp, createServerEpca, jobHandlersOf, type ApiRo
 export { moduleJobHandlers, startModuleWorker } from "./worker.js";
 export { drainableServer, durabilityWarnings, DURABILITY_SETTINGS, waitForDatabase, type DrainableServer, type DrainResult } from "./lifecycle.js";
 export { checkCron, createSchedule, nextDueTime, startScheduler, type ScheduleRequest, type Scheduler } from "./scheduler.js";
-export { domainMetrics, registerJobMetrics, type DomainMetrics, type JobMetrics } from "./http/metrics.js";
+export {
+  createModuleMetrics,
+  domainMetrics,
+  NO_MODULE_METRICS,
+  PREDICTION_KINDS,
+  registerJobMetrics,
+  type DomainMetrics,
+  type ImportTally,
+  type JobMetrics,
+  type ModuleMetrics,
+  type PredictionKind,
+} from "./http/metrics.js";
 export { ConfigError, configSchema, loadConfig, testConfig, type LoadedConfig, type ServerConfig } from "./config/config.js";
 export { createScryptPasswordHasher, type ScryptParameters } from "./auth/scrypt-password-hasher.js";
 export {

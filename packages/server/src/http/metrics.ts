@@ -144,3 +144,70 @@ export function domainMetrics(registry: Registry): DomainMetrics {
     new Counter({ name: "epca_predictions_total", help: "Predictions served, by kind", labelNames: ["kind"] as const, registers: [registry] });
   return { importRows, predictions };
 }
+
+/** What a prediction counted in `epca_predictions_total{kind}` was: a forecast (`/predict/…`) or an allocation (`/ml/predictions`). */
+export type PredictionKind = "forecast" | "allocation";
+/** Every kind, each exported at 0 from the start so that a dashboard's `rate()` has a series. */
+export const PREDICTION_KINDS: readonly PredictionKind[] = ["forecast", "allocation"];
+
+/**
+ * The figures of a finished import that `epca_import_rows_total` counts (`@epca/reports`'
+ * `ImportResult` has them; this kit does not depend on that package).
+ */
+export interface ImportTally {
+  /** What was imported (`departments`, `timesheets`, …): the `resource` label. */
+  readonly entity: string;
+  readonly committed: boolean;
+  readonly dry_run: boolean;
+  readonly duplicate: boolean;
+  readonly created: number;
+  readonly updated: number;
+  readonly failed: number;
+}
+
+/**
+ * How a module counts its domain work (`api.metrics` in its routes, `job.metrics` in its job
+ * handlers). Labels are closed sets chosen here (entity, outcome, kind), never a tenant, user or
+ * record id: a metric's cardinality does not grow with customers. Each method returns what it was
+ * given, so that a handler counts what it answers in one expression.
+ */
+export interface ModuleMetrics {
+  /**
+   * Counts the rows of a finished import in `epca_import_rows_total{resource, outcome}`: a stored
+   * import adds `created + updated` as `imported` and its `failed` rows as `rejected`; an atomic
+   * import refused for row errors adds its `failed` rows as `rejected` (nothing imported); a dry
+   * run or a duplicate file stores nothing and counts nothing.
+   */
+  countImport<T extends ImportTally>(result: T): T;
+  /** Counts `count` (default 1) predictions served in `epca_predictions_total{kind}`. */
+  countPrediction<T>(kind: PredictionKind, answer: T, count?: number): T;
+}
+
+/** Counts nothing (a registry-less instance: `ENABLE_METRICS=false`, or a worker without `/metrics`). */
+export const NO_MODULE_METRICS: ModuleMetrics = {
+  countImport: (result) => result,
+  countPrediction: (_kind, answer) => answer,
+};
+
+/** An entity name as a label value: a short lower-case word, else `other` (bounded cardinality whatever a module passes). */
+const entityLabel = (entity: string) => (/^[a-z][a-z_]{0,39}$/.test(entity) ? entity : "other");
+
+/** The modules' counters on `registry` (the domain counters of {@link domainMetrics}); {@link NO_MODULE_METRICS} without one. */
+export function createModuleMetrics(registry: Registry | null): ModuleMetrics {
+  if (!registry) return NO_MODULE_METRICS;
+  const { importRows, predictions } = domainMetrics(registry);
+  for (const kind of PREDICTION_KINDS) predictions.inc({ kind }, 0);
+  return {
+    countImport(result) {
+      if (result.dry_run || result.duplicate) return result;
+      const resource = entityLabel(result.entity);
+      if (result.committed && result.created + result.updated > 0) importRows.inc({ resource, outcome: "imported" }, result.created + result.updated);
+      if (result.failed > 0) importRows.inc({ resource, outcome: "rejected" }, result.failed);
+      return result;
+    },
+    countPrediction(kind, answer, count = 1) {
+      if (count > 0) predictions.inc({ kind }, count);
+      return answer;
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { Epca } from "@epca/core";
+import type { ModuleMetrics } from "./metrics.js";
 import type { OpenApiTag } from "./openapi.js";
 import type { RouteTable } from "./route-table.js";
 
@@ -13,6 +14,11 @@ export interface ModuleJob {
   readonly signal: AbortSignal;
   /** Reports how far the job got. */
   progress(done: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Counts the job's domain work (import rows, predictions) in the metrics of the process running
+   * it (`startModuleWorker` always passes one; absent, as in a handler called directly, nothing counts).
+   */
+  readonly metrics?: ModuleMetrics;
 }
 
 /** Runs one job type; what it resolves with is the job's result. */

@@ -8,6 +8,7 @@ import type { TokenService } from "../auth/tokens.js";
 import type { ServerConfig } from "../config/config.js";
 import { HttpError, MALFORMED_PATH, RequestValidationError, zodIssuesToDetail, type IssueLocation } from "./errors.js";
 import { errorSchema } from "./openapi.js";
+import type { ModuleMetrics } from "./metrics.js";
 import { isRateLimitExempt, type RateLimitStoreFactory } from "./rate-limits.js";
 import { requestMetadata } from "./request-metadata.js";
 
@@ -163,6 +164,8 @@ export interface ApiKit {
   readonly startedAt: number;
   /** Where recurring jobs are kept (the scheduler of `epca serve` runs them), or `null` without one. */
   readonly schedules: ScheduleStorage | null;
+  /** Counts the modules' domain work (import rows, predictions) in this instance's `/metrics`. */
+  readonly metrics: ModuleMetrics;
 }
 
 /** Collects the routes of one API instance. */

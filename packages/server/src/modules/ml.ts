@@ -242,6 +242,7 @@ function routes(api: RouteTable): void {
         ...(body.startDate ? { start_date: body.startDate } : {}),
         ...(body.endDate ? { end_date: body.endDate } : {}),
       });
+      api.metrics.countPrediction("allocation", result);
       return ok(
         envelope({
           predictionId: intId(result.prediction.id),

@@ -457,7 +457,7 @@ function routes(api: RouteTable): void {
         errors: { 422: HISTORY_422 },
         responses: { 200: { description: "The forecast", schema: Prediction } },
       },
-      async ({ epca, actor, params, query }) => ok(await predictionAnswer(epca, actor, subjectOf(s, params), query.horizon, origin(query.as_of))),
+      async ({ epca, actor, params, query }) => ok(api.metrics.countPrediction("forecast", await predictionAnswer(epca, actor, subjectOf(s, params), query.horizon, origin(query.as_of)))),
     );
     api.define(
       {

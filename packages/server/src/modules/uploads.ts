@@ -198,6 +198,7 @@ async function runUploadJob(job: ModuleJob): Promise<unknown> {
         if (error instanceof RollBack) return error.result;
         throw error;
       });
+    job.metrics?.countImport(result);
     const answer = answerOf(result);
     return result.committed || result.dry_run || result.duplicate ? { status: 200, ...answer } : { status: 422, ...answer, detail: detailOf(result.errors) };
   } finally {
@@ -263,7 +264,7 @@ function routes(api: RouteTable): void {
       const { stream, stop } = await filePart(req, api.config.UPLOAD_MAX_BYTES);
       try {
         if (query.async || length > api.config.UPLOAD_ASYNC_BYTES) return await enqueue(epca, actor, await spool(stream, api.config.UPLOAD_MAX_BYTES), options);
-        return replyOf(await epca.extend(importUseCases).importFile(actor, stream, options));
+        return replyOf(api.metrics.countImport(await epca.extend(importUseCases).importFile(actor, stream, options)));
       } catch (error) {
         stop();
         if (error instanceof FileTooLargeError) throw tooLarge(api.config.UPLOAD_MAX_BYTES);
