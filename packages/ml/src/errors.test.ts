@@ -1,6 +1,6 @@
 import { EpcaError, isEpcaError } from "@epca/core";
 import { describe, expect, it } from "vitest";
-import { InsufficientHistoryError } from "./errors.js";
+import { InsufficientHistoryError, isMlError } from "./errors.js";
 
 describe("package errors are core's EpcaError, so one code table maps them", () => {
   it("keeps each subclass's own stable code, message and fields", () => {
@@ -13,5 +13,14 @@ describe("package errors are core's EpcaError, so one code table maps them", () 
       available: 4,
       name: "InsufficientHistoryError",
     });
+  });
+});
+
+describe("isMlError", () => {
+  it("is true for this package's errors only", () => {
+    expect(isMlError(new InsufficientHistoryError(6, 4))).toBe(true);
+    expect(isMlError(new EpcaError("not_found", "another package's"))).toBe(false);
+    expect(isMlError(new Error("plain"))).toBe(false);
+    expect(isMlError("insufficient_history")).toBe(false);
   });
 });

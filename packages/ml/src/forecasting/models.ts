@@ -133,10 +133,3 @@ export const CANDIDATE_MODELS: readonly ForecastModel[] = [
   ridgeModel("ridge", false),
   ridgeModel("ridge_ar", true),
 ];
-
-/** The candidate of a given type. */
-export function candidateModel(type: ForecastModelType): ForecastModel {
-  const model = CANDIDATE_MODELS.find((m) => m.type === type);
-  if (!model) throw new Error(`unknown model ${type}`);
-  return model;
-}

@@ -35,4 +35,38 @@ describe("recommend", () => {
     ]);
     expect(out[0]?.message).toContain("1100");
   });
+
+  it("recommends nothing without input, and skips budgets and productivity it cannot compare", () => {
+    expect(recommend({})).toEqual([]);
+    expect(
+      recommend({
+        budgets: [{ subject: "department:1", budget: 0, spent_to_date: 10, forecast_cost: 10, forecast_cost_upper: 20 }],
+        productivity: [{ subject: "employee:1", current: 0, forecast: -5 }],
+      }),
+    ).toEqual([]);
+  });
+
+  it("words each message from the figure it names, with a custom drop and allocation threshold", () => {
+    const out = recommend({
+      budgets: [{ subject: "department:2", budget: 1000, spent_to_date: 500, forecast_cost: 400, forecast_cost_upper: 600.456 }],
+      productivity: [
+        { subject: "employee:1", current: 100, forecast: 40, drop_threshold: 0.25 },
+        { subject: "employee:2", current: 100, forecast: 70, drop_threshold: 0.25 },
+        { subject: "employee:3", current: 100, forecast: 80, drop_threshold: 0.25 },
+      ],
+      projects: [
+        { subject: "project:1", forecast_profit: -10.5, forecast_profit_lower: -30, forecast_profit_upper: -2 },
+        { subject: "project:2", forecast_profit: 5, forecast_profit_lower: -20, forecast_profit_upper: 10 },
+      ],
+      people: [{ subject: "employee:4", allocation_percentage: 45.5, threshold: 90 }],
+    });
+    expect(out.map((r) => [r.subject, r.severity, r.message])).toEqual([
+      ["department:2", "medium", "Upper forecast spend 1100.46 exceeds the budget 1000 by 100.46"],
+      ["employee:1", "high", "Productivity is forecast to fall 60% (from 100 to 40)"],
+      ["employee:2", "medium", "Productivity is forecast to fall 30% (from 100 to 70)"],
+      ["project:1", "high", "Forecast profit -10.5 is a loss"],
+      ["project:2", "medium", "Lower forecast profit -20 is a loss"],
+      ["employee:4", "medium", "Allocated 45.5%, below 90%"],
+    ]);
+  });
 });

@@ -40,4 +40,25 @@ describe("shouldRetrain", () => {
     expect(shouldRetrain({ ...base, liveError: 12, feedbackCount: 50 })).toMatchObject({ retrain: false, reason: null });
     expect(shouldRetrain({ ...base, liveError: 30, feedbackCount: 5 })).toMatchObject({ retrain: false });
   });
+
+  it("has no age for a model never deployed, and no ratio without a validation error above 0", () => {
+    expect(shouldRetrain({ deployedAt: null, retrainDays: 30, liveError: 5, validationError: 0, now })).toEqual({
+      retrain: false,
+      reason: null,
+      age_days: null,
+      error_ratio: null,
+    });
+    expect(shouldRetrain({ deployedAt: null, retrainDays: 30, liveError: null, validationError: 4, now }).error_ratio).toBeNull();
+    expect(shouldRetrain({ deployedAt: null, retrainDays: 30, liveError: 8, validationError: null, now }).error_ratio).toBeNull();
+  });
+
+  it("takes a custom drift ratio and minimum feedback, counts unknown feedback as enough, and measures age from now", () => {
+    const base = { deployedAt: null, retrainDays: 30, liveError: 15, validationError: 10, now };
+    expect(shouldRetrain({ ...base, driftRatio: 2 })).toMatchObject({ retrain: false, error_ratio: 1.5 });
+    expect(shouldRetrain({ ...base, feedbackCount: 5, minFeedback: 5 })).toMatchObject({ retrain: true, reason: "drift" });
+    expect(shouldRetrain(base)).toMatchObject({ retrain: true, reason: "drift" });
+    const fresh = shouldRetrain({ deployedAt: new Date(Date.now() - 86_400_000), retrainDays: 30, liveError: null, validationError: 10 });
+    expect(fresh.retrain).toBe(false);
+    expect(fresh.age_days).toBeCloseTo(1, 3);
+  });
 });
