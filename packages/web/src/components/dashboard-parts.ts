@@ -6,6 +6,7 @@ import type { Api } from "../api.js";
 import { Chart, departmentRoiSpec, monthlyTrendSpec, type SeriesAnswer, type SeriesPoint } from "../charts.js";
 import { currentCurrency, hours, money, num, pct } from "../format.js";
 import { html } from "../html.js";
+import { useLayoutEffect } from "preact/hooks";
 import { ErrorBox, Loading, useLoad } from "../ui.js";
 
 /** `{previous, change, change_ratio}` against the previous period of the same length. */
@@ -103,10 +104,32 @@ export function CompanyFigures({ data }: { data: CompanyAnalytics }) {
   </div>`;
 }
 
-/** The company dashboard as one block: figures, ROI bars and the monthly lines. */
-export function CompanyDashboard({ api, period, idPrefix = "company" }: { api: Api; period: Period; idPrefix?: string }) {
-  const company = useLoad(() => api.get<CompanyAnalytics>("/analytics/company", periodQuery(period)), [api, period.from, period.to]);
-  const series = useLoad(() => api.get<SeriesAnswer>("/analytics/company/series", { ...periodQuery(period), interval: "month" }).then((a) => a.points), [api, period.from, period.to]);
+/**
+ * True when `/analytics/company`'s `monthly_revenue` (the 12 months ending with the month of `to`,
+ * up to `to`) is the period's own monthly series: the period starts on the first day of the 11th
+ * month before `to`'s (the dashboard's default "last 12 months" does). Then the chart needs no
+ * `/analytics/company/series` request of its own.
+ */
+export function monthlyRevenueCovers(period: Period): boolean {
+  if (!period.from || !period.to || !/^\d{4}-\d{2}-\d{2}$/.test(period.to)) return false;
+  const y = Number(period.to.slice(0, 4));
+  const m = Number(period.to.slice(5, 7)) - 1;
+  return period.from === new Date(Date.UTC(y, m - 11, 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The company dashboard as one block: figures, ROI bars and the monthly lines. `onSettled` is
+ * called once the figures have arrived (or failed), as `DepartmentCard`'s.
+ */
+export function CompanyDashboard({ api, period, idPrefix = "company", onSettled }: { api: Api; period: Period; idPrefix?: string; onSettled?: () => void }) {
+  // `onSettled` in the same turn as the answer: whatever waits for it renders with the figures.
+  const company = useLoad(() => api.get<CompanyAnalytics>("/analytics/company", periodQuery(period)).finally(() => onSettled?.()), [api, period.from, period.to]);
+  // The period's own series only when `monthly_revenue` is not already it (one request less by default).
+  const ownSeries = !monthlyRevenueCovers(period);
+  const series = useLoad(
+    () => (ownSeries ? api.get<SeriesAnswer>("/analytics/company/series", { ...periodQuery(period), interval: "month" }).then((a) => a.points) : Promise.resolve(null)),
+    [api, period.from, period.to, ownSeries],
+  );
   if (company.error) return html`<${ErrorBox} error=${company.error} />`;
   if (!company.data) return html`<${Loading} what="Loading the company figures" />`;
   const points = series.data ?? company.data.monthly_revenue;
@@ -119,9 +142,29 @@ export function CompanyDashboard({ api, period, idPrefix = "company" }: { api: A
   </div>`;
 }
 
-/** One department's card: its figures (and trends when the period has a predecessor) and its monthly lines. */
-export function DepartmentCard({ api, departmentId, period, showSeries = true, highlight = false }: { api: Api; departmentId: number; period: Period; showSeries?: boolean; highlight?: boolean }) {
-  // Trends (a second request, for the previous period) on the highlighted card and on a widget only.
+/**
+ * One department's card: its figures (and trends when the period has a predecessor) and its monthly
+ * lines. `onSettled` is called once its figures and lines have arrived (or failed): the dashboard
+ * asks for the other departments only then, so that on a server answering one request at a time
+ * (the embedded PGlite store) the user's own department comes first.
+ */
+export function DepartmentCard({
+  api,
+  departmentId,
+  period,
+  showSeries = true,
+  highlight = false,
+  onSettled,
+}: {
+  api: Api;
+  departmentId: number;
+  period: Period;
+  showSeries?: boolean;
+  highlight?: boolean;
+  onSettled?: () => void;
+}) {
+  // Trends (a second request, for the previous period) on the highlighted card and on a widget only;
+  // the other cards show none rather than "no earlier period" for a period they did not ask about.
   const prev = highlight || showSeries ? previousPeriod(period) : null;
   const data = useLoad(
     async () => {
@@ -137,6 +180,11 @@ export function DepartmentCard({ api, departmentId, period, showSeries = true, h
     () => (showSeries ? api.get<SeriesAnswer>(`/analytics/departments/${departmentId}/series`, { ...periodQuery(period), interval: "month" }).then((a) => a.points) : Promise.resolve([])),
     [api, departmentId, period.from, period.to, showSeries],
   );
+  const settled = !data.loading && !series.loading;
+  // Before the frame is painted: what waits for this card starts in the same frame.
+  useLayoutEffect(() => {
+    if (settled) onSettled?.();
+  }, [settled]);
   if (data.error) return html`<section class="card"><${ErrorBox} error=${data.error} /></section>`;
   if (!data.data) return html`<section class="card"><${Loading} what="Loading the department" /></section>`;
   const { now, before } = data.data;
@@ -145,10 +193,10 @@ export function DepartmentCard({ api, departmentId, period, showSeries = true, h
   return html`<section class=${`card department-card${highlight ? " highlight" : ""}`} aria-labelledby=${`dep-${departmentId}-title`}>
     <h3 id=${`dep-${departmentId}-title`}>${now.name}${highlight ? html` <span class="badge">Your department</span>` : null}</h3>
     <dl class="figures">
-      <div><dt>Revenue</dt><dd>${money(now.total_revenue)} <${TrendBadge} trend=${trend(now.total_revenue, before?.total_revenue)} label="Revenue" format=${(v: number) => money(v)} /></dd></div>
+      <div><dt>Revenue</dt><dd>${money(now.total_revenue)} ${prev ? html`<${TrendBadge} trend=${trend(now.total_revenue, before?.total_revenue)} label="Revenue" format=${(v: number) => money(v)} />` : null}</dd></div>
       <div><dt>Cost</dt><dd>${money(now.total_cost)}</dd></div>
       <div><dt>Profit</dt><dd>${money(now.profit)}</dd></div>
-      <div><dt>ROI</dt><dd>${pct(now.roi)} <${TrendBadge} trend=${trend(now.roi, before?.roi)} label="ROI" ratio=${false} /></dd></div>
+      <div><dt>ROI</dt><dd>${pct(now.roi)} ${prev ? html`<${TrendBadge} trend=${trend(now.roi, before?.roi)} label="ROI" ratio=${false} />` : null}</dd></div>
       <div><dt>Hours</dt><dd>${hours(now.total_hours)}</dd></div>
       <div><dt>Budget used</dt><dd>${pct(now.budget_utilization)} of ${money(now.budget)}</dd></div>
       <div><dt>People · projects</dt><dd>${now.employee_count} · ${now.project_count}</dd></div>
