@@ -71,6 +71,13 @@ describe.skipIf(!serverUrl)("epca worker processes on one PostgreSQL", () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
+  it("starts TensorFlow.js's wasm backend at launch (files from node_modules) and says so", async () => {
+    const worker = await startWorker();
+    await waitFor(async () => worker.stderr().includes("epca: ML backend: "), "the worker names its ML backend", 60_000);
+    expect(worker.stderr()).toContain("epca: ML backend: wasm\n");
+    await worker.stop("SIGTERM");
+  }, 90_000);
+
   it("runs each of 200 jobs exactly once across two workers", async () => {
     // 200 × 25 ms of work: more than one worker's start-up, so that both take part even when one
     // process starts seconds after the other on a loaded machine.
