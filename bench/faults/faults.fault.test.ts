@@ -8,6 +8,8 @@
  *    answered 201 to is there.
  * 3. PostgreSQL stopped and started under load: health answers 503 while it is down and 200 again
  *    afterwards, from the same server process, which serves authenticated requests again.
+ * 4. (training.fault.test.ts) a worker killed mid-training: the job is retried and no duplicate
+ *    model version appears.
  *
  * Needs the build (`pnpm test:faults` builds first).
  */
