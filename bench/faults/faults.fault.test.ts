@@ -8,6 +8,8 @@
  *    answered 201 to is there.
  * 3. PostgreSQL stopped and started under load: health answers 503 while it is down and 200 again
  *    afterwards, from the same server process, which serves authenticated requests again.
+ * 4. (training.fault.test.ts) a worker killed mid-training: the job is retried and no duplicate
+ *    model version appears.
  *
  * Needs the build (`pnpm test:faults` builds first).
  */
@@ -173,8 +175,10 @@ describe("PostgreSQL stopped and started under load", () => {
     };
     const running = [...Array.from({ length: 6 }, load), prober()];
     await sleep(1_500);
-    const stoppedAt = Date.now() - started;
+    // pg_ctl runs synchronously: answers that arrived before it stopped the server are only read
+    // (and timed) after it returns, so the stop counts from then.
     cluster!.stopFast();
+    const stoppedAt = Date.now() - started;
     await sleep(3_000);
     const restartedAt = Date.now() - started;
     cluster!.start();

@@ -15,8 +15,12 @@ import { cleanEnv, startProcess, type RunningProcess } from "../../test-support/
 import { adminToken, CLI, sleep, startCrashableCluster, startEpca, type CrashableCluster } from "./support.js";
 
 const report = (line: string) => process.stderr.write(`[faults] ${line}\n`);
-/** How long a running job holds its lease without a heartbeat: a dead worker's job is expired after it. */
-const LEASE_SECONDS = "2";
+/**
+ * How long a running job holds its lease without a heartbeat: a dead worker's job is expired after
+ * it. Not shorter: a worker starting under load (loading the ML backend) can block its event loop,
+ * and so its heartbeat, for a couple of seconds, and a lease that lapses gives the job one more attempt.
+ */
+const LEASE_SECONDS = "5";
 
 let cluster: CrashableCluster | null;
 let workDir: string;
@@ -147,7 +151,7 @@ describe("a worker killed mid-training", () => {
     const timeline: string[] = [];
     let final = await job();
     while (!["succeeded", "failed", "cancelled"].includes(final.status) && Date.now() - restartedAt < 240_000) {
-      const step = `${final.status}/${final.attempts}`;
+      const step = `${final.status}/${final.attempts}${final.error ? ` (${final.error})` : ""}`;
       if (!timeline.at(-1)?.endsWith(`:${step}`)) timeline.push(`${Date.now() - restartedAt}:${step}`);
       await sleep(200);
       final = await job();
