@@ -85,7 +85,7 @@ describe.each(FACTORIES)("plan limits of reports, models and training on %s", (_
   it.runIf(available)("expired files give their bytes back exactly once, however many purges run at once", async () => {
     clock.offsetMs = 86_400_000 + 60_000;
     try {
-      // Five purges at once, each its own unit of work: the three files are deleted and released once.
+      // Twenty purges at once, each its own unit of work: the three files are deleted and released once.
       const reports = createEpca({ store: t.store, clock, passwordHasher: null }).extend(createReportUseCases());
       const purged = await Promise.all(Array.from({ length: 20 }, () => reports.purgeExpired(systemActor(tenant))));
       expect(purged.reduce((a, b) => a + b, 0)).toBe(3);
