@@ -208,6 +208,27 @@ export function createMemoryStore<Parts extends Record<string, MemoryScopePart<u
           throw error;
         }
       },
+      // Changed in the transaction's turn, then its unit of work runs; when that rejects the tenant is restored.
+      async change(id, patchOf, work) {
+        if (closed) throw new StoreClosedError("memory store");
+        if (context?.getStore()?.open) throw new NestedTransactionError();
+        const result = queue.then(async () => {
+          const before = tenants.get(id);
+          if (before === undefined) return null;
+          try {
+            const tenant = (await tenantRepository.update(id, patchOf(copy(before))))!;
+            return { before: copy(before), tenant, result: await run(id, (scope) => work(scope, copy(before))) };
+          } catch (error) {
+            tenants.set(id, before);
+            throw error;
+          }
+        });
+        queue = result.then(
+          () => undefined,
+          () => undefined,
+        );
+        return result;
+      },
     },
     counters: memoryCounterStore(clock, assertUsable),
     capabilities: { sharedAcrossProcesses: false, durable: false },

@@ -5,7 +5,7 @@ import { copy } from "./table.js";
  * Tenants of one memory store. Not part of any transaction: every call applies at once, as the
  * platform administration of a database would outside a tenant's unit of work.
  */
-export function memoryTenantRepository(tenants: Map<string, Tenant>, clock: Clock, assertUsable: () => void): Omit<TenantRepository, "provision"> {
+export function memoryTenantRepository(tenants: Map<string, Tenant>, clock: Clock, assertUsable: () => void): Omit<TenantRepository, "provision" | "change"> {
   return {
     async insert(values) {
       assertUsable();

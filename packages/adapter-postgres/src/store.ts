@@ -14,7 +14,7 @@ import { applyMigrations, appliedMigrations, type MigrationResult } from "./migr
 import { analyticsStore } from "./repositories/analytics.js";
 import { auditLog } from "./repositories/audit-log.js";
 import { allocationRepository, departmentRepository, employeeRepository, projectRepository } from "./repositories/records.js";
-import { tenantRepository } from "./repositories/tenants.js";
+import { tenantRepository, updateTenant } from "./repositories/tenants.js";
 import { usageStore } from "./repositories/usage.js";
 import { translated } from "./database-errors.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
@@ -295,6 +295,19 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
           const tenant = await enterTenant(sql, values.id);
           const result = await work(createTenantScope(tenant, sql, parts));
           return { tenant, result };
+        });
+      },
+      // One transaction: the tenant row locked and changed (as the connecting user), then the tenant's unit of work.
+      change(id, patchOf, work) {
+        open();
+        return driver.transaction(async (sql) => {
+          const found = (await sql.query("SELECT * FROM tenants WHERE id = $1 FOR UPDATE", [id])).rows[0];
+          if (!found) return null;
+          const before = mapRow.tenant(found);
+          await updateTenant(sql, id, patchOf(before));
+          const tenant = await enterTenant(sql, id);
+          const result = await work(createTenantScope(tenant, sql, parts), before);
+          return { before, tenant, result };
         });
       },
     },

@@ -316,6 +316,7 @@ export {
   type SessionTokenService,
   type SignedSession,
   type StoreCapabilities,
+  type TenantPatch,
   type TenantRepository,
   type TenantScope,
   type TenantUsageStore,
@@ -363,7 +364,7 @@ export { checkJobRequest, createInProcessJobQueue, DEFAULT_RETRY, newJobRecord, 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";
 export { createUsageMeter, type UsageMeter } from "./use-cases/usage-meter.js";
-export { chargeStorage, chargeTrainingTime, enforcePlanLimit, enforceProjectLimit, enforceUserLimit } from "./use-cases/plan-limits.js";
+export { chargeStorage, chargeTrainingTime, enforcePlanLimit, enforceProjectLimit, enforceUserLimit, recordTrainingTime, releaseStorage, requireTrainingTime } from "./use-cases/plan-limits.js";
 export { erasedName } from "./use-cases/personal-data.js";
 export { recordChange } from "./use-cases/audit-trail.js";
 export { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from "./use-cases/sessions.js";

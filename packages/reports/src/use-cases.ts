@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { ForbiddenError, can, type Actor, type AnalyticsSubject, type EmployeeAnalytics, type ProjectAnalytics, type TenantScope, type UseCaseFactory, type UseCaseHost } from "@epca/core";
+import { ForbiddenError, can, chargeStorage, releaseStorage, type Actor, type AnalyticsSubject, type EmployeeAnalytics, type ProjectAnalytics, type TenantScope, type UseCaseFactory, type UseCaseHost } from "@epca/core";
 import { ReportExpiredError, ReportFilesUnavailableError, ReportNotFoundError } from "./errors.js";
 import { buildReportModel, type CompanyFiguresInput, type DepartmentRowInput, type EmployeeRowInput, type ProjectRowInput } from "./model/build-report-model.js";
 import { REPORT_SECTIONS, type ForecastPoint, type ReportModel, type ReportSection, type SeriesPoint } from "./model/report-model.js";
@@ -171,12 +171,27 @@ export function createReportUseCases(options: ReportUseCaseOptions = {}): UseCas
   const currency = options.currency ?? "USD";
   return (host: UseCaseHost<TenantScope & ReportFilesScope>): ReportUseCases => {
     const { epca } = host;
-    const files = <T>(actor: Actor, work: (store: ReportFileStore) => Promise<T>) =>
+    const files = <T>(actor: Actor, work: (store: ReportFileStore, scope: TenantScope) => Promise<T>) =>
       host.run(actor.tenantId, (scope) => {
         const store = (scope as Partial<ReportFilesScope>).reportFiles;
         if (!store) throw new ReportFilesUnavailableError();
-        return work(store);
+        return work(store, scope);
       });
+    const today = (now: Date) => now.toISOString().slice(0, 10);
+    /**
+     * Deletes the tenant's expired files and gives their bytes back to `max_storage_gb`, in one
+     * unit of work: the storage lock first, then what is expired is read and deleted, so that
+     * parallel purges release each file once.
+     */
+    const purge = async (store: ReportFileStore, scope: TenantScope, now: Date): Promise<number> => {
+      await releaseStorage(scope, 0, today(now));
+      // Every file, expired ones included (expiry compared with the epoch).
+      const expired = (await store.list(scope.tenantId, new Date(0))).filter((f) => Date.parse(f.expires_at) <= now.getTime());
+      if (expired.length === 0) return 0;
+      const deleted = await store.deleteExpired(now);
+      await releaseStorage(scope, expired.reduce((sum, f) => sum + f.size, 0), today(now));
+      return deleted;
+    };
 
     /** The department the actor's report covers, or `null` for the company; 403 when not allowed. */
     function scopeOf(actor: Actor, request: ReportRequest): number | null {
@@ -282,8 +297,10 @@ export function createReportUseCases(options: ReportUseCaseOptions = {}): UseCas
 
       async keep(actor, report, { retentionDays, createdBy }) {
         const now = host.clock.now();
-        const saved = await files(actor, (store) =>
-          store.save({
+        // The plan's `max_storage_gb` is checked and charged in the unit of work that stores the file.
+        const saved = await files(actor, async (store, scope) => {
+          await chargeStorage(scope, report.bytes.byteLength, today(now));
+          return store.save({
             tenant_id: actor.tenantId,
             id: globalThis.crypto.randomUUID(),
             name: report.name,
@@ -292,16 +309,16 @@ export function createReportUseCases(options: ReportUseCaseOptions = {}): UseCas
             created_at: now.toISOString(),
             expires_at: new Date(now.getTime() + retentionDays * 86_400_000).toISOString(),
             created_by: createdBy === undefined ? actor.userId : createdBy,
-          }),
-        );
+          });
+        });
         const { bytes: _bytes, ...summary } = saved;
         return summary;
       },
 
       async listFiles(actor) {
         const now = host.clock.now();
-        return files(actor, async (store) => {
-          await store.deleteExpired(now);
+        return files(actor, async (store, scope) => {
+          await purge(store, scope, now);
           return (await store.list(actor.tenantId, now)).filter((f) => visible(actor, f));
         });
       },
@@ -317,7 +334,7 @@ export function createReportUseCases(options: ReportUseCaseOptions = {}): UseCas
 
       async purgeExpired(actor) {
         const now = host.clock.now();
-        return files(actor, (store) => store.deleteExpired(now));
+        return files(actor, (store, scope) => purge(store, scope, now));
       },
     };
     return useCases;

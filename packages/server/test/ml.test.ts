@@ -203,6 +203,10 @@ describe.each(stores)("/ml on %s", (_name, open, enabled) => {
   it.runIf(enabled)("serves the deployed model's artifacts, which load and predict as the server does", async () => {
     const res = await server.request("GET", `/api/v1/ml/models/${second.modelId}/artifacts`, { token: f.tokens.analyst });
     expect(res.status).toBe(200);
+    // Both models' artifacts count against max_storage_gb (charged where they were stored).
+    const firstArtifacts = (await server.request("GET", `/api/v1/ml/models/${first.modelId}/artifacts`, { token: f.tokens.analyst })).body.data.artifacts;
+    const bytes = (a: unknown) => Buffer.byteLength(JSON.stringify(a));
+    expect((await server.store.transaction("default", (s) => s.usage.totals())).storage_bytes).toBe(bytes(firstArtifacts) + bytes(res.body.data.artifacts));
     expect(res.body.data).toMatchObject({ id: second.modelId, version: 2, status: "deployed" });
     const model = await loadAllocationModel(res.body.data.artifacts);
     expect(model.featureNames).toHaveLength(21);

@@ -1,10 +1,26 @@
-import type { TenantRepository } from "@epca/core";
+import type { Tenant, TenantPatch, TenantRepository } from "@epca/core";
 import { translated } from "../database-errors.js";
-import type { SqlDriver } from "../sql-executor.js";
+import type { SqlDriver, SqlExecutor } from "../sql-executor.js";
 import { mapRow } from "./rows.js";
 
+/** Applies a tenant patch on `sql` (the driver, or an open transaction as the connecting user); the tenant, or `null`. */
+export async function updateTenant(sql: Pick<SqlExecutor, "query">, id: string, patch: TenantPatch): Promise<Tenant | null> {
+  const result = await translated(() =>
+    sql.query(
+      `UPDATE tenants SET
+         is_active = COALESCE($2, is_active),
+         plan = COALESCE($3, plan),
+         limits = limits || COALESCE($4::text::jsonb, '{}'::jsonb),
+         name = COALESCE($5, name)
+       WHERE id = $1 RETURNING *`,
+      [id, patch.is_active ?? null, patch.plan ?? null, patch.limits === undefined ? null : JSON.stringify(patch.limits), patch.name ?? null],
+    ),
+  );
+  return result.rows[0] ? mapRow.tenant(result.rows[0]) : null;
+}
+
 /** Tenants: platform administration, outside any tenant's row-level security. */
-export function tenantRepository(driver: SqlDriver): Omit<TenantRepository, "provision"> {
+export function tenantRepository(driver: SqlDriver): Omit<TenantRepository, "provision" | "change"> {
   return {
     async insert(values) {
       const result = await translated(() =>
@@ -28,25 +44,8 @@ export function tenantRepository(driver: SqlDriver): Omit<TenantRepository, "pro
       const result = await driver.query("SELECT * FROM tenants ORDER BY created_at, id");
       return result.rows.map(mapRow.tenant);
     },
-    async update(id, patch) {
-      const result = await translated(() =>
-        driver.query(
-          `UPDATE tenants SET
-             is_active = COALESCE($2, is_active),
-             plan = COALESCE($3, plan),
-             limits = limits || COALESCE($4::text::jsonb, '{}'::jsonb),
-             name = COALESCE($5, name)
-           WHERE id = $1 RETURNING *`,
-          [
-            id,
-            patch.is_active ?? null,
-            patch.plan ?? null,
-            patch.limits === undefined ? null : JSON.stringify(patch.limits),
-            patch.name ?? null,
-          ],
-        ),
-      );
-      return result.rows[0] ? mapRow.tenant(result.rows[0]) : null;
+    update(id, patch) {
+      return updateTenant(driver, id, patch);
     },
   };
 }

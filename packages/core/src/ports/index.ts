@@ -40,7 +40,7 @@ export type {
 } from "./repositories.js";
 export type { SessionClaims, SessionTokenService, SignedSession } from "./session-tokens.js";
 export type { EpcaStore, ReadReplica, StoreCapabilities, TenantScope, TransactionOptions, UnitOfWork } from "./store.js";
-export type { TenantRepository } from "./tenants.js";
+export type { TenantPatch, TenantRepository } from "./tenants.js";
 export { USAGE_COUNTERS, type TenantUsageStore, type UsageCounter, type UsageDay } from "./usage.js";
 export type {
   RefreshTokenConsumption,

@@ -19,5 +19,21 @@ export interface TenantRepository {
   /** Every tenant, ordered by creation. */
   list(): Promise<Tenant[]>;
   /** Applies the patch and returns the tenant, or `null`. */
-  update(id: string, patch: { is_active?: boolean; plan?: TenantPlan; limits?: TenantLimits; name?: string }): Promise<Tenant | null>;
+  update(id: string, patch: TenantPatch): Promise<Tenant | null>;
+  /**
+   * Changes a tenant and runs `work` in a unit of work of it, in ONE transaction: reads the tenant
+   * (locked against concurrent changes), applies `patchOf(before)`, then runs `work` with a scope
+   * whose `tenant` is the changed tenant. When `patchOf` or `work` rejects, the change is not
+   * stored either (and the error is rethrown unchanged). `null`, and nothing run, when there is no
+   * such tenant. What a tenant change and its audit entry are written in.
+   */
+  change<T>(id: string, patchOf: (before: Tenant) => TenantPatch, work: (scope: TenantScope, before: Tenant) => Promise<T>): Promise<{ before: Tenant; tenant: Tenant; result: T } | null>;
+}
+
+/** What `TenantRepository.update` and `change` may change. */
+export interface TenantPatch {
+  readonly is_active?: boolean;
+  readonly plan?: TenantPlan;
+  readonly limits?: TenantLimits;
+  readonly name?: string;
 }

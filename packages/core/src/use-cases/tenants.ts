@@ -13,7 +13,7 @@ import {
 import { toPublicUser } from "../schemas/user.js";
 import { recordChange } from "./audit-trail.js";
 import { parseInput } from "./input.js";
-import { chargeStorage, chargeTrainingTime, enforceUserLimit, monthStart } from "./plan-limits.js";
+import { chargeStorage, chargeTrainingTime, enforceUserLimit, monthStart, recordTrainingTime, requireTrainingTime } from "./plan-limits.js";
 import { found } from "./records.js";
 import type { TenantUseCases } from "./types.js";
 import { inTenant, type UseCaseContext } from "./unit-of-work.js";
@@ -104,25 +104,29 @@ export function tenantUseCases(ctx: UseCaseContext): TenantUseCases {
     async update(actor, id, input) {
       requirePlatformAdmin(actor);
       const patch = parseInput(tenantUpdateSchema, input);
-      const before = found(await ctx.store.tenants.findById(id), "tenant", id);
       if (patch.is_active === false && (id === DEFAULT_TENANT_ID || id === actor.tenantId)) {
         throw new ConflictError("The platform's own tenant cannot be suspended");
       }
-      const plan = patch.plan ?? before.plan;
-      const base: TenantLimits = patch.plan !== undefined && patch.plan !== before.plan ? PLAN_LIMITS[plan] : before.limits;
-      const limits: TenantLimits = { ...base, ...Object.fromEntries(Object.entries(patch.limits ?? {}).filter(([, v]) => v !== undefined)) };
-      const after = found(
-        await ctx.store.tenants.update(id, {
-          ...(patch.is_active !== undefined ? { is_active: patch.is_active } : {}),
-          plan,
-          limits,
-        }),
-        "tenant",
+      // The change and the tenant's own audit entry are written in ONE transaction: a change that
+      // fails leaves no entry, and no change is stored without its entry.
+      const changed = await ctx.store.tenants.change(
         id,
+        (before) => {
+          const plan = patch.plan ?? before.plan;
+          const base: TenantLimits = patch.plan !== undefined && patch.plan !== before.plan ? PLAN_LIMITS[plan] : before.limits;
+          const limits: TenantLimits = { ...base, ...Object.fromEntries(Object.entries(patch.limits ?? {}).filter(([, v]) => v !== undefined)) };
+          return { ...(patch.is_active !== undefined ? { is_active: patch.is_active } : {}), plan, limits };
+        },
+        async (scope, before) => {
+          const after = scope.tenant;
+          const action = before.is_active && !after.is_active ? "suspend" : !before.is_active && after.is_active ? "reactivate" : "update";
+          const change = { action, resourceType: "tenant", resourceId: id, before, after };
+          await recordChange(scope, platformSource(actor), change);
+          return change;
+        },
       );
-      const action = before.is_active && !after.is_active ? "suspend" : !before.is_active && after.is_active ? "reactivate" : "update";
-      const change = { action, resourceType: "tenant", resourceId: id, before, after };
-      await ctx.store.transaction(id, (scope) => recordChange(scope, platformSource(actor), change));
+      const { tenant: after, result: change } = found(changed, "tenant", id);
+      // The platform tenant's copy (with the admin's user id) goes in that tenant's own unit of work, after the commit.
       if (id !== actor.tenantId) await recordInPlatform(actor, change);
       return after;
     },
@@ -165,6 +169,15 @@ export function tenantUseCases(ctx: UseCaseContext): TenantUseCases {
     async chargeTrainingTime(actor, seconds) {
       if (!Number.isFinite(seconds) || seconds < 0) throw new ValidationError([{ path: ["seconds"], message: "Expected seconds ≥ 0", code: "invalid_type" }]);
       return inTenant(ctx, actor, (scope) => chargeTrainingTime(scope, seconds, ctx.clock.now()));
+    },
+
+    async checkTrainingTime(actor) {
+      return inTenant(ctx, actor, (scope) => requireTrainingTime(scope, ctx.clock.now()));
+    },
+
+    async recordTrainingTime(actor, seconds) {
+      if (!Number.isFinite(seconds) || seconds < 0) throw new ValidationError([{ path: ["seconds"], message: "Expected seconds ≥ 0", code: "invalid_type" }]);
+      return inTenant(ctx, actor, (scope) => recordTrainingTime(scope, seconds, ctx.clock.now()));
     },
 
     countUsage(tenantId, counter, amount = 1, userId = null) {

@@ -238,6 +238,13 @@ export interface TenantUseCases {
   chargeStorage(actor: Actor, bytes: number): Promise<void>;
   /** Counts `seconds` of model training for the actor's tenant, refused past the month's `ml_training_hours`. */
   chargeTrainingTime(actor: Actor, seconds: number): Promise<void>;
+  /**
+   * Before a training starts: `LimitExceededError` (`plan_limit_reached`, 403) when the actor's
+   * tenant has no training time left this month (`ml_training_hours`, UTC calendar month).
+   */
+  checkTrainingTime(actor: Actor): Promise<void>;
+  /** When a training ended: counts its measured `seconds` for the actor's tenant, never refused (the time was spent). */
+  recordTrainingTime(actor: Actor, seconds: number): Promise<void>;
   /** Counts API calls or predictions (in memory; written in batches), and the user as active today. */
   countUsage(tenantId: TenantId, counter: "api_calls" | "predictions", amount?: number, userId?: number | null): void;
   /** Writes the counted usage now (before reading it, and at shutdown). */

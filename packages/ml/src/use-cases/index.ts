@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { authorize, EpcaError, type Actor, type Epca, type TenantScope, type UseCaseHost } from "@epca/core";
+import { authorize, chargeStorage, EpcaError, type Actor, type Epca, type TenantScope, type UseCaseHost } from "@epca/core";
 import type { TfBackend } from "../allocation/backend.js";
 export type { TfBackend } from "../allocation/backend.js";
 export {
@@ -204,10 +204,10 @@ export function mlBackendInUse(): TfBackend | null {
  */
 export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistryScope>>): MlUseCases {
   const loaded = new Map<string, Promise<AllocationModel>>();
-  const registry = <T>(actor: Actor, work: (r: ModelRegistry) => Promise<T>): Promise<T> =>
+  const registry = <T>(actor: Actor, work: (r: ModelRegistry, scope: TenantScope) => Promise<T>): Promise<T> =>
     host.run(actor.tenantId, (scope) => {
       if (!scope.modelRegistry) throw new EpcaError("model_registry_unavailable", "This server's store keeps no model registry");
-      return work(scope.modelRegistry);
+      return work(scope.modelRegistry, scope);
     });
   const modelOf = (record: ModelRecord): Promise<AllocationModel> => {
     const key = `${record.tenant_id}|${record.id}`;
@@ -321,7 +321,12 @@ export function mlUseCases(host: UseCaseHost<TenantScope & Partial<ModelRegistry
       const artifacts = (await saveAllocationModel(model)) as unknown as JsonValue;
       model.network.dispose();
       const metrics = { ...model.metrics };
-      const saved = await registry(actor, (r) => r.update(actor.tenantId, record.id, { status: "validated", metrics, artifacts }));
+      // The artifacts count against `max_storage_gb`, checked and charged in the unit of work that stores them.
+      const artifactBytes = new TextEncoder().encode(JSON.stringify(artifacts)).byteLength;
+      const saved = await registry(actor, async (r, scope) => {
+        await chargeStorage(scope, artifactBytes, host.clock.now().toISOString().slice(0, 10));
+        return r.update(actor.tenantId, record.id, { status: "validated", metrics, artifacts });
+      });
       await progress(epochs, epochs, `trained: ${model.metrics.epochs_run} epochs run, best ${model.metrics.best_epoch}`);
       return withoutArtifacts(saved);
     },

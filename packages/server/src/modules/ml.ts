@@ -130,9 +130,12 @@ function routes(api: RouteTable): void {
       tags,
       permission: { action: "train", resource: "ml" },
       request: { body: trainingBody },
+      errors: { 403: "The user's role does not allow this, the tenant is suspended, or this month's training time (`ml_training_hours`) is used up" },
       responses: { 202: { description: "The job is queued", schema: Envelope(z.object({ jobId: z.string(), status: z.string() }), "MlTrainingStarted"), headers: ["Location"] } },
     },
     async ({ epca, actor, body, req }) => {
+      // 403 naming `ml_training_hours` when this month's training time is used up (the job checks again when it starts).
+      await epca.tenants.checkTrainingTime(actor);
       const key = globalThis.crypto.randomUUID();
       const job = await epca.jobs.enqueue(actor, { type: ML_JOB_TYPES.train, payload: { epochs: body.epochs ?? 100, months: body.months ?? null, training_key: key } });
       return { status: 202, body: envelope({ jobId: job.id, status: job.status }), headers: { Location: `${req.baseUrl}${API_BASE_PATH}/ml/training/jobs/${job.id}` } };
@@ -243,6 +246,7 @@ function routes(api: RouteTable): void {
         ...(body.endDate ? { end_date: body.endDate } : {}),
       });
       api.metrics.countPrediction("allocation", result);
+      epca.tenants.countUsage(actor.tenantId, "predictions", 1, actor.userId);
       return ok(
         envelope({
           predictionId: intId(result.prediction.id),
@@ -284,14 +288,24 @@ function routes(api: RouteTable): void {
 async function trainJob(job: ModuleJob): Promise<unknown> {
   const { epochs = 100, months = null, training_key } = (job.payload ?? {}) as { epochs?: number; months?: number | null; training_key?: string };
   const key = training_key ?? `job:${JSON.stringify(job.payload)}`;
+  const actor = systemActor(job.tenantId);
   preferWasmMlBackend();
-  const model = await job.epca.extend(mlUseCases).train(
-    systemActor(job.tenantId),
-    key,
-    { epochs, ...(months !== null ? { months } : {}) },
-    (epoch, total, message) => job.progress(epoch, total, message),
-    job.signal,
-  );
+  // `ml_training_hours`: refused when the month's time is used up (the job fails naming the limit);
+  // the measured duration is charged when the training ends, however it ends.
+  await job.epca.tenants.checkTrainingTime(actor);
+  const started = performance.now();
+  let model: Awaited<ReturnType<ReturnType<typeof mlUseCases>["train"]>>;
+  try {
+    model = await job.epca.extend(mlUseCases).train(
+      actor,
+      key,
+      { epochs, ...(months !== null ? { months } : {}) },
+      (epoch, total, message) => job.progress(epoch, total, message),
+      job.signal,
+    );
+  } finally {
+    await job.epca.tenants.recordTrainingTime(actor, (performance.now() - started) / 1000);
+  }
   return { id: model.id, type: model.type, version: model.version, status: model.status, metrics: model.metrics };
 }
 

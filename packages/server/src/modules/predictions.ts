@@ -457,7 +457,11 @@ function routes(api: RouteTable): void {
         errors: { 422: HISTORY_422 },
         responses: { 200: { description: "The forecast", schema: Prediction } },
       },
-      async ({ epca, actor, params, query }) => ok(api.metrics.countPrediction("forecast", await predictionAnswer(epca, actor, subjectOf(s, params), query.horizon, origin(query.as_of)))),
+      async ({ epca, actor, params, query }) => {
+        const answer = await predictionAnswer(epca, actor, subjectOf(s, params), query.horizon, origin(query.as_of));
+        epca.tenants.countUsage(actor.tenantId, "predictions", 1, actor.userId); // a forecast answered: one prediction in the day's usage
+        return ok(api.metrics.countPrediction("forecast", answer));
+      },
     );
     api.define(
       {

@@ -42,6 +42,14 @@ const generateQuery = z.object({
   async: booleanQuery.optional().describe("`true`: always answer 202 with a job; the file is then kept under `/reports/files`."),
 });
 
+const keepBody = z.object({
+  report_type: reportType,
+  department_id: idParam.optional().describe("One department; without it the company (a department head: their own department)."),
+  from: isoDateSchema.optional().describe("First day counted, inclusive (`YYYY-MM-DD`); the period defaults as for `GET /reports/generate`."),
+  to: isoDateSchema.optional().describe("Last day counted, inclusive (`YYYY-MM-DD`)."),
+  sections: z.array(reportSectionSchema).min(1).max(REPORT_SECTIONS.length).optional(),
+});
+
 const ReportFile = named(
   z.object({
     id: z.string(),
@@ -227,6 +235,39 @@ export function createReportsModule(options: ReportsModuleOptions = {}): ServerM
       async ({ epca, actor }) => {
         const files = await reportsOf(epca, config.REPORT_CURRENCY).listFiles(actor);
         return { status: 200, body: files.map(summary), headers: { "X-Total-Count": String(files.length) } };
+      },
+    );
+
+    api.define(
+      {
+        method: "post",
+        path: "/reports/files",
+        summary: "Generate and keep a report file",
+        description:
+          "Renders the report as `GET /reports/generate` does and keeps the file under `/reports/files` for `REPORT_RETENTION_DAYS`. " +
+          "The file counts against the tenant's `max_storage_gb`, checked in the unit of work that stores it: a file that does not fit is a 403 naming the limit (`Plan limit reached: max_storage_gb is … on this tenant's plan`) and nothing is kept. " +
+          "Over `REPORT_ASYNC_ROWS` employees + projects: 202 with the job (`Location`), which keeps the file (or fails with the same limit).",
+        tags,
+        request: { body: keepBody },
+        conflicts: "Not used: keeping a report never conflicts",
+        errors: { 403: "The user may not ask for this report, the tenant is suspended, or the file would pass the plan's `max_storage_gb`" },
+        responses: {
+          201: { description: "The kept file", schema: ReportFile, headers: ["Location"] },
+          202: { description: "Rendered in the background: the job (see `Location`)", schema: Job, headers: ["Location"] },
+        },
+      },
+      async ({ epca, actor, body, req }) => {
+        const request: ReportRequest = body;
+        const reports = reportsOf(epca, config.REPORT_CURRENCY);
+        const plan = await reports.plan(actor, request);
+        if (plan.rows > config.REPORT_ASYNC_ROWS) {
+          if (actor.userId === null) throw new HttpError(403, "Background reports are made for a user");
+          const payload: ReportJobPayload = { request, user_id: actor.userId, retention_days: config.REPORT_RETENTION_DAYS, currency: config.REPORT_CURRENCY };
+          const job = await epca.jobs.enqueue(actor, { type: REPORT_JOB_TYPE, payload });
+          return { status: 202, body: job, headers: { Location: location(req, `/jobs/${job.id}`) } };
+        }
+        const file = await reports.keep(actor, await reports.generate(actor, request), { retentionDays: config.REPORT_RETENTION_DAYS });
+        return { status: 201, body: summary(file), headers: { Location: location(req, `/reports/files/${file.id}`) } };
       },
     );
 

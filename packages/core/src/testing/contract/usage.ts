@@ -3,7 +3,7 @@ import { PLAN_LIMITS } from "../../schemas/tenant.js";
 import { checkEqual, checkRejects } from "../assertions.js";
 import { uniqueTenantId, type ContractContext } from "./kit.js";
 
-/** The contract part "usage and provisioning": plan-limit locks, daily usage, `tenants.provision`. */
+/** The contract part "usage and provisioning": plan-limit locks, daily usage, `tenants.provision` and `tenants.change`. */
 export function usageContract(ctx: ContractContext): void {
   const { describe, it } = ctx;
   const newTenant = async () => {
@@ -76,6 +76,33 @@ export function usageContract(ctx: ContractContext): void {
         ConflictError,
         "a taken subdomain",
       );
+    });
+
+    it("change applies a patch and its unit of work together, or neither", async () => {
+      const id = await newTenant();
+      const outcome = await ctx.store.tenants.change(
+        id,
+        (before) => ({ is_active: false, limits: { ...before.limits, max_projects: 7 } }),
+        async (s, before) => {
+          checkEqual([s.tenantId, s.tenant.is_active, s.tenant.limits.max_projects, before.is_active], [id, false, 7, true], "the scope sees the changed tenant");
+          return (await s.departments.insert({ name: "With the change", budget: 1, description: null })).id;
+        },
+      );
+      checkEqual([outcome?.before.is_active, outcome?.tenant.is_active, outcome?.tenant.limits.max_projects], [true, false, 7], "before and after");
+      checkEqual((await ctx.store.transaction(id, (s) => s.departments.findById(outcome!.result)))?.name, "With the change", "the unit of work's write");
+      const boom = new Error("audit failed");
+      await checkRejects(
+        ctx.store.tenants.change(id, () => ({ is_active: true, plan: "enterprise" }), async (s) => {
+          await s.departments.insert({ name: "Lost", budget: 1, description: null });
+          throw boom;
+        }),
+        Error,
+        "the work's error",
+      );
+      const kept = await ctx.store.tenants.findById(id);
+      checkEqual([kept?.is_active, kept?.plan, kept?.limits.max_projects], [false, "starter", 7], "the change undone with its unit of work");
+      checkEqual((await ctx.store.transaction(id, (s) => s.departments.list({}, { skip: 0, limit: 10 }))).total, 1, "the unit of work's write undone");
+      checkEqual(await ctx.store.tenants.change("t_nobody", () => ({ is_active: false }), async () => 1), null, "no such tenant");
     });
   });
 }
