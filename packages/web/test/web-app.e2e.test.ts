@@ -181,6 +181,40 @@ describe.skipIf(skipReason !== null)("@epca/web against epca serve (PGlite, demo
     await signOut(page);
   });
 
+  it("draws the default period's monthly lines from /analytics/company's monthly_revenue, asking for a series only for another period", async () => {
+    const asked: string[] = [];
+    const onRequest = (request: { url(): string }) => void asked.push(new URL(request.url()).pathname);
+    page.on("request", onRequest);
+    try {
+      await signIn(page, server.base, "analyst@example.com");
+      await settled(page);
+      await page.getByRole("img", { name: "Monthly revenue, cost and hours" }).waitFor();
+      const token = await server.login("analyst@example.com");
+      const to = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 0));
+      const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 11, 1));
+      const q = `from=${iso(from)}&to=${iso(to)}`;
+      const company = (await server.api("GET", `/analytics/company?${q}`, token)).body as { monthly_revenue: { revenue: number }[] };
+      const series = (await server.api("GET", `/analytics/company/series?${q}&interval=month`, token)).body as { points: { revenue: number }[] };
+      const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
+      // The chart's accessible table (the second chart): one row per month, revenue first.
+      const revenue = await page.locator(".sr-only table").nth(1).locator("tbody tr td:first-of-type").allInnerTexts();
+      expect(revenue).toEqual(company.monthly_revenue.map((p) => usd.format(p.revenue)));
+      expect(revenue).toEqual(series.points.map((p) => usd.format(p.revenue)));
+      // The company's figures first, the rankings after them, and no series.
+      const analytics = asked.filter((path) => path.startsWith("/api/v1/analytics/"));
+      expect(analytics[0]).toBe("/api/v1/analytics/company");
+      expect([...analytics].sort()).toEqual(["/api/v1/analytics/company", "/api/v1/analytics/top-performers", "/api/v1/analytics/top-projects"]);
+      // The last quarter is not the 12 months monthly_revenue holds: the chart asks for the period's own series.
+      asked.length = 0;
+      await page.getByLabel("Period", { exact: true }).selectOption("lq");
+      await settled(page);
+      await expect.poll(() => asked.includes("/api/v1/analytics/company/series")).toBe(true);
+    } finally {
+      page.off("request", onRequest);
+    }
+    await signOut(page);
+  });
+
   it("lists employees with search, filters, sorting and paging", async () => {
     await signIn(page, server.base, ADMIN.email);
     await page.goto(`${server.base}/#/employees`);
