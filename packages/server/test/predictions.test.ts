@@ -195,6 +195,8 @@ describe.each(stores)("/predict on %s", (_name, factory, enabled) => {
   });
 
   it.runIf(enabled)("training registers a `forecast` model version with its backtest figures; deployed, the department's forecasts use its choice", async () => {
+    const storage = async () => (await server.store.transaction("default", (s) => s.usage.totals())).storage_bytes;
+    const before = await storage();
     const one = await server.request("POST", `/api/v1/predict/department/${dept}/train?as_of=${AS_OF}`, { token: f.tokens.admin });
     const all = await server.request("POST", `/api/v1/predict/train?as_of=${AS_OF}`, { token: f.tokens.admin });
     expect(typeof one.body.model_id).toBe("number");
@@ -216,6 +218,10 @@ describe.each(stores)("/predict on %s", (_name, factory, enabled) => {
     const artifacts = (await server.request("GET", `/api/v1/ml/models/${all.body.model_id}/artifacts`, { token: f.tokens.analyst })).body.data.artifacts;
     const chosen = Object.fromEntries(["hours", "cost", "revenue", "profit"].map((k) => [k, fresh.predictions[k].model]));
     expect(artifacts).toEqual({ format: "epca-forecast-selection", version: fresh.model.version, as_of: AS_OF, horizon: 3, subjects: { [`department:${dept}`]: chosen } });
+    // Both versions' artifacts count against max_storage_gb, like the allocation model's.
+    const oneArtifacts = (await server.request("GET", `/api/v1/ml/models/${one.body.model_id}/artifacts`, { token: f.tokens.analyst })).body.data.artifacts;
+    const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+    expect((await storage()) - before).toBe(bytes(oneArtifacts) + bytes(artifacts));
 
     expect((await server.request("POST", `/api/v1/ml/models/${all.body.model_id}/deploy`, { token: f.tokens.admin })).status).toBe(200);
     const deployed = (await server.request("GET", url, { token: f.tokens.analyst })).body;

@@ -1,4 +1,4 @@
-import { authorize, type Actor, type TenantScope, type UseCaseHost } from "@epca/core";
+import { authorize, chargeStorage, type Actor, type TenantScope, type UseCaseHost } from "@epca/core";
 import { FORECAST_MODEL_VERSION } from "../forecasting/forecast.js";
 import { monthIndex } from "../forecasting/month.js";
 import type { ForecastModelName } from "../forecasting/models.js";
@@ -68,15 +68,20 @@ export function forecastModelUseCases(host: UseCaseHost<TenantScope & { readonly
     async register(actor, registration) {
       authorize(actor, "train", "predictions");
       const artifacts: ForecastArtifacts = { format: FORECAST_ARTIFACTS_FORMAT, version: FORECAST_MODEL_VERSION, as_of: registration.as_of, horizon: registration.horizon, subjects: registration.subjects };
-      const saved = await withRegistry(actor, (r) =>
-        r.save(actor.tenantId, {
+      // Like the allocation model's, the artifacts count against `max_storage_gb`, checked and
+      // charged in the unit of work that stores them.
+      const artifactBytes = new TextEncoder().encode(JSON.stringify(artifacts)).byteLength;
+      const saved = await host.run(actor.tenantId, async (scope) => {
+        if (!scope.modelRegistry) return null;
+        await chargeStorage(scope, artifactBytes, host.clock.now().toISOString().slice(0, 10));
+        return scope.modelRegistry.save(actor.tenantId, {
           type: FORECAST_MODEL_TYPE,
           status: "validated",
           metrics: registration.metrics,
           hyperparameters: { ...registration.hyperparameters, as_of: registration.as_of, horizon: registration.horizon, forecast_version: FORECAST_MODEL_VERSION },
           artifacts: artifacts as unknown as JsonValue,
-        }),
-      );
+        });
+      });
       if (!saved) return null;
       const { artifacts: _artifacts, ...rest } = saved;
       return rest;
