@@ -18,7 +18,7 @@ import { tenantRepository, updateTenant } from "./repositories/tenants.js";
 import { usageStore } from "./repositories/usage.js";
 import { translated } from "./database-errors.js";
 import { timesheetRepository } from "./repositories/timesheets.js";
-import { actorStatement, refreshTokenRepository, roleRepository, userRepository, withPreloadedActor, type PreloadedActor } from "./repositories/users.js";
+import { actorStatement, refreshTokenRepository, roleRepository, userRepository, withPreloadedActor, withPreloadedRoles, type PreloadedActor } from "./repositories/users.js";
 import { sqlJobStorage, sqlScheduleStorage } from "./job-storage.js";
 import { rateLimitCounters } from "./rate-limit-counters.js";
 import { mapRow } from "./repositories/rows.js";
@@ -178,6 +178,7 @@ export function createTenantScope<S extends TenantScope = TenantScope>(
   };
   for (const [name, make] of Object.entries(CORE_PORTS)) {
     if (name === "users" && preloaded) define(name, () => withPreloadedActor(userRepository(sql), preloaded.actor, preloaded.untouched));
+    else if (name === "roles" && preloaded) define(name, () => withPreloadedRoles(roleRepository(sql), preloaded.actor, preloaded.untouched));
     else define(name, () => make(sql));
   }
   for (const [name, make] of Object.entries(parts)) define(name, () => make(sql, tenant.id));

@@ -64,7 +64,27 @@ describe.skipIf(!postgresServerUrl)("one unit of work per authenticated request 
     // Three round trips: BEGIN with the tenant read, the role switch and the caller's read (user
     // and session, under row-level security: after the switch), the row, COMMIT.
     expect(read.all.map((s) => s.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["BEGIN;SELECT t.*,", "SELECT *", "COMMIT"]);
-    expect(read.all[0]!.split(";").map((s) => s.trim().split(/\s+/).slice(0, 3).join(" "))).toEqual(["BEGIN", "SELECT t.*, set_config('app.tenant_id',", "SET LOCAL ROLE", "SELECT u.*, ARRAY(SELECT"]);
+    const opening = read.all[0]!.split(";").map((s) => s.trim());
+    expect(opening.map((s) => s.split(/\s+/).slice(0, 3).join(" "))).toEqual(["BEGIN", "SELECT t.*, set_config('app.tenant_id',", "SET LOCAL ROLE", "SELECT (SELECT COALESCE(json_agg(r"]);
+    expect(opening[3]).toMatch(/FROM refresh_tokens rt WHERE rt\.family_id = '[^']+' .* FROM users u WHERE u\.id = \d+$/s);
+  });
+
+  it("reads with three round trips for a caller whose custom role grants the read (the roles come with the opening)", async () => {
+    const dept = await server.epca.departments.create(server.system, { name: "Custom", budget: 1 });
+    const employee = await server.epca.employees.create(server.system, { name: "Cy", department_id: dept.id, salary: 40_000 });
+    const role = await server.epca.roles.create(server.system, { name: "payroll_reader", permissions: [{ resource: "employees", actions: ["read"], scope: "all" }] });
+    const user = await server.epca.users.create(server.system, { email: "custom@example.com", password: PASSWORD, full_name: "Custom", role: "read_only" });
+    await server.epca.users.setRoles(server.system, user.id, [role.id]);
+    const { access_token } = await server.login("custom@example.com");
+
+    const read = await sent(async () => {
+      const response = await server.request("GET", `/api/v1/employees/${employee.id}`, { token: access_token });
+      expect(response.status).toBe(200);
+      expect(response.body.name).toBe("Cy");
+    });
+    // Without the roles in the opening, `SELECT * FROM roles …` would be a fourth.
+    expect(read.all.map((s) => s.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["BEGIN;SELECT t.*,", "SELECT *", "COMMIT"]);
+    expect(read.all[1]).toMatch(/FROM employees/);
   });
 
   it("writes with one BEGIN, audit entry included: POST /departments/", async () => {

@@ -1,4 +1,4 @@
-import { NotFoundError, type RefreshTokenRepository, type RoleRepository, type UserRepository } from "@epca/core";
+import { NotFoundError, type RefreshTokenRepository, type Role, type RoleRepository, type UserRepository } from "@epca/core";
 import { guardedWrite } from "../database-errors.js";
 import type { SqlExecutor } from "../sql-executor.js";
 import { assignments, castParam, Conditions, listPage, paramValue, type ColumnCast } from "./entity-repository.js";
@@ -31,8 +31,13 @@ const USER_WITH_SESSION_SELECT = (familyId: string) =>
  */
 export function actorStatement(userId: number, familyLiteral: string | null): string | null {
   if (!Number.isSafeInteger(userId)) return null;
-  return familyLiteral === null ? `SELECT ${USER_SELECT}, true AS session_active FROM users u WHERE u.id = ${userId}` : USER_WITH_SESSION_SELECT(familyLiteral) + String(userId);
+  const read = familyLiteral === null ? `SELECT ${USER_SELECT}, true AS session_active FROM users u WHERE u.id = ${userId}` : USER_WITH_SESSION_SELECT(familyLiteral) + String(userId);
+  // The custom roles granted, as `roles.findByIds(role_ids)` would read them (what the actor needs next).
+  return read.replace(/^SELECT /, `SELECT ${ACTOR_ROLES_SELECT}, `);
 }
+
+/** The caller's custom roles as rows of `roles`, in id order, as JSON. */
+const ACTOR_ROLES_SELECT = `(SELECT COALESCE(json_agg(r ORDER BY r.id), '[]'::json) FROM roles r WHERE r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id)) AS actor_roles`;
 
 /** What a transaction's opening read of its caller (`actorStatement`) answered. */
 export interface PreloadedActor {
@@ -41,6 +46,34 @@ export interface PreloadedActor {
   readonly sessionId: string | undefined;
   /** The row, or `null` when no such user is visible to the tenant. */
   readonly row: Record<string, unknown> | null;
+}
+
+/**
+ * The roles repository of a transaction whose opening already read its caller: the first call,
+ * when it is `findByIds` of exactly the caller's granted roles and nothing else was sent on the
+ * transaction since its opening, is answered from that read.
+ */
+export function withPreloadedRoles(roles: RoleRepository, preload: PreloadedActor, untouched: () => boolean): RoleRepository {
+  let pending: PreloadedActor | null = preload;
+  const granted = (row: Record<string, unknown>): Role[] | null => {
+    const listed = row.actor_roles;
+    const rows = (typeof listed === "string" ? JSON.parse(listed) : listed) as Record<string, unknown>[] | null | undefined;
+    return Array.isArray(rows) ? rows.map(mapRow.role) : null;
+  };
+  return {
+    ...roles,
+    insert: (values) => ((pending = null), roles.insert(values)),
+    update: (id, patch) => ((pending = null), roles.update(id, patch)),
+    delete: (id) => ((pending = null), roles.delete(id)),
+    async findByIds(ids) {
+      const found = pending;
+      pending = null;
+      const answer = found?.row && untouched() ? granted(found.row) : null;
+      const asked = [...new Set(ids)].sort((a, b) => a - b);
+      if (answer && answer.length === asked.length && answer.every((role, i) => role.id === asked[i])) return answer;
+      return roles.findByIds(ids);
+    },
+  };
 }
 
 /**
