@@ -14,7 +14,8 @@ import type { PostgresScopePart } from "./store.js";
  * rollups) then run once per import, as for a COPY, instead of once per batch, where every
  * batch re-updated the same rollup rows. `dailyHoursForUpdate` takes the per-(employee, date)
  * advisory locks that `timesheets.sumHoursOnDateForUpdate` takes, for a whole batch in one
- * statement, then sums stored and staged hours in one statement; past `ADVISORY_PAIR_LIMIT` days
+ * statement, then sums stored and staged hours in one statement (staged ones only for pairs a
+ * Bloom filter of the staged pairs does not rule out); past `ADVISORY_PAIR_LIMIT` days
  * in one transaction it locks the timesheets table instead.
  */
 /** Per-pair advisory locks an import takes before it locks the table instead (PostgreSQL's lock table is small). */
@@ -37,14 +38,49 @@ SELECT employee_id, to_char(date, 'YYYY-MM-DD') AS date, sum(hours_worked)::floa
    WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
   UNION ALL
   SELECT employee_id, date, hours_worked FROM ${STAGING}
-   WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
+   WHERE cardinality($4::date[]) > 0 AND date = ANY($4::date[]) AND employee_id = ANY($3::bigint[]) AND status <> 'rejected'
 ) h GROUP BY 1, 2`;
 
-/** Day sums of arbitrary pairs: one index probe per pair into each table. */
+/** Day sums of arbitrary pairs: one index probe per pair into timesheets, and into staging where `s` says it may hold some. */
 const SUMS_BY_PAIRS_SQL = `
 SELECT p.n, (COALESCE((SELECT sum(t.hours_worked) FROM timesheets t WHERE t.employee_id = p.e AND t.date = p.d AND t.status <> 'rejected'), 0)
-           + COALESCE((SELECT sum(s.hours_worked) FROM ${STAGING} s WHERE s.employee_id = p.e AND s.date = p.d AND s.status <> 'rejected'), 0))::float8 AS total
-  FROM unnest($1::bigint[], $2::date[]) WITH ORDINALITY AS p(e, d, n)`;
+           + CASE WHEN p.s THEN COALESCE((SELECT sum(s.hours_worked) FROM ${STAGING} s WHERE s.employee_id = p.e AND s.date = p.d AND s.status <> 'rejected'), 0) ELSE 0 END)::float8 AS total
+  FROM unnest($1::bigint[], $2::date[], $3::boolean[]) WITH ORDINALITY AS p(e, d, s, n)`;
+
+/** Bits of the filter of staged (employee, date) pairs: 2^23 (1 MiB), about 5 % false positives at a million pairs. */
+const STAGED_FILTER_BITS = 1 << 23;
+
+/**
+ * A Bloom filter (two hashes) of the (employee, date) pairs staged so far: a pair it has never
+ * seen has no staged rows, so its day sum needs no probe into the staging table (a file sorted by
+ * date names new days in every batch). A false positive only costs that probe.
+ */
+function stagedPairs() {
+  let bits = new Uint32Array(STAGED_FILTER_BITS / 32);
+  const hashes = (employee: number, date: string): [number, number] => {
+    let a = 0x811c9dc5 ^ employee;
+    let b = Math.imul(employee, 0x9e3779b1) ^ 0x27d4eb2f;
+    for (let i = 0; i < date.length; i++) {
+      const c = date.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x85ebca6b) ^ (b >>> 13);
+    }
+    return [(a >>> 0) % STAGED_FILTER_BITS, (b >>> 0) % STAGED_FILTER_BITS];
+  };
+  const bit = (i: number) => (bits[i >>> 5]! >>> (i & 31)) & 1;
+  return {
+    add(employee: number, date: string) {
+      for (const i of hashes(employee, date)) bits[i >>> 5]! |= 1 << (i & 31);
+    },
+    mayHave(employee: number, date: string) {
+      const [i, j] = hashes(employee, date);
+      return bit(i) === 1 && bit(j) === 1;
+    },
+    clear() {
+      bits = new Uint32Array(STAGED_FILTER_BITS / 32);
+    },
+  };
+}
 
 /** Distinct dates of a batch up to which its sums are read date by date rather than pair by pair. */
 const DATES_READ_WHOLE = 31;
@@ -55,6 +91,7 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
   let tableLocked = false;
   let staging = false;
   let staged = 0;
+  const stagedFilter = stagedPairs();
   const ensureStaging = async () => {
     if (staging) return;
     // No constraints but NOT NULL: every row was checked by core's rules; timesheets' own
@@ -105,14 +142,21 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
         );
         advisoryPairs += pairs.length;
       }
+      const maybeStaged = pairs.map((p) => staged > 0 && stagedFilter.mayHave(p.employee_id, p.date));
       const distinctDates = [...new Set(dates)];
       if (distinctDates.length <= DATES_READ_WHOLE) {
-        const { rows } = await sql.query<{ employee_id: string | number; date: string; total: number }>(SUMS_BY_DATES_SQL, [[...new Set(employees)], distinctDates]);
+        const stagedPairsAsked = pairs.filter((_, i) => maybeStaged[i]);
+        const { rows } = await sql.query<{ employee_id: string | number; date: string; total: number }>(SUMS_BY_DATES_SQL, [
+          [...new Set(employees)],
+          distinctDates,
+          [...new Set(stagedPairsAsked.map((p) => p.employee_id))],
+          [...new Set(stagedPairsAsked.map((p) => p.date))],
+        ]);
         const totals = new Map<string, number>();
         for (const r of rows) totals.set(`${Number(r.employee_id)}:${r.date}`, Number(r.total));
         return pairs.map((p) => totals.get(`${p.employee_id}:${p.date}`) ?? 0);
       }
-      const { rows } = await sql.query<{ n: string | number; total: number }>(SUMS_BY_PAIRS_SQL, [employees, dates]);
+      const { rows } = await sql.query<{ n: string | number; total: number }>(SUMS_BY_PAIRS_SQL, [employees, dates, maybeStaged]);
       const out = new Array<number>(pairs.length).fill(0);
       for (const r of rows) out[Number(r.n) - 1] = Number(r.total);
       return out;
@@ -122,6 +166,7 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
       await ensureStaging();
       const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
       for (const t of values) {
+        stagedFilter.add(t.employee_id, t.date);
         columns[0]!.push(t.employee_id);
         columns[1]!.push(t.project_id);
         columns[2]!.push(t.hours_worked);
@@ -148,6 +193,7 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
       );
       await sql.query(`TRUNCATE ${STAGING}`);
       staged = 0;
+      stagedFilter.clear();
       return rowCount;
     },
   };

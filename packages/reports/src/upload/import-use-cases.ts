@@ -410,7 +410,32 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
       day.delete(key);
     }
   };
-  const dayKey = (employeeId: number, date: string) => employeeId * 1_048_576 + Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+  /** Days since 1970 of the dates seen (a file names few distinct dates; cleared past 50,000). */
+  const epochDays = new Map<string, number>();
+  const dayKey = (employeeId: number, date: string) => {
+    let days = epochDays.get(date);
+    if (days === undefined) {
+      if (epochDays.size >= 50_000) epochDays.clear();
+      days = Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+      epochDays.set(date, days);
+    }
+    return employeeId * 1_048_576 + days;
+  };
+  /** Whether the actor may log hours for an employee (it depends on the employee only: asked once per employee). */
+  const mayLog = new Map<number, boolean>();
+  const mayLogFor = (employee: Employee) => {
+    let allowed = mayLog.get(employee.id);
+    if (allowed === undefined) {
+      try {
+        authorize(actor, "create", "timesheets", { departmentIds: [employee.department_id], employeeId: employee.id });
+        allowed = true;
+      } catch {
+        allowed = false;
+      }
+      mayLog.set(employee.id, allowed);
+    }
+    return allowed;
+  };
   let loadedAll = false;
   let pending: Pending[] = [];
   /** Reads the records the batch names: one by one when few are new, else every one of the tenant by pages. */
@@ -476,11 +501,7 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
         if (!employee) errs.push({ row: p.row, column: column("employee_id"), message: `employee ${v.employee_id} not found` });
         if (!project) errs.push({ row: p.row, column: column("project_id"), message: `project ${v.project_id} not found` });
         if (employee && project) {
-          try {
-            authorize(actor, "create", "timesheets", { departmentIds: [employee.department_id], employeeId: employee.id });
-          } catch {
-            errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
-          }
+          if (!mayLogFor(employee)) errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
           const key = dayKey(v.employee_id, v.date);
           const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
           for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
