@@ -24,13 +24,11 @@ const MINIMUM_PERCENT = 90;
 /**
  * Packages under the target on the day this check came in, held at that day's figure (rounded
  * down) so that they cannot drop further while tests are added; raise one to 90%, then delete its
- * entry. Measured with `pnpm test` on 2026-12-01 (adapter-postgres reached 92.6% and left the list).
+ * entry. Measured with `pnpm test` on 2026-12-01 (adapter-postgres reached 92.6% and left the list;
+ * cli, ml and reports left it the same day, with tests of their edge cases and dead branches
+ * deleted). Empty: every package measured in Node is held at MINIMUM_PERCENT.
  */
-const BELOW_TARGET = {
-  cli: { branches: 82 },
-  ml: { branches: 87 },
-  reports: { branches: 83 },
-};
+const BELOW_TARGET = {};
 /**
  * Packages whose code runs in a browser, not in the test processes: V8 coverage here cannot see
  * it (its end-to-end tests drive it in Chromium). Printed, not held to the minimum.

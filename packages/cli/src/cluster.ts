@@ -58,6 +58,8 @@ export function runPrimary(options: PrimaryOptions): void {
   const startedAt = new Map<number, number>();
   let crashes = 0;
   let stopping = false;
+  // The primary's `cluster.workers` is always set (it is undefined only in a worker).
+  const workers = (): Worker[] => Object.values(cluster.workers!).filter((w): w is Worker => w !== undefined);
 
   const fork = () => {
     const worker = cluster.fork();
@@ -65,10 +67,10 @@ export function runPrimary(options: PrimaryOptions): void {
     return worker;
   };
   cluster.on("exit", (worker: Worker, code, signal) => {
-    const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now());
+    const lived = Date.now() - startedAt.get(worker.id)!; // fork() set it
     startedAt.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (workers().length === 0) {
         progress("all workers stopped");
         process.exit(0);
       }
@@ -84,12 +86,12 @@ export function runPrimary(options: PrimaryOptions): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    progress(`${signal}: stopping ${Object.keys(cluster.workers ?? {}).length} worker(s)`);
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    progress(`${signal}: stopping ${workers().length} worker(s)`);
+    for (const worker of workers()) worker.process.kill(signal);
+    if (workers().length === 0) process.exit(0);
     setTimeout(() => {
       progress("workers did not stop in time: killing them");
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
+      for (const worker of workers()) worker.process.kill("SIGKILL");
       process.exit(1);
     }, options.graceMs + 5_000).unref();
   };

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cleanEnv, runProcess } from "../../../test-support/processes.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -27,8 +27,10 @@ const epca = (args: string[], env: Record<string, string> = {}) =>
     timeoutMs: 60_000,
   });
 const memory = { DATABASE_URL: "memory:" };
+// One process per test; a loaded CI machine may take a while to start one.
+vi.setConfig({ testTimeout: 60_000 });
 
-describe("epca argument errors exit 1 with the reason, before opening any store", () => {
+describe("epca exits 1 with the reason: argument errors (before opening any store), a failed start", () => {
   it("an unknown command, with the usage after the error", async () => {
     const result = await epca(["frobnicate"]);
     expect(result.code).toBe(1);
@@ -36,13 +38,16 @@ describe("epca argument errors exit 1 with the reason, before opening any store"
     expect(result.stdout).toBe("");
   });
 
-  it("create-admin without --email, or without a password in --password or EPCA_ADMIN_PASSWORD", async () => {
-    const noEmail = await epca(["create-admin"]);
-    const noPassword = await epca(["create-admin", "-e", "ops@example.com"]);
-    expect(noEmail.code).toBe(1);
-    expect(noEmail.stderr).toMatch(/^error: required option '-e, --email <email>' not specified\n\nUsage: epca create-admin \[options\]/);
-    expect(noPassword.code).toBe(1);
-    expect(noPassword.stderr).toBe("epca: Invalid configuration: --password: required (or set EPCA_ADMIN_PASSWORD)\n");
+  it("create-admin without --email", async () => {
+    const result = await epca(["create-admin"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: required option '-e, --email <email>' not specified\n\nUsage: epca create-admin \[options\]/);
+  });
+
+  it("create-admin without a password in --password or EPCA_ADMIN_PASSWORD", async () => {
+    const result = await epca(["create-admin", "-e", "ops@example.com"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("epca: Invalid configuration: --password: required (or set EPCA_ADMIN_PASSWORD)\n");
     expect(existsSync(join(workDir, ".epca-data"))).toBe(false);
   });
 
@@ -59,13 +64,26 @@ describe("epca argument errors exit 1 with the reason, before opening any store"
     expect(result.stderr).toMatch(/\n {4}at /);
     expect(result.stdout).not.toContain("EPCA API");
   });
+
+  it("serve in production without FIRST_ADMIN_EMAIL creates no admin, and prints no stack", async () => {
+    const result = await epca(["serve", "--no-worker", "--host", "203.0.113.1", "--port", "0"], { ...memory, NODE_ENV: "production" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "epca: opening the store (memory) and applying migrations…\n" +
+        "epca: FIRST_ADMIN_EMAIL / FIRST_ADMIN_PASSWORD not set: no admin created\n" +
+        "epca: failed: listen EADDRNOTAVAIL: address not available 203.0.113.1\n",
+    );
+  });
 });
 
 describe("epca commands on the memory store", () => {
-  it("migrate and doctor say there is nothing to do, and exit 0", async () => {
+  it("migrate says there are no migrations, and exits 0", async () => {
     const migrate = await epca(["migrate"], memory);
-    const doctor = await epca(["doctor"], memory);
     expect([migrate.code, migrate.stderr, migrate.stdout]).toEqual([0, "epca: DATABASE_URL=memory: has no migrations\n", ""]);
+  });
+
+  it("doctor says nothing derived is stored, and exits 0", async () => {
+    const doctor = await epca(["doctor"], memory);
     expect([doctor.code, doctor.stderr, doctor.stdout]).toEqual([0, "epca: DATABASE_URL=memory: nothing derived is stored, nothing to check\n", ""]);
   });
 

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createInProcessJobQueue, type RunningJob } from "@epca/core";
 import { createMemoryJobStorage } from "@epca/adapter-memory";
 import { redactUrl } from "@epca/cli";
+import { storeFromConfig } from "../src/store-from-config.js";
 import { DEV_SECRET_FILE, developmentSecret } from "../src/dev-secret.js";
 import { lazyJobQueue } from "../src/lazy-job-queue.js";
 import { PortInUseError, processListeningOn } from "../src/port-in-use.js";
@@ -131,6 +132,23 @@ describe("lazyJobQueue", () => {
     await worker.stop();
     await queue.close();
     expect({ opens, ran }).toEqual({ opens: 1, ran: [{ n: 2 }] });
+  });
+});
+
+describe("storeFromConfig for a host that passes only the store's settings", () => {
+  it("opens the memory store with the defaults: no migrations, an in-process queue of this process, schedules", async () => {
+    const opened = await storeFromConfig({ storeKind: "memory", DATABASE_URL: "memory:", EPCA_DATA_DIR: "unused", DB_POOL_SIZE: 1 });
+    try {
+      expect(opened.description).toBe("in-memory store (data is lost on exit)");
+      expect(opened.migrationsApplied).toEqual([]);
+      expect(opened.jobs.capabilities.sharedAcrossProcesses).toBe(false);
+      const job = await opened.jobs.enqueue("t1", { type: "report", payload: null });
+      expect(await opened.jobs.get("t1", job.id)).toMatchObject({ status: "queued" });
+      expect(await opened.schedules.list("t1")).toEqual([]);
+    } finally {
+      await opened.jobs.close();
+      await opened.store.close();
+    }
   });
 });
 

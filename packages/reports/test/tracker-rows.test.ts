@@ -90,6 +90,21 @@ describe("timesheet rows with errors, per tracker", () => {
     expect(rows[1]!.errors).toEqual([{ row: 3, column: "Duration (decimal)", message: "not a duration (hh:mm:ss or decimal hours)" }]);
   });
 
+  it("Kimai without an E-mail column: every row lacks a person, named as E-mail; a short row's missing cells are empty", async () => {
+    const header = ["Date", "From", "To", "Duration", "User", "Customer", "Project", "Activity", "Description"];
+    const { format, columns, rows } = await timesheetRows([header, ["2024-03-05", "08:00", "09:00", "1", "jo", "Internal", "Support", "Helpdesk", ""], ["2024-03-05", "08:00"]]);
+    expect(format).toBe("kimai");
+    expect(columns).toEqual({ employee: ["E-mail"], project: "Project" });
+    expect(rows.map((r) => r.errors)).toEqual([
+      [{ row: 2, column: "E-mail", message: "no person to match (email, or first and last name)" }],
+      [
+        { row: 3, column: "Project", message: "project is empty" },
+        { row: 3, column: "Duration", message: "not a duration (hh:mm:ss or decimal hours)" },
+        { row: 3, column: "E-mail", message: "no person to match (email, or first and last name)" },
+      ],
+    ]);
+  });
+
   it("solidtime: an end that is not an instant is a bad duration, named by its end column", async () => {
     const header = ["user_email", "user_name", "client", "project", "start", "end", "description"];
     const { rows } = await timesheetRows([

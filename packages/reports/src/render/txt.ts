@@ -33,7 +33,7 @@ function charWidth(cp: number): number {
 /** Width of a text in terminal columns. */
 export function displayWidth(s: string): number {
   let width = 0;
-  for (const ch of s) width += charWidth(ch.codePointAt(0) ?? 0);
+  for (const ch of s) width += charWidth(ch.codePointAt(0)!);
   return width;
 }
 const length = displayWidth;
@@ -63,26 +63,27 @@ export function renderTxt(model: ReportModel, options: TxtOptions = {}): string 
     lines.push("", neutralizeCell(t.title), RULE.repeat(Math.min(width, length(t.title))));
     const header = t.columns.map((c) => neutralizeCell(c.label));
     const body = t.rows.map((r, i) => t.columns.map((c) => formatCell(r[c.key], t.cellKind(i, c))));
-    const widths = t.columns.map((_, j) => Math.max(length(header[j] ?? ""), ...body.map((row) => length(row[j] ?? ""))));
+    // header, every body row, widths and right hold one entry per column: the indexes below are in range.
+    const widths = t.columns.map((_, j) => Math.max(length(header[j]!), ...body.map((row) => length(row[j]!))));
     // Shrink the widest text columns until the table fits the line width.
     const total = () => widths.reduce((a, b) => a + b, 0) + gap.length * (widths.length - 1);
     const textColumns = t.columns.map((c, j) => (isNumericKind(c.kind) ? -1 : j)).filter((j) => j >= 0);
     while (total() > width && textColumns.length > 0) {
-      const widest = textColumns.reduce((a, b) => ((widths[b] ?? 0) > (widths[a] ?? 0) ? b : a));
-      if ((widths[widest] ?? 0) <= 16) break;
-      widths[widest] = (widths[widest] ?? 0) - 1;
+      const widest = textColumns.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+      if (widths[widest]! <= 16) break;
+      widths[widest] = widths[widest]! - 1;
     }
     const right = t.columns.map((c) => isNumericKind(c.kind));
     // Still too wide (many numeric columns): print the columns in groups, each led by the first column.
     const groups: number[][] = [];
     let current: number[] = [0];
-    let used = widths[0] ?? 0;
+    let used = widths[0]!;
     for (let j = 1; j < widths.length; j += 1) {
-      const w = (widths[j] ?? 0) + gap.length;
+      const w = widths[j]! + gap.length;
       if (used + w > width && current.length > 1) {
         groups.push(current);
         current = [0];
-        used = widths[0] ?? 0;
+        used = widths[0]!;
       }
       current.push(j);
       used += w;
@@ -91,11 +92,11 @@ export function renderTxt(model: ReportModel, options: TxtOptions = {}): string 
     groups.forEach((group, g) => {
       const line = (cells: readonly string[]) =>
         group
-          .map((j) => pad(cut(cells[j] ?? "", widths[j] ?? 0), widths[j] ?? 0, right[j] ?? false))
+          .map((j) => pad(cut(cells[j]!, widths[j]!), widths[j]!, right[j]!))
           .join(gap)
           .trimEnd();
       if (g > 0) lines.push("");
-      lines.push(line(header), group.map((j) => RULE.repeat(widths[j] ?? 0)).join(gap));
+      lines.push(line(header), group.map((j) => RULE.repeat(widths[j]!)).join(gap));
       for (const row of body) lines.push(line(row));
     });
     if (t.rows.length === 0) lines.push("(no rows)");

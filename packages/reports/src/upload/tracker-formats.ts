@@ -65,6 +65,14 @@ export class HeaderRecord {
     return null;
   }
 
+  /**
+   * The file's spelling of the first of `keys` the header has, for a column the format requires
+   * (it matched on it, so one of `keys` is there).
+   */
+  spelling(...keys: string[]): string {
+    return this.column(...keys)!;
+  }
+
   /** The trimmed text of the first of `keys` the header has ("" when none or empty). */
   get(...keys: string[]): string {
     for (const k of keys) {
@@ -98,10 +106,10 @@ type Fields = {
 
 function entry(r: HeaderRecord, row: number, f: Fields, cols: { date: string; hours: string; project: string; person: string }) {
   const errors: RowError[] = [];
-  if (!f.project) errors.push({ row, column: r.column(cols.project) ?? cols.project, message: "project is empty" });
-  if (f.date === null) errors.push({ row, column: r.column(cols.date) ?? cols.date, message: "not a date (YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY)" });
-  if (f.hours === null) errors.push({ row, column: r.column(cols.hours) ?? cols.hours, message: "not a duration (hh:mm:ss or decimal hours)" });
-  else if (f.hours < 0) errors.push({ row, column: r.column(cols.hours) ?? cols.hours, message: "duration is negative" });
+  if (!f.project) errors.push({ row, column: r.spelling(cols.project), message: "project is empty" });
+  if (f.date === null) errors.push({ row, column: r.spelling(cols.date), message: "not a date (YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY)" });
+  if (f.hours === null) errors.push({ row, column: r.spelling(cols.hours), message: "not a duration (hh:mm:ss or decimal hours)" });
+  else if (f.hours < 0) errors.push({ row, column: r.spelling(cols.hours), message: "duration is negative" });
   if (!f.email && !(f.first && f.last)) errors.push({ row, column: cols.person, message: "no person to match (email, or first and last name)" });
   if (errors.length > 0 || f.date === null || f.hours === null) return { values: null, errors };
   const values: TrackerTimesheet = {
@@ -125,7 +133,7 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
   // Toggl Track "Detailed report" CSV: Start date / Start time / Duration (hh:mm:ss).
   toggl: {
     matches: (k) => has(k, "user", "email", "project", "start date", "start time", "duration") && !k.has("duration (h)"),
-    columns: (r) => ({ employee: [r.column("email") ?? "Email"], project: r.column("project") ?? "Project" }),
+    columns: (r) => ({ employee: [r.spelling("email")], project: r.spelling("project") }),
     read: (r, row) =>
       entry(
         r,
@@ -139,13 +147,13 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           hours: parseDurationHours(r.get("duration")) ?? hoursBetween(r.get("start date"), r.get("start time"), r.get("end date"), r.get("end time")),
           description: r.get("description"),
         },
-        { date: "start date", hours: "duration", project: "project", person: r.column("email") ?? "Email" },
+        { date: "start date", hours: "duration", project: "project", person: r.spelling("email") },
       ),
   },
   // Clockify "Detailed report" CSV: US dates, AM/PM times, Duration (h) as hh:mm:ss and Duration (decimal).
   clockify: {
     matches: (k) => has(k, "project", "email", "start date") && (k.has("duration (h)") || k.has("duration (decimal)")),
-    columns: (r) => ({ employee: [r.column("email") ?? "Email"], project: r.column("project") ?? "Project" }),
+    columns: (r) => ({ employee: [r.spelling("email")], project: r.spelling("project") }),
     read: (r, row) => {
       // Duration (h) is what Clockify shows; its decimal twin is a rounded copy (and sometimes 0.00).
       const hours =
@@ -164,14 +172,14 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           hours,
           description: r.get("description"),
         },
-        { date: "start date", hours: r.column("duration (h)") ? "duration (h)" : "duration (decimal)", project: "project", person: r.column("email") ?? "Email" },
+        { date: "start date", hours: r.column("duration (h)") ? "duration (h)" : "duration (decimal)", project: "project", person: r.spelling("email") },
       );
     },
   },
   // Harvest "Detailed time" CSV: Hours as decimal (comma or dot), people by First Name + Last Name.
   harvest: {
     matches: (k) => has(k, "date", "project", "hours", "first name", "last name"),
-    columns: (r) => ({ employee: [r.column("first name") ?? "First Name", r.column("last name") ?? "Last Name"], project: r.column("project") ?? "Project" }),
+    columns: (r) => ({ employee: [r.spelling("first name"), r.spelling("last name")], project: r.spelling("project") }),
     read: (r, row) =>
       entry(
         r,
@@ -185,13 +193,13 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           hours: parseDurationHours(r.get("hours")),
           description: r.get("notes"),
         },
-        { date: "date", hours: "hours", project: "project", person: r.column("first name") ?? "First Name" },
+        { date: "date", hours: "hours", project: "project", person: r.spelling("first name") },
       ),
   },
   // Kimai's CSV/XLSX export (DefaultTemplate columns, English labels): Date, From, To, Duration, …, E-mail, Customer, Project, Activity, Description.
   kimai: {
     matches: (k) => has(k, "date", "project", "customer", "activity") && (k.has("duration") || k.has("duration (decimal)")) && (k.has("from") || k.has("begin")),
-    columns: (r) => ({ employee: [r.column("e-mail", "email") ?? "E-mail"], project: r.column("project") ?? "Project" }),
+    columns: (r) => ({ employee: [r.column("e-mail", "email") ?? "E-mail"], project: r.spelling("project") }),
     read: (r, row) =>
       entry(
         r,
@@ -211,7 +219,7 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
   // solidtime's generic time-entry CSV: ISO 8601 start and end, user_email.
   solidtime: {
     matches: (k) => has(k, "project", "start", "end", "user_email"),
-    columns: (r) => ({ employee: [r.column("user_email") ?? "user_email"], project: r.column("project") ?? "project" }),
+    columns: (r) => ({ employee: [r.spelling("user_email")], project: r.spelling("project") }),
     read: (r, row) =>
       entry(
         r,
@@ -225,13 +233,13 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           hours: hoursBetweenInstants(r.get("start"), r.get("end")),
           description: r.get("description"),
         },
-        { date: "start", hours: "end", project: "project", person: r.column("user_email") ?? "user_email" },
+        { date: "start", hours: "end", project: "project", person: r.spelling("user_email") },
       ),
   },
   // Any CSV with Date, Email, Project and Hours (or Duration) columns.
   generic: {
     matches: (k) => k.has("date") && k.has("project") && (k.has("hours") || k.has("duration")) && (k.has("email") || k.has("e-mail")),
-    columns: (r) => ({ employee: [r.column("email", "e-mail") ?? "Email"], project: r.column("project") ?? "Project" }),
+    columns: (r) => ({ employee: [r.spelling("email", "e-mail")], project: r.spelling("project") }),
     read: (r, row) =>
       entry(
         r,
@@ -243,7 +251,7 @@ export const TIMESHEET_FORMATS: Record<TrackerFormat, TimesheetFormat> = {
           hours: parseDurationHours(r.get("hours", "duration")),
           description: r.get("description", "notes"),
         },
-        { date: "date", hours: r.column("hours") ? "hours" : "duration", project: "project", person: r.column("email", "e-mail") ?? "Email" },
+        { date: "date", hours: r.column("hours") ? "hours" : "duration", project: "project", person: r.spelling("email", "e-mail") },
       ),
   },
 };
@@ -255,7 +263,7 @@ interface ProjectFormat {
 
 function project(r: HeaderRecord, row: number, p: TrackerProject, hoursColumn: string) {
   const errors: RowError[] = [];
-  if (!p.project_name) errors.push({ row, column: r.column("project") ?? "Project", message: "project is empty" });
+  if (!p.project_name) errors.push({ row, column: r.spelling("project"), message: "project is empty" });
   const rawHours = r.get(hoursColumn);
   if (rawHours !== "" && p.tracked_hours === null) errors.push({ row, column: r.column(hoursColumn), message: "not a number of hours" });
   return { values: errors.length ? null : p, errors };
