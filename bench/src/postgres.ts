@@ -230,7 +230,7 @@ async function main() {
     }
 
     // (d) The company series over 24 months (the whole generated history), as `GET /analytics/company/series`
-    // computes it: the company's monthly sums (summed in SQL from the per-project rollups, 0013) + core's formulas; against the series from
+    // computes it: the company's monthly sums (rollups of 0012) + core's formulas; against the series from
     // the company's period facts (a bucket per project × month, every employee), which must agree.
     const twoYears = { from: "2023-01-01", to: "2024-12-31" };
     const series = await timed(() =>
@@ -274,8 +274,7 @@ async function main() {
       });
       return elapsed / writes;
     };
-    // The rollup triggers on timesheets (0004; 0013 dropped those of 0012).
-    const triggers = ["timesheet_rollups_insert", "timesheet_rollups_update", "timesheet_rollups_delete"];
+    const triggers = ["timesheet_rollups_insert", "timesheet_rollups_update", "timesheet_rollups_delete", "timesheets_company_month_insert", "timesheets_company_month_update", "timesheets_company_month_delete"];
     for (const name of triggers) await maintenance.query(`ALTER TABLE timesheets DISABLE TRIGGER ${name}`);
     await writeBatch(); // warm-up
     const withoutRollups = await writeBatch();

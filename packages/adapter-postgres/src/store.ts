@@ -120,6 +120,33 @@ SELECT 0 AS employee_id, COALESCE(s.project_id, r.project_id) AS project_id,
   FROM project_month_rollups s
   FULL JOIN rebuilt r ON r.project_id = s.project_id AND r.month = s.month`;
 
+/**
+ * The company's months (migration 0012) against a rebuild from the per-project rollups and the
+ * projects (employee_id and project_id reported as 0; hours compared, shares and salary-weighted
+ * hours too).
+ */
+const COMPANY_MONTH_DIFF_SQL = `
+WITH shares AS (SELECT * FROM project_month_shares_of(NULL)),
+rebuilt AS (
+  SELECT month, sum(hours) AS hours, sum(salary_hours) AS salary_hours, sum(revenue_share) AS revenue_share,
+         sum(cost_share) AS cost_share, count(*)::int AS entries
+    FROM shares GROUP BY month
+),
+stored AS (SELECT * FROM company_month_rollups WHERE hours <> 0 OR revenue_share <> 0 OR cost_share <> 0 OR salary_hours <> 0),
+share_diff AS (
+  SELECT count(*)::int AS differing FROM shares f FULL JOIN project_month_shares s ON s.project_id = f.project_id AND s.month = f.month
+   WHERE f.hours IS DISTINCT FROM s.hours OR f.salary_hours IS DISTINCT FROM s.salary_hours
+      OR f.revenue_share IS DISTINCT FROM s.revenue_share OR f.cost_share IS DISTINCT FROM s.cost_share
+)
+SELECT 0 AS employee_id, 0 AS project_id, to_char(COALESCE(s.month, r.month), 'YYYY-MM') AS month,
+       s.hours::float8 AS stored_hours, CASE WHEN s.month IS NULL THEN NULL ELSE COALESCE(r.entries, 0) END AS stored_entries,
+       r.hours::float8 AS expected_hours, r.entries AS expected_entries,
+       (s.hours IS DISTINCT FROM r.hours OR s.salary_hours IS DISTINCT FROM r.salary_hours
+        OR s.revenue_share IS DISTINCT FROM r.revenue_share OR s.cost_share IS DISTINCT FROM r.cost_share
+        OR (SELECT differing FROM share_diff) > 0) AS differs
+  FROM stored s
+  FULL JOIN rebuilt r ON r.month = s.month`;
+
 /** Salaries by hire date (migration 0012) against a rebuild from employees (reported as employee 0, project 0, month = the hire date). */
 const HIRE_ROLLUP_DIFF_SQL = `
 WITH rebuilt AS (
@@ -140,9 +167,15 @@ const ROLLUP_REBUILD_SQL = [
   `INSERT INTO timesheet_rollups (employee_id, project_id, month, hours, entries)
    SELECT employee_id, project_id, date_trunc('month', date)::date, sum(hours_worked::numeric), count(*)
      FROM timesheets WHERE status <> 'rejected' GROUP BY 1, 2, 3`,
+  "DELETE FROM project_month_shares",
+  "INSERT INTO project_month_shares SELECT * FROM project_month_shares_of(NULL)",
   "DELETE FROM employee_hire_rollups",
   `INSERT INTO employee_hire_rollups (hire_date, salary, employees)
    SELECT COALESCE(hire_date, '-infinity'::date), sum(salary::numeric), count(*) FROM employees GROUP BY 1`,
+  "DELETE FROM company_month_pending",
+  "DELETE FROM company_month_rollups",
+  `INSERT INTO company_month_rollups (month, hours, salary_hours, revenue_share, cost_share)
+   SELECT month, sum(hours), sum(salary_hours), sum(revenue_share), sum(cost_share) FROM project_month_shares GROUP BY month`,
 ];
 
 /** Core's ports over one transaction's executor, by their name in the scope. */
@@ -340,6 +373,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
           const rows = [
             ...(await sql.query(ROLLUP_DIFF_SQL)).rows,
             ...(await sql.query(PROJECT_ROLLUP_DIFF_SQL)).rows,
+            ...(await sql.query(COMPANY_MONTH_DIFF_SQL)).rows,
             ...(await sql.query(HIRE_ROLLUP_DIFF_SQL)).rows,
           ];
           buckets += rows.length;

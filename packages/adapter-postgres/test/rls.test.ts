@@ -37,8 +37,8 @@ describe.skipIf(!serverUrl)("row-level security on a PostgreSQL server", () => {
       job_schedules: "schedulers read the due schedules of every tenant; each tenant-facing statement filters tenant_id",
     };
     expect(rows.map((r) => r.relname).filter((name) => !(name in platform))).toEqual([
-      "allocations", "audit_logs", "departments", "employee_hire_rollups", "employees", "ml_models", "ml_predictions",
-      "project_month_rollups", "projects", "refresh_tokens", "report_files", "roles",
+      "allocations", "audit_logs", "company_month_pending", "company_month_rollups", "departments", "employee_hire_rollups", "employees", "ml_models", "ml_predictions",
+      "project_month_rollups", "project_month_shares", "projects", "refresh_tokens", "report_files", "roles",
       "tenant_active_users", "tenant_usage_days", "timesheet_rollups", "timesheets", "upload_receipts", "user_roles", "users",
     ]);
     const granted = await admin.query("SELECT table_name FROM information_schema.role_table_grants WHERE grantee = 'epca_app' AND table_name = ANY($1)", [Object.keys(platform)]);

@@ -244,44 +244,52 @@ function subjectCondition(subject: AnalyticsSubject): { where: string; params: u
 }
 
 /**
- * The company's series sums per month, in one grouped statement (migration 0013): whole months
- * from the per-project rollups of 0004 (a row per project × month), the edge days of a period
- * that does not start or end on a month's bounds from timesheets; each project's share of a
- * month's revenue and direct cost is its revenue (cost) × the month's hours / its all-time hours
- * (the rollups' sum), the operation order of core's `companyMonthsFromFacts`. Prorated salaries
- * from the salaries by hire date (0012). Nothing is kept per write beyond the rollups of 0004, so
- * a transaction reads its own writes; PostgreSQL sums the project × month rows, only a row per
- * month and per hire date reach the application.
+ * The company's series sums per month: whole months from the company's monthly rollups
+ * (migration 0012: hours, salary-weighted hours and each project's share of revenue and cost,
+ * kept by triggers), the edge days of a period that does not start or end on a month's bounds
+ * from timesheets (with each project's all-time hours); prorated salaries from the salaries by
+ * hire date (also 0012). Reads a row per month and per hire date, not one per project × month or
+ * per employee.
  */
 async function companyMonths(sql: SqlExecutor, period: { from: string; to: string }): Promise<CompanyMonth[]> {
   const { fullFrom, fullToExclusive } = fullMonths(period);
-  // Whole months only: no edge days to read from timesheets (the planner cannot see that itself).
-  const edges = fullFrom === period.from && fullToExclusive === dayAfter(period.to) ? " AND FALSE" : "";
-  const months = await sql.query(
-    // No CTE: the buckets and the totals are each read once (a CTE read twice would be materialised).
-    `SELECT to_char(pm.month, 'YYYY-MM') AS month, sum(pm.hours)::float8 AS hours, sum(pm.salary_hours)::float8 AS salary_hours,
-            COALESCE(sum(p.revenue * pm.hours::float8 / t.total_hours) FILTER (WHERE pm.hours <> 0 AND t.total_hours <> 0), 0) AS revenue,
-            COALESCE(sum(p.cost * pm.hours::float8 / t.total_hours) FILTER (WHERE pm.hours <> 0 AND t.total_hours <> 0), 0) AS direct_cost
-       FROM (SELECT project_id, month, hours, salary_hours FROM project_month_rollups
-              WHERE month >= $3::date AND month < $4::date
-             UNION ALL
-             SELECT t.project_id, date_trunc('month', t.date)::date, sum(t.hours_worked::numeric),
-                    sum(t.hours_worked::numeric * e.salary::numeric)
-               FROM timesheets t JOIN employees e ON e.id = t.employee_id
-              WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
-                AND (t.date < $3::date OR t.date >= $4::date)${edges}
-              GROUP BY 1, 2) pm
-       LEFT JOIN projects p ON p.id = pm.project_id
-       LEFT JOIN (SELECT project_id, sum(hours)::float8 AS total_hours FROM project_month_rollups GROUP BY project_id) t
-         ON t.project_id = pm.project_id
-      GROUP BY pm.month`,
-    [period.from, period.to, fullFrom, fullToExclusive],
+  // Projects this transaction wrote are refreshed at commit; refresh them now to read our own writes.
+  await sql.query("SELECT company_month_flush()");
+  const whole = await sql.query(
+    `SELECT to_char(month, 'YYYY-MM') AS month, hours::float8 AS hours, salary_hours::float8 AS salary_hours,
+            revenue_share::float8 AS revenue, cost_share::float8 AS direct_cost
+       FROM company_month_rollups WHERE month >= $1::date AND month < $2::date`,
+    [fullFrom, fullToExclusive],
   );
+  const edgeRows =
+    fullFrom === period.from && fullToExclusive === dayAfter(period.to)
+      ? []
+      : (
+          await sql.query(
+            `WITH edge AS (
+               SELECT t.project_id, date_trunc('month', t.date)::date AS month, sum(t.hours_worked::numeric) AS hours,
+                      sum(t.hours_worked::numeric * e.salary::numeric) AS salary_hours
+                 FROM timesheets t JOIN employees e ON e.id = t.employee_id
+                WHERE t.status <> 'rejected' AND t.date >= $1::date AND t.date <= $2::date
+                  AND (t.date < $3::date OR t.date >= $4::date)
+                GROUP BY 1, 2
+             ), totals AS (
+               SELECT project_id, sum(hours)::float8 AS total_hours FROM project_month_rollups
+                WHERE project_id IN (SELECT project_id FROM edge) GROUP BY project_id
+             )
+             SELECT to_char(edge.month, 'YYYY-MM') AS month, sum(edge.hours)::float8 AS hours, sum(edge.salary_hours)::float8 AS salary_hours,
+                    COALESCE(sum(p.revenue * edge.hours::float8 / t.total_hours) FILTER (WHERE edge.hours <> 0 AND t.total_hours <> 0), 0) AS revenue,
+                    COALESCE(sum(p.cost * edge.hours::float8 / t.total_hours) FILTER (WHERE edge.hours <> 0 AND t.total_hours <> 0), 0) AS direct_cost
+               FROM edge JOIN projects p ON p.id = edge.project_id LEFT JOIN totals t ON t.project_id = edge.project_id
+              GROUP BY edge.month`,
+            [period.from, period.to, fullFrom, fullToExclusive],
+          )
+        ).rows;
   const salaries = await sql.query(
     `SELECT CASE WHEN hire_date = '-infinity' THEN NULL ELSE to_char(hire_date, 'YYYY-MM-DD') END AS hire_date, salary::float8 AS salary
        FROM employee_hire_rollups`,
   );
-  const byMonth = new Map(months.rows.map((r) => [String(r.month), r]));
+  const byMonth = new Map([...whole.rows, ...edgeRows].map((r) => [String(r.month), r]));
   // core's `prorated` (salary × days employed in the window / 365) with the days counted once per hire date.
   const hires = salaries.rows.map((r) => ({
     day: r.hire_date === null || r.hire_date === undefined ? -Infinity : dayNumber(String(r.hire_date)),
