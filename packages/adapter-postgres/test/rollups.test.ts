@@ -1,8 +1,42 @@
-import { generateDataset, storeDataset } from "@epca/core/testing";
+import { companyMonthsFromFacts, periodFactsFromRecords, type Employee, type Project, type Timesheet } from "@epca/core";
+import { checkCloseRecord, checkEqual, generateDataset, storeDataset } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresStore } from "../src/index.js";
 import { serverUrl } from "../../../test-support/test-database.js";
 import { openPGlite, openPostgres } from "./stores.js";
+
+/** Every row of a table of the tenant, as the ports list them. */
+async function all<T>(list: (page: { skip: number; limit: number }) => Promise<{ items: T[] }>): Promise<T[]> {
+  const out: T[] = [];
+  for (let skip = 0; ; skip += 1000) {
+    const page = await list({ skip, limit: 1000 });
+    out.push(...page.items);
+    if (page.items.length < 1000) return out;
+  }
+}
+
+/** `companyMonths` over whole and partial-month periods equals core's reference over the stored records. */
+async function expectCompanyMonthsOfRecords(store: PostgresStore, tenantId = "default"): Promise<void> {
+  await store.transaction(tenantId, async (s) => {
+    const records: { employees: Employee[]; projects: Project[]; timesheets: Timesheet[] } = {
+      employees: await all((page) => s.employees.list({}, page)),
+      projects: await all((page) => s.projects.list({}, page)),
+      timesheets: await all((page) => s.timesheets.list({}, page)),
+    };
+    expect(records.timesheets.length).toBeGreaterThan(0);
+    for (const period of [
+      { from: "2023-01-01", to: "2024-12-31" },
+      { from: "2023-11-17", to: "2024-04-09" },
+      { from: "2024-03-01", to: "2024-03-31" },
+    ]) {
+      const got = await s.analytics.companyMonths(period);
+      const expected = companyMonthsFromFacts(periodFactsFromRecords(records, { kind: "company" }, period), period);
+      checkEqual(got.map((m) => m.month), expected.map((m) => m.month), `months ${period.from}…${period.to}`);
+      got.forEach((m, i) => checkCloseRecord(m, expected[i]!, `${period.from}…${period.to}: ${m.month}`));
+    }
+  });
+}
+
 
 /** The monthly rollups of migration 0004 stay equal to a rebuild from timesheets, and `verifyRollups` says when not. */
 function rollups(name: string, open: () => Promise<{ store: PostgresStore; close: () => Promise<void> }>) {
@@ -105,4 +139,47 @@ rollups("pglite", openPGlite);
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
   rollups("postgres", () => openPostgres());
+
+  // Writers of the same projects and months commit at once: 0012's commit-time refresh of the
+  // shares and the company's months must leave them as a rebuild from the timesheets says.
+  describe("parallel writes", () => {
+    let opened: Awaited<ReturnType<typeof openPostgres>>;
+    beforeAll(async () => {
+      opened = await openPostgres({ poolSize: 8 });
+    }, 60_000);
+    afterAll(async () => opened?.close());
+
+    it("concurrent transactions writing timesheets and revenues of the same projects and months leave the rollups equal to a rebuild and the company's months equal to core's", async () => {
+      const { store } = opened;
+      const dataset = generateDataset({ seed: 34, departments: 2, employees: 12, projects: 4, timesheets: 600 });
+      await store.transaction("default", (s) => storeDataset(s, dataset));
+      const [employees, projects] = await store.transaction("default", async (s) => [
+        (await s.employees.list({}, { skip: 0, limit: 100 })).items,
+        (await s.projects.list({}, { skip: 0, limit: 100 })).items,
+      ]);
+      const writers = Array.from({ length: 40 }, (_, i) =>
+        store.transaction("default", async (s) => {
+          const t = await s.timesheets.insert({
+            employee_id: employees[i % employees.length]!.id,
+            project_id: projects[i % 2]!.id,
+            hours_worked: 0.25 + (i % 7),
+            date: i % 3 === 0 ? "2024-02-10" : "2024-03-05",
+            description: null,
+            status: "approved",
+            reviewed_by: null,
+            reviewed_at: null,
+            review_note: null,
+          });
+          if (i % 5 === 0) await s.timesheets.update(t.id, { hours_worked: 1.5 });
+          if (i % 8 === 0) await s.timesheets.delete(t.id);
+          if (i % 6 === 0) await s.projects.update(projects[2 + (i % 2)]!.id, { revenue: 10_000 + i, cost: 100 + i });
+        }),
+      );
+      await Promise.all(writers);
+      const check = await store.verifyRollups();
+      expect(check.mismatches).toEqual([]);
+      expect(check.ok).toBe(true);
+      await expectCompanyMonthsOfRecords(store);
+    }, 120_000);
+  });
 });
