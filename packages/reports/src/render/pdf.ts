@@ -1,4 +1,4 @@
-import PDFDocument from "pdfkit";
+import type PDFKitDocument from "pdfkit";
 import type { Writable } from "node:stream";
 import { departmentRoiChart, monthlyTrendChart, type ChartSpec } from "../charts/chart-spec.js";
 import type { KeyFigure, ReportModel, ReportSectionContent } from "../model/report-model.js";
@@ -374,6 +374,8 @@ function drawSection(doc: Doc, model: ReportModel, section: ReportSectionContent
  */
 export async function renderPdf(model: ReportModel, out: Writable, options: PdfOptions = {}): Promise<void> {
   const fonts = options.fonts ?? (await loadBundledFonts());
+  // pdfkit (and its font engine) loads on the first PDF: a server that never renders one does not hold it.
+  const PDFDocument: typeof PDFKitDocument = (await import("pdfkit")).default;
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: PAGE.margin, bottom: PAGE.margin, left: PAGE.margin, right: PAGE.margin },

@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJs } from "../excel.js";
 import type { Writable } from "node:stream";
 import type { ColumnKind, ReportCell, ReportModel } from "../model/report-model.js";
 import { formatCell, MISSING_VALUE } from "./format.js";
@@ -85,7 +86,7 @@ export interface XlsxOptions {
  * each row is committed as soon as it is written. Resolves when the workbook is complete.
  */
 export async function renderXlsx(model: ReportModel, out: Writable, options: XlsxOptions = {}): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (await loadExcelJs()).stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: options.useSharedStrings ?? false,

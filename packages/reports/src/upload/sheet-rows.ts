@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJs } from "../excel.js";
 import Papa from "papaparse";
 
 /** One record of a sheet: its spreadsheet row number (1-based) and its cells as text. */
@@ -108,7 +109,7 @@ export function cellText(value: ExcelJS.CellValue): string {
 export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Promise<unknown>): AsyncGenerator<SheetRow> {
   const { Readable } = await import("node:stream");
   const source = Readable.from(chunks);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+  const workbook = new (await loadExcelJs()).stream.xlsx.WorkbookReader(source, {
     worksheets: "emit",
     sharedStrings: "cache",
     styles: "cache",
