@@ -11,6 +11,7 @@ import { createInProcessJobQueue, type Epca, type JobEvent, type JobWorker } fro
 import { addMonths, monthString } from "@epca/ml";
 import { builtInModules, createServerEpca, startModuleWorker, testConfig } from "@epca/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plantAllocationHistory } from "./support/allocation-history.js";
 import { createFixture, daysAgo, startServer, testHasher, TEST_SECRET, type Fixture, type TestServer } from "./support/harness.js";
 import { memoryParts } from "./support/stores.js";
 
@@ -66,42 +67,7 @@ describe("domain metrics at /metrics", () => {
     for (let i = 0; i < 3; i++) await fixtures.timesheets.create(system, { employee_id: shortEmp, project_id: shortProj, hours_worked: 5, date: day(addMonths(AS_OF, -i), 3) });
 
     // Finished allocations to train the allocation model on: 7 people, 28 allocations on 12 projects.
-    const employees: number[] = [];
-    for (let e = 0; e < 7; e++) {
-      employees.push((await fixtures.employees.create(system, { name: `Allocated ${e}`, department_id: f.deptA, salary: 60_000 + e * 5_000, hire_date: daysAgo(2000), skills: [["sql", "react", "ml"][e % 3]!] })).id);
-    }
-    const projects: number[] = [];
-    for (let p = 0; p < 12; p++) {
-      const start = 900 - p * 50;
-      projects.push(
-        (
-          await fixtures.projects.create(system, {
-            name: `Finished ${p}`,
-            department_id: f.deptA,
-            status: "completed",
-            completion_percentage: 100,
-            cost: 10_000 + p * 1_000,
-            revenue: 20_000 + p * 1_500,
-            start_date: daysAgo(start),
-            estimated_end_date: daysAgo(start - 120),
-            end_date: daysAgo(start - 120 + (p % 3 === 0 ? 30 : -10)),
-          })
-        ).id,
-      );
-    }
-    for (const [i, employee] of employees.entries()) {
-      for (let k = 0; k < 4; k++) {
-        const start = 880 - k * 200 - i * 5;
-        await fixtures.allocations.create(system, {
-          employee_id: employee,
-          project_id: projects[(i * 2 + k) % 12]!,
-          allocation_percentage: 30 + ((i * 7 + k * 11) % 60),
-          allocated_hours: 200 + ((i * 37 + k * 53) % 300),
-          start_date: daysAgo(start),
-          end_date: daysAgo(start - 90),
-        });
-      }
-    }
+    const { employees, projects } = await plantAllocationHistory(t, f.deptA, { people: 7, projects: 12, projectSpacingDays: 50, skillsOf: (e) => [["sql", "react", "ml"][e % 3]!] });
     allocation = { employee: employees[1]!, project: projects[3]! };
   }, 60_000);
   afterAll(async () => {

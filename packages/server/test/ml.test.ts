@@ -13,6 +13,7 @@ import { loadAllocationModel } from "@epca/ml/allocation";
 import { builtInModules, createServerEpca, jobHandlersOf, startModuleWorker, testConfig, type ServerModule } from "@epca/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../test-support/test-database.js";
+import { plantAllocationHistory } from "./support/allocation-history.js";
 import { createFixture, daysAgo, startServer, testHasher, type Fixture, type TestServer } from "./support/harness.js";
 import { postgresServerUrl } from "./support/stores.js";
 
@@ -46,48 +47,8 @@ const stores: [string, () => Promise<Opened>, boolean][] = [
 const SKILLS = ["typescript", "sql", "react", "python", "ml", "devops"];
 
 /** Eight people, sixteen finished projects and 32 finished allocations (past, not overlapping). */
-async function plantAllocations(server: TestServer, department: number) {
-  const { epca, system } = server;
-  const employees: number[] = [];
-  for (let e = 0; e < 8; e++) {
-    employees.push(
-      (await epca.employees.create(system, { name: `Allocated ${e}`, department_id: department, salary: 60_000 + e * 5_000, hire_date: daysAgo(2000), skills: [SKILLS[e % 6]!, SKILLS[(e + 2) % 6]!] })).id,
-    );
-  }
-  const projects: number[] = [];
-  for (let p = 0; p < 16; p++) {
-    const start = 900 - p * 40;
-    projects.push(
-      (
-        await epca.projects.create(system, {
-          name: `Finished ${p}`,
-          department_id: department,
-          status: "completed",
-          completion_percentage: 100,
-          cost: 10_000 + p * 1_000,
-          revenue: 20_000 + p * 1_500,
-          start_date: daysAgo(start),
-          estimated_end_date: daysAgo(start - 120),
-          end_date: daysAgo(start - 120 + (p % 3 === 0 ? 30 : -10)),
-        })
-      ).id,
-    );
-  }
-  for (const [i, employee] of employees.entries()) {
-    for (let k = 0; k < 4; k++) {
-      const start = 880 - k * 200 - i * 5;
-      await epca.allocations.create(system, {
-        employee_id: employee,
-        project_id: projects[(i * 2 + k) % 16]!,
-        allocation_percentage: 30 + ((i * 7 + k * 11) % 60),
-        allocated_hours: 200 + ((i * 37 + k * 53) % 300),
-        start_date: daysAgo(start),
-        end_date: daysAgo(start - 90),
-      });
-    }
-  }
-  return { employees, projects };
-}
+const plantAllocations = (server: TestServer, department: number) =>
+  plantAllocationHistory(server, department, { people: 8, projects: 16, projectSpacingDays: 40, skillsOf: (e) => [SKILLS[e % 6]!, SKILLS[(e + 2) % 6]!] });
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
