@@ -1,6 +1,7 @@
 import type { TimesheetInsert } from "@epca/core";
 import type { UploadImportStore, UploadReceipt } from "@epca/reports";
 import { guardedWrite } from "./database-errors.js";
+import { timesheetColumns } from "./repositories/timesheets.js";
 import type { PostgresScopePart } from "./store.js";
 
 /**
@@ -164,20 +165,8 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
     async stageTimesheets(values: readonly TimesheetInsert[]) {
       if (values.length === 0) return 0;
       await ensureStaging();
-      const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
-      for (const t of values) {
-        stagedFilter.add(t.employee_id, t.date);
-        columns[0]!.push(t.employee_id);
-        columns[1]!.push(t.project_id);
-        columns[2]!.push(t.hours_worked);
-        columns[3]!.push(t.date);
-        columns[4]!.push(t.description ?? null);
-        columns[5]!.push(t.status ?? "draft");
-        columns[6]!.push(t.reviewed_by ?? null);
-        columns[7]!.push(t.reviewed_at ?? null);
-        columns[8]!.push(t.review_note ?? null);
-      }
-      const { rowCount } = await sql.query(STAGE_SQL, columns);
+      for (const t of values) stagedFilter.add(t.employee_id, t.date);
+      const { rowCount } = await sql.query(STAGE_SQL, timesheetColumns(values));
       staged += rowCount;
       return rowCount;
     },

@@ -7,6 +7,26 @@ import { mapRow } from "./rows.js";
 /** Rows per INSERT … SELECT FROM unnest(…) statement of `insertMany`. */
 export const INSERT_MANY_CHUNK = 5_000;
 
+/**
+ * Timesheets as the nine column arrays (employee, project, hours, date, description, status,
+ * reviewer, review time, review note) that `INSERT … SELECT FROM unnest($1, …, $9)` takes.
+ */
+export function timesheetColumns(values: readonly TimesheetInsert[]): unknown[][] {
+  const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
+  for (const t of values) {
+    columns[0]!.push(t.employee_id);
+    columns[1]!.push(t.project_id);
+    columns[2]!.push(t.hours_worked);
+    columns[3]!.push(t.date);
+    columns[4]!.push(t.description ?? null);
+    columns[5]!.push(t.status ?? "draft");
+    columns[6]!.push(t.reviewed_by ?? null);
+    columns[7]!.push(t.reviewed_at ?? null);
+    columns[8]!.push(t.review_note ?? null);
+  }
+  return columns;
+}
+
 const INSERT_MANY_SQL = `
 INSERT INTO timesheets (employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::text[])`;
@@ -84,19 +104,7 @@ async function insertChunks(sql: SqlExecutor, values: readonly TimesheetInsert[]
   let stored = 0;
   for (let start = 0; start < values.length; start += INSERT_MANY_CHUNK) {
     const chunk = values.slice(start, start + INSERT_MANY_CHUNK);
-    const columns: unknown[][] = [[], [], [], [], [], [], [], [], []];
-    for (const t of chunk) {
-      columns[0]!.push(t.employee_id);
-      columns[1]!.push(t.project_id);
-      columns[2]!.push(t.hours_worked);
-      columns[3]!.push(t.date);
-      columns[4]!.push(t.description ?? null);
-      columns[5]!.push(t.status ?? "draft");
-      columns[6]!.push(t.reviewed_by ?? null);
-      columns[7]!.push(t.reviewed_at ?? null);
-      columns[8]!.push(t.review_note ?? null);
-    }
-    const result = await sql.query(INSERT_MANY_SQL, columns);
+    const result = await sql.query(INSERT_MANY_SQL, timesheetColumns(chunk));
     stored += result.rowCount;
   }
   return stored;
