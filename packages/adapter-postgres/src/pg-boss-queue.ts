@@ -1,4 +1,4 @@
-import { ConfigurationError, newJobRecord, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
+import { ConfigurationError, finishWithinGrace, newJobRecord, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { sqlJobStorage } from "./job-storage.js";
@@ -391,22 +391,13 @@ export async function createPgBossJobQueue(options: PgBossJobQueueOptions): Prom
           accepting = false;
           idle.abort();
           await loopDone;
-          const graceMs = stopOptions.graceMs ?? 10_000;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const graceOver = new Promise<"over">((resolve) => (timer = setTimeout(() => resolve("over"), graceMs)));
-          const outcome = await Promise.race([Promise.all([...mine.values()].map((r) => r.done)).then(() => "done" as const), graceOver]);
-          clearTimeout(timer);
-          if (outcome === "over") {
-            // Past the grace period: abort what still runs and hand it back, its attempt not counted.
-            await Promise.all(
-              [...mine.values()].map(async (r) => {
-                r.controller.abort(STOPPING);
-                if (await storage.updateClaimed(r.job.id, r.claim, { status: "queued", attempts: r.job.attempts - 1, leaseUntil: null }).catch(() => false)) {
-                  await handBack(r.job.type, r.job.id).catch(() => undefined);
-                }
-              }),
-            );
-          }
+          // Past the grace period: abort what still runs and hand it back, its attempt not counted.
+          await finishWithinGrace(() => mine.values(), stopOptions.graceMs ?? 10_000, async (r) => {
+            r.controller.abort(STOPPING);
+            if (await storage.updateClaimed(r.job.id, r.claim, { status: "queued", attempts: r.job.attempts - 1, leaseUntil: null }).catch(() => false)) {
+              await handBack(r.job.type, r.job.id).catch(() => undefined);
+            }
+          });
         },
       };
       workers.add(worker);

@@ -83,6 +83,24 @@ export function newJobRecord(tenantId: string, request: JobRequest, now: Date): 
 }
 
 /** Checks a job request before anything is stored (every queue adapter refuses the same requests); throws `ValidationError`. */
+/**
+ * A stopping worker's wait for its running jobs (`running()`: those still running, read again
+ * once the grace period is over): resolves when every one's `done` has settled, or, once
+ * `graceMs` has passed first, after `handBack` has run for each job still running (for a queue
+ * adapter's worker: abort the handler and return the job to the queue, its attempt not counted).
+ */
+export async function finishWithinGrace<R extends { readonly done: Promise<unknown> }>(
+  running: () => Iterable<R>,
+  graceMs: number,
+  handBack: (job: R) => Promise<void>,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<"over">((resolve) => (timer = setTimeout(() => resolve("over"), graceMs)));
+  const outcome = await Promise.race([Promise.all([...running()].map((r) => r.done)).then(() => "done" as const), graceOver]);
+  clearTimeout(timer);
+  if (outcome === "over") await Promise.all([...running()].map(handBack));
+}
+
 export function checkJobRequest(request: JobRequest): void {
   const issues = [];
   if (typeof request.type !== "string" || !/^[a-z][a-z0-9_.:-]{0,99}$/.test(request.type)) {
@@ -256,20 +274,11 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions): JobQ
           accepting = false;
           idle.abort();
           await loopDone;
-          const graceMs = stopOptions.graceMs ?? 10_000;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const graceOver = new Promise<"over">((resolve) => (timer = setTimeout(() => resolve("over"), graceMs)));
-          const outcome = await Promise.race([Promise.all([...mine.values()].map((r) => r.done)).then(() => "done" as const), graceOver]);
-          clearTimeout(timer);
-          if (outcome === "over") {
-            // Past the grace period: abort what still runs and hand it back, never half-done.
-            await Promise.all(
-              [...mine.values()].map(async (r) => {
-                r.controller.abort(STOPPING);
-                await storage.updateClaimed(r.job.id, r.claim, { status: "queued", attempts: r.job.attempts - 1, leaseUntil: null }).catch(() => false);
-              }),
-            );
-          }
+          // Past the grace period: what still runs is aborted and handed back, never half-done.
+          await finishWithinGrace(() => mine.values(), stopOptions.graceMs ?? 10_000, async (r) => {
+            r.controller.abort(STOPPING);
+            await storage.updateClaimed(r.job.id, r.claim, { status: "queued", attempts: r.job.attempts - 1, leaseUntil: null }).catch(() => false);
+          });
         },
       };
       workers.add(worker);

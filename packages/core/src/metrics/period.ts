@@ -261,6 +261,17 @@ export function projectFact(p: Project, totalHours: number): ProjectFact {
     department_id: p.department_id, revenue: p.revenue, cost: p.cost, total_hours: totalHours };
 }
 
+/** The buckets of each month, by month (`YYYY-MM-01`). */
+function bucketsByMonth(buckets: readonly MonthlyBucket[]): Map<string, MonthlyBucket[]> {
+  const byMonth = new Map<string, MonthlyBucket[]>();
+  for (const b of buckets) {
+    const list = byMonth.get(b.month);
+    if (list) list.push(b);
+    else byMonth.set(b.month, [b]);
+  }
+  return byMonth;
+}
+
 /**
  * The monthly series of a subject over `period` (docs/metrics.md, "Periods and series"); one point
  * per month the period touches, months without anything included (all zeros).
@@ -280,12 +291,7 @@ export function analyticsSeries(facts: PeriodFacts, subject: AnalyticsSubject, p
   if (!Number.isFinite(S) || S <= 0) throw new RangeError(`standardAnnualHours must be a positive number, got ${S}`);
   const members = new Set(facts.employees.map((e) => e.employee_id));
   const projects = new Map(facts.projects.map((p) => [p.project_id, p]));
-  const byMonth = new Map<string, MonthlyBucket[]>();
-  for (const b of facts.buckets) {
-    const list = byMonth.get(b.month);
-    if (list) list.push(b);
-    else byMonth.set(b.month, [b]);
-  }
+  const byMonth = bucketsByMonth(facts.buckets);
   const countsHours = (b: MonthlyBucket): boolean =>
     subject.kind === "project"
       ? b.project_id === subject.id
@@ -331,12 +337,7 @@ export function analyticsSeries(facts: PeriodFacts, subject: AnalyticsSubject, p
  */
 export function companyMonthsFromFacts(facts: PeriodFacts, period: Period): CompanyMonth[] {
   const projects = new Map(facts.projects.map((p) => [p.project_id, p]));
-  const byMonth = new Map<string, MonthlyBucket[]>();
-  for (const b of facts.buckets) {
-    const list = byMonth.get(b.month);
-    if (list) list.push(b);
-    else byMonth.set(b.month, [b]);
-  }
+  const byMonth = bucketsByMonth(facts.buckets);
   return monthsOf(period).map(({ month, window }) => {
     let hours = 0;
     let salaryHours = 0;
