@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { lockDataDirectory, type DataDirectoryLock } from "./data-directory-lock.js";
 import { createPGliteDriver } from "./pglite-driver.js";
-import { createStoreOnDriver, type PostgresScope, type PostgresScopePart, type PostgresStore } from "./store.js";
+import { createStoreOnDriver, type PostgresScope, type PostgresScopePart, type PostgresStore, type RollupRefreshOptions } from "./store.js";
 
 /** Options of `createPGliteStore`. */
 export interface PGliteStoreOptions<Parts extends Record<string, PostgresScopePart<unknown>> = Record<never, never>> {
@@ -18,6 +18,11 @@ export interface PGliteStoreOptions<Parts extends Record<string, PostgresScopePa
   migrate?: boolean;
   /** Where the migration files are (default: this package's `migrations/`). */
   migrationsDirectory?: string;
+  /**
+   * The background refresh of the company's cached months (migration 0013): every 5 s by default;
+   * `false` turns it off (reads stay exact; call `store.refreshRollups()` yourself).
+   */
+  rollupRefresh?: RollupRefreshOptions | false;
 }
 
 /** The file-system directory of a `dataDir` (plain or `file://` path), or `null` for `memory://`, `idb://`… */

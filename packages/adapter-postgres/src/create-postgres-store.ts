@@ -2,7 +2,7 @@ import { ConfigurationError } from "@epca/core";
 import type pg from "pg";
 import { applyMigrations, type MigrationResult } from "./migrations.js";
 import { createPgDriver } from "./pg-driver.js";
-import { createStoreOnDriver, type PostgresScope, type PostgresScopePart, type PostgresStore } from "./store.js";
+import { createStoreOnDriver, type PostgresScope, type PostgresScopePart, type PostgresStore, type RollupRefreshOptions } from "./store.js";
 
 /** Options of `createPostgresStore`: a connection string or a pool the host owns. */
 export interface PostgresStoreOptions<Parts extends Record<string, PostgresScopePart<unknown>> = Record<never, never>> {
@@ -30,6 +30,11 @@ export interface PostgresStoreOptions<Parts extends Record<string, PostgresScope
   migrate?: boolean;
   /** Where the migration files are (default: this package's `migrations/`). */
   migrationsDirectory?: string;
+  /**
+   * The background refresh of the company's cached months (migration 0013): every 5 s by default;
+   * `false` turns it off (reads stay exact; call `store.refreshRollups()` yourself).
+   */
+  rollupRefresh?: RollupRefreshOptions | false;
 }
 
 type PgModule = typeof pg;

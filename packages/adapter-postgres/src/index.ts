@@ -7,7 +7,7 @@
 export { createPostgresStore, migrate, type PostgresStoreOptions } from "./create-postgres-store.js";
 export { createPGliteStore, type PGliteStoreOptions } from "./create-pglite-store.js";
 export { DATA_DIRECTORY_LOCK_FILE, DataDirectoryLockedError } from "./data-directory-lock.js";
-export { APP_ROLE, type PostgresScope, type PostgresScopePart, type PostgresStore, type RollupCheck, type RollupMismatch } from "./store.js";
+export { APP_ROLE, type PostgresScope, type PostgresScopePart, type PostgresStore, type RollupCheck, type RollupMismatch, type RollupRefresh, type RollupRefreshOptions } from "./store.js";
 export {
   defaultMigrationsDirectory,
   MigrationChecksumError,

@@ -60,6 +60,37 @@ export interface PostgresStore<S extends TenantScope = TenantScope> extends Epca
    * a tenant that differs are replaced by the rebuilt ones. Read-only otherwise.
    */
   verifyRollups(options?: { repair?: boolean }): Promise<RollupCheck>;
+  /**
+   * Brings the company's cached months up to date for the projects written since the last
+   * refresh (migration 0013), in each tenant's own transaction: at most `maxProjects` (default
+   * 1,000) projects per tenant. Reads are exact without it (they correct the cache by the
+   * projects still marked), only slower as marks pile up; the store runs it in the background
+   * (`rollupRefresh`), so a host calls it only to refresh now.
+   */
+  refreshRollups(options?: { maxProjects?: number }): Promise<RollupRefresh>;
+}
+
+/** The answer of `refreshRollups`. */
+export interface RollupRefresh {
+  /** Tenants looked at. */
+  readonly tenants: number;
+  /** Projects whose cached shares were refreshed. */
+  readonly projects: number;
+  /** Tenants left for the next run: marking transactions held the marks longer than a second. */
+  readonly busy: readonly string[];
+}
+
+/**
+ * The background refresh of the company's cached months (`refreshRollups`), which keeps reads
+ * from correcting for many written projects. `false` turns it off (call `refreshRollups` yourself).
+ */
+export interface RollupRefreshOptions {
+  /** How often a run starts (ms, default 5,000); a run that is still going skips the next tick. */
+  readonly everyMs?: number;
+  /** Projects refreshed per tenant and run (default 1,000). */
+  readonly maxProjects?: number;
+  /** Called with a failed run's error (default: `console.warn`). The next run tries again. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** A bucket whose stored rollup differs from the one rebuilt from timesheets. */
@@ -121,9 +152,11 @@ SELECT 0 AS employee_id, COALESCE(s.project_id, r.project_id) AS project_id,
   FULL JOIN rebuilt r ON r.project_id = s.project_id AND r.month = s.month`;
 
 /**
- * The company's months (migration 0012) against a rebuild from the per-project rollups and the
- * projects (employee_id and project_id reported as 0; hours compared, shares and salary-weighted
- * hours too).
+ * The company's months (migrations 0012, 0013) against a rebuild from the per-project rollups and
+ * the projects (employee_id and project_id reported as 0; hours compared, shares and
+ * salary-weighted hours too): the months as reads answer them (the cache corrected by the marked
+ * projects), and the cached shares of every project not marked for the background refresh. One
+ * statement, so one snapshot, however many writers commit meanwhile.
  */
 const COMPANY_MONTH_DIFF_SQL = `
 WITH shares AS (SELECT * FROM project_month_shares_of(NULL)),
@@ -132,11 +165,15 @@ rebuilt AS (
          sum(cost_share) AS cost_share, count(*)::int AS entries
     FROM shares GROUP BY month
 ),
-stored AS (SELECT * FROM company_month_rollups WHERE hours <> 0 OR revenue_share <> 0 OR cost_share <> 0 OR salary_hours <> 0),
+stored AS (
+  SELECT * FROM company_months_current('-infinity', 'infinity')
+   WHERE hours <> 0 OR revenue_share <> 0 OR cost_share <> 0 OR salary_hours <> 0
+),
 share_diff AS (
   SELECT count(*)::int AS differing FROM shares f FULL JOIN project_month_shares s ON s.project_id = f.project_id AND s.month = f.month
-   WHERE f.hours IS DISTINCT FROM s.hours OR f.salary_hours IS DISTINCT FROM s.salary_hours
-      OR f.revenue_share IS DISTINCT FROM s.revenue_share OR f.cost_share IS DISTINCT FROM s.cost_share
+   WHERE (f.hours IS DISTINCT FROM s.hours OR f.salary_hours IS DISTINCT FROM s.salary_hours
+      OR f.revenue_share IS DISTINCT FROM s.revenue_share OR f.cost_share IS DISTINCT FROM s.cost_share)
+     AND COALESCE(f.project_id, s.project_id) NOT IN (SELECT project_id FROM company_month_pending)
 )
 SELECT 0 AS employee_id, 0 AS project_id, to_char(COALESCE(s.month, r.month), 'YYYY-MM') AS month,
        s.hours::float8 AS stored_hours, CASE WHEN s.month IS NULL THEN NULL ELSE COALESCE(r.entries, 0) END AS stored_entries,
@@ -267,7 +304,7 @@ export async function enterTenant(sql: SqlExecutor, tenantId: string): Promise<T
 /** Builds the store over a driver; both factories end here. */
 export async function createStoreOnDriver<Parts extends Record<string, PostgresScopePart<unknown>>>(
   driver: SqlDriver,
-  options: { migrate?: boolean; migrationsDirectory?: string; parts?: Parts; capabilities: StoreCapabilities },
+  options: { migrate?: boolean; migrationsDirectory?: string; parts?: Parts; capabilities: StoreCapabilities; rollupRefresh?: RollupRefreshOptions | false },
 ): Promise<PostgresStore<PostgresScope<Parts>>> {
   const parts: Record<string, PostgresScopePart<unknown>> = options.parts ?? {};
   for (const [name, part] of Object.entries(parts)) {
@@ -307,6 +344,9 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     );
   };
   const pingReplica = driver.pingReplica;
+  // The background refresh of the company's cached months (started below, once `store` exists).
+  let refreshing: Promise<void> = Promise.resolve();
+  let stopRefresh = () => {};
   const store: PostgresStore<PostgresScope<Parts>> = {
     driver: driver.kind,
     capabilities: options.capabilities,
@@ -399,6 +439,20 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
       }
       return { ok, tenants: tenants.length, buckets, mismatches, repaired };
     },
+    async refreshRollups(refreshOptions) {
+      open();
+      const maxProjects = refreshOptions?.maxProjects ?? 1_000;
+      if (!Number.isInteger(maxProjects) || maxProjects < 1) throw new ConfigurationError("maxProjects", `must be a positive integer, got ${maxProjects}`);
+      const tenants = (await driver.query("SELECT id FROM tenants ORDER BY id")).rows.map((r) => String(r.id));
+      let projects = 0;
+      const busy: string[] = [];
+      for (const tenantId of tenants) {
+        const refreshed = await inTenant(tenantId, async (sql) => Number((await sql.query("SELECT company_month_flush($1) AS n", [maxProjects])).rows[0]?.n ?? 0));
+        if (refreshed < 0) busy.push(tenantId);
+        else projects += refreshed;
+      }
+      return { tenants: tenants.length, projects, busy };
+    },
     async ping() {
       open();
       await driver.query("SELECT 1");
@@ -411,6 +465,8 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
     async close() {
       if (closed) return;
       closed = true;
+      stopRefresh();
+      await refreshing;
       await driver.close();
     },
     migrate: () => {
@@ -427,5 +483,34 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
       throw error;
     }
   }
+  if (options.rollupRefresh !== false) stopRefresh = startRollupRefresh(options.rollupRefresh ?? {});
   return store;
+
+  /** Runs `refreshRollups` every `everyMs` (a run still going skips a tick); answers how to stop it. */
+  function startRollupRefresh(refresh: RollupRefreshOptions): () => void {
+    const everyMs = refresh.everyMs ?? 5_000;
+    if (!Number.isInteger(everyMs) || everyMs < 1) throw new ConfigurationError("rollupRefresh.everyMs", `must be a positive integer, got ${everyMs}`);
+    const onError = refresh.onError ?? ((error: unknown) => console.warn("[epca] background refresh of the company's months failed:", error));
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || closed) return;
+      running = true;
+      refreshing = store
+        .refreshRollups(refresh.maxProjects === undefined ? undefined : { maxProjects: refresh.maxProjects })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            // Closed meanwhile, or a database not migrated to 0013 yet: nothing to report.
+            if (closed || (error as { code?: unknown }).code === "42883") return;
+            onError(error);
+          },
+        )
+        .finally(() => {
+          running = false;
+        });
+    }, everyMs);
+    // A store left open does not keep the process alive for its refresh.
+    (timer as { unref?: () => void }).unref?.();
+    return () => clearInterval(timer);
+  }
 }

@@ -106,7 +106,8 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
       });
       const check = await store.verifyRollups();
       expect(check.mismatches).toEqual([]);
-      // The stored sums of 0012 are those a rebuild from the per-project rollups answers, exactly.
+      // The stored sums of 0012, once refreshed (0013), are those a rebuild from the per-project rollups answers, exactly.
+      await store.refreshRollups();
       const company = await store.withTenantSql("default", async (sql) =>
         (await sql.query("SELECT sum(hours)::text AS hours, sum(revenue_share)::float8 AS revenue FROM company_month_rollups")).rows[0]!,
       );
@@ -114,7 +115,7 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
         (await sql.query("SELECT sum(hours)::text AS hours FROM project_month_rollups")).rows[0]!,
       );
       expect(company.hours).toBe(raw.hours);
-      // A transaction reads its own writes (the shares are otherwise refreshed at commit).
+      // A transaction reads its own writes (its project is marked, and the read corrects for it).
       const [before, during] = await store.transaction("default", async (s) => {
         const period = { from: "2024-03-01", to: "2024-03-31" };
         const first = (await s.analytics.companyMonths(period))[0]!;
@@ -132,20 +133,58 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
       await store.verifyRollups({ repair: true });
       expect((await store.verifyRollups()).ok).toBe(true);
     }, 60_000);
+
+    it("a committed write only marks its project (0013): reads, read-only ones too, answer it at once, and refreshRollups brings the cache up to date and clears the mark", async () => {
+      await store.refreshRollups();
+      const period = { from: "2024-02-01", to: "2024-03-31" };
+      const sql = (text: string) => store.withTenantSql("default", async (q) => (await q.query(text)).rows);
+      const cachedBefore = await sql("SELECT to_char(month, 'YYYY-MM') AS month, hours::text, revenue_share::text FROM company_month_rollups ORDER BY month");
+      const before = await store.transaction("default", (s) => s.analytics.companyMonths(period));
+      const [employee, project] = await store.transaction("default", async (s) => [
+        (await s.employees.list({}, { skip: 0, limit: 1 })).items[0]!,
+        (await s.projects.list({}, { skip: 0, limit: 1 })).items[0]!,
+      ]);
+      await store.transaction("default", async (s) => {
+        await s.timesheets.insert({ employee_id: employee.id, project_id: project.id, hours_worked: 3.75, date: "2024-02-14", description: null, status: "approved", reviewed_by: null, reviewed_at: null, review_note: null });
+        await s.projects.update(project.id, { revenue: project.revenue + 1_000 });
+      });
+      // Nothing of the cache moved at commit; the project is marked.
+      expect(await sql("SELECT to_char(month, 'YYYY-MM') AS month, hours::text, revenue_share::text FROM company_month_rollups ORDER BY month")).toEqual(cachedBefore);
+      expect((await sql("SELECT project_id FROM company_month_pending")).map((r) => Number(r.project_id))).toEqual([project.id]);
+      const during = await store.transaction("default", (s) => s.analytics.companyMonths(period));
+      const readOnly = await store.transaction("default", (s) => s.analytics.companyMonths(period), { readOnly: true });
+      expect(readOnly).toEqual(during);
+      expect(during[0]!.hours - before[0]!.hours).toBeCloseTo(3.75, 9);
+      expect(during.reduce((sum, m) => sum + m.revenue, 0)).toBeGreaterThan(before.reduce((sum, m) => sum + m.revenue, 0));
+      await expectCompanyMonthsOfRecords(store);
+      expect((await store.verifyRollups()).mismatches).toEqual([]);
+
+      const refreshed = await store.refreshRollups();
+      expect(refreshed).toEqual({ tenants: 1, projects: 1, busy: [] });
+      expect(await sql("SELECT project_id FROM company_month_pending")).toEqual([]);
+      expect(await store.transaction("default", (s) => s.analytics.companyMonths(period))).toEqual(during);
+      // The cache alone now equals a rebuild from the per-project rollups.
+      const [cached] = await sql("SELECT sum(hours)::text AS hours FROM company_month_rollups");
+      const [raw] = await sql("SELECT sum(hours)::text AS hours FROM project_month_rollups");
+      expect(cached!.hours).toBe(raw!.hours);
+      expect((await store.verifyRollups()).ok).toBe(true);
+      expect(await store.refreshRollups()).toEqual({ tenants: 1, projects: 0, busy: [] });
+    }, 60_000);
   });
 }
 
-rollups("pglite", openPGlite);
+rollups("pglite", () => openPGlite({ rollupRefresh: false }));
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
-  rollups("postgres", () => openPostgres());
+  rollups("postgres", () => openPostgres({ rollupRefresh: false }));
 
-  // Writers of the same projects and months commit at once: 0012's commit-time refresh of the
-  // shares and the company's months must leave them as a rebuild from the timesheets says.
+  // Writers of the same projects and months commit at once while refreshes of the cached shares
+  // (0013: the store's own every 10 ms, and explicit ones) run between them: the company's months
+  // must stay as a rebuild from the timesheets says, at every read and after the last refresh.
   describe("parallel writes", () => {
     let opened: Awaited<ReturnType<typeof openPostgres>>;
     beforeAll(async () => {
-      opened = await openPostgres({ poolSize: 8 });
+      opened = await openPostgres({ poolSize: 8, rollupRefresh: { everyMs: 10 } });
     }, 60_000);
     afterAll(async () => opened?.close());
 
@@ -157,7 +196,10 @@ describe.skipIf(!serverUrl)("PostgreSQL server", () => {
         (await s.employees.list({}, { skip: 0, limit: 100 })).items,
         (await s.projects.list({}, { skip: 0, limit: 100 })).items,
       ]);
-      const writers = Array.from({ length: 40 }, (_, i) =>
+      const writers: Promise<void>[] = [];
+      // Refreshes and checks queued on the pool between the writers (it hands out connections in order).
+      const others: Promise<unknown>[] = [];
+      const write = (i: number) =>
         store.transaction("default", async (s) => {
           const t = await s.timesheets.insert({
             employee_id: employees[i % employees.length]!.id,
@@ -173,13 +215,68 @@ describe.skipIf(!serverUrl)("PostgreSQL server", () => {
           if (i % 5 === 0) await s.timesheets.update(t.id, { hours_worked: 1.5 });
           if (i % 8 === 0) await s.timesheets.delete(t.id);
           if (i % 6 === 0) await s.projects.update(projects[2 + (i % 2)]!.id, { revenue: 10_000 + i, cost: 100 + i });
-        }),
-      );
+        });
+      for (let i = 0; i < 40; i++) {
+        writers.push(write(i));
+        if (i % 4 === 3) others.push(i % 8 === 7 ? store.verifyRollups().then((c) => c.mismatches) : store.refreshRollups());
+      }
       await Promise.all(writers);
+      for (const other of await Promise.all(others)) if (Array.isArray(other)) expect(other).toEqual([]);
       const check = await store.verifyRollups();
       expect(check.mismatches).toEqual([]);
       expect(check.ok).toBe(true);
       await expectCompanyMonthsOfRecords(store);
+      await store.refreshRollups();
+      await store.withTenantSql("default", async (sql) => {
+        expect((await sql.query("SELECT count(*)::int AS n FROM company_month_pending")).rows[0]!.n).toBe(0);
+        const [cached, raw] = [
+          (await sql.query("SELECT sum(hours)::text AS hours FROM company_month_rollups")).rows[0]!.hours,
+          (await sql.query("SELECT sum(hours)::text AS hours FROM project_month_rollups")).rows[0]!.hours,
+        ];
+        expect(cached).toBe(raw);
+      });
+      expect((await store.verifyRollups()).ok).toBe(true);
     }, 120_000);
+
+    it("a refresh waits for a transaction that marked a project and has not committed, then leaves it for the next run; that write is refreshed after it commits", async () => {
+      const own = await openPostgres({ poolSize: 4, rollupRefresh: false });
+      const { store } = own;
+      try {
+      await store.transaction("default", (s) => storeDataset(s, generateDataset({ seed: 35, departments: 1, employees: 3, projects: 2, timesheets: 50 })));
+      const [employee, project, other] = await store.transaction("default", async (s) => [
+        (await s.employees.list({}, { skip: 0, limit: 1 })).items[0]!,
+        ...(await s.projects.list({}, { skip: 0, limit: 2 })).items,
+      ]);
+      // A committed mark to refresh (another project), and a writer that marked and holds its transaction open.
+      await store.transaction("default", (s) => s.projects.update(other!.id, { revenue: 77_000 }));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let marked!: () => void;
+      const hasMarked = new Promise<void>((resolve) => (marked = resolve));
+      const writer = store.transaction("default", async (s) => {
+        await s.timesheets.insert({ employee_id: employee!.id, project_id: project!.id, hours_worked: 2, date: "2024-03-11", description: null, status: "approved", reviewed_by: null, reviewed_at: null, review_note: null });
+        marked();
+        await held;
+      });
+      await hasMarked;
+      const started = performance.now();
+      const busy = await store.refreshRollups();
+      const waited = performance.now() - started;
+      expect(busy.busy).toEqual(["default"]);
+      expect(busy.projects).toBe(0);
+      expect(waited).toBeGreaterThanOrEqual(900);
+      // Meanwhile the reads are exact, the held write aside (not committed).
+      expect((await store.verifyRollups()).ok).toBe(true);
+      await expectCompanyMonthsOfRecords(store);
+      release();
+      await writer;
+      expect(await store.refreshRollups()).toEqual({ tenants: 1, projects: 2, busy: [] });
+      expect(await store.withTenantSql("default", async (sql) => (await sql.query("SELECT count(*)::int AS n FROM company_month_pending")).rows[0]!.n)).toBe(0);
+      expect((await store.verifyRollups()).ok).toBe(true);
+      await expectCompanyMonthsOfRecords(store);
+      } finally {
+        await own.close();
+      }
+    }, 60_000);
   });
 });

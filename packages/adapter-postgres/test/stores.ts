@@ -8,13 +8,13 @@ export interface OpenedStore {
 }
 
 /** An in-memory PGlite, migrated. */
-export async function openPGlite(): Promise<OpenedStore> {
-  const store = await createPGliteStore({ migrate: true });
+export async function openPGlite(options: { rollupRefresh?: false } = {}): Promise<OpenedStore> {
+  const store = await createPGliteStore({ migrate: true, ...options });
   return { store, close: () => store.close() };
 }
 
 /** A fresh database on the test run's PostgreSQL server, migrated; `close` drops it. */
-export async function openPostgres(options: { poolSize?: number } = {}): Promise<OpenedStore> {
+export async function openPostgres(options: { poolSize?: number; rollupRefresh?: false | { everyMs: number } } = {}): Promise<OpenedStore> {
   const database = await createTestDatabase();
   const store = await createPostgresStore({ connectionString: database.url, migrate: true, ...options });
   return {

@@ -246,19 +246,20 @@ function subjectCondition(subject: AnalyticsSubject): { where: string; params: u
 /**
  * The company's series sums per month: whole months from the company's monthly rollups
  * (migration 0012: hours, salary-weighted hours and each project's share of revenue and cost,
- * kept by triggers), the edge days of a period that does not start or end on a month's bounds
+ * kept by triggers; corrected at read time by the projects written since the background refresh
+ * last ran, migration 0013), the edge days of a period that does not start or end on a month's bounds
  * from timesheets (with each project's all-time hours); prorated salaries from the salaries by
  * hire date (also 0012). Reads a row per month and per hire date, not one per project × month or
  * per employee.
  */
 async function companyMonths(sql: SqlExecutor, period: { from: string; to: string }): Promise<CompanyMonth[]> {
   const { fullFrom, fullToExclusive } = fullMonths(period);
-  // Projects this transaction wrote are refreshed at commit; refresh them now to read our own writes.
-  await sql.query("SELECT company_month_flush()");
+  // The cached months corrected by the projects written since their last refresh (migration 0013),
+  // this transaction's own writes included.
   const whole = await sql.query(
     `SELECT to_char(month, 'YYYY-MM') AS month, hours::float8 AS hours, salary_hours::float8 AS salary_hours,
             revenue_share::float8 AS revenue, cost_share::float8 AS direct_cost
-       FROM company_month_rollups WHERE month >= $1::date AND month < $2::date`,
+       FROM company_months_current($1::date, $2::date)`,
     [fullFrom, fullToExclusive],
   );
   const edgeRows =
