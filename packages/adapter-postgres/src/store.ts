@@ -89,7 +89,7 @@ export interface RollupRefreshOptions {
   readonly everyMs?: number;
   /** Projects refreshed per tenant and run (default 1,000). */
   readonly maxProjects?: number;
-  /** Called with a failed run's error (default: `console.warn`). The next run tries again. */
+  /** Called with a failed run's error (default: `console.warn`, at most once a minute). The next run tries again. */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -490,7 +490,15 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   function startRollupRefresh(refresh: RollupRefreshOptions): () => void {
     const everyMs = refresh.everyMs ?? 5_000;
     if (!Number.isInteger(everyMs) || everyMs < 1) throw new ConfigurationError("rollupRefresh.everyMs", `must be a positive integer, got ${everyMs}`);
-    const onError = refresh.onError ?? ((error: unknown) => console.warn("[epca] background refresh of the company's months failed:", error));
+    // By default a warning at most once a minute (a database that is down fails every run).
+    let warnedAt = -Infinity;
+    const onError =
+      refresh.onError ??
+      ((error: unknown) => {
+        if (Date.now() - warnedAt < 60_000) return;
+        warnedAt = Date.now();
+        console.warn(`[epca] background refresh of the company's cached months failed (retried every ${everyMs} ms; reads stay exact): ${error instanceof Error ? error.message : String(error)}`);
+      });
     let running = false;
     const timer = setInterval(() => {
       if (running || closed) return;

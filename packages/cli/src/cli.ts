@@ -292,8 +292,8 @@ async function doctor(options: { repair?: boolean }): Promise<void> {
   }
   const store =
     config.storeKind === "postgres"
-      ? await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE })
-      : await createPGliteStore({ dataDir: config.EPCA_DATA_DIR });
+      ? await createPostgresStore({ connectionString: config.DATABASE_URL!, poolSize: config.DB_POOL_SIZE, rollupRefresh: false })
+      : await createPGliteStore({ dataDir: config.EPCA_DATA_DIR, rollupRefresh: false });
   try {
     await store.migrate();
     const check = await store.verifyRollups({ repair: options.repair === true });
