@@ -1,4 +1,4 @@
-import { ConfigurationError, finishWithinGrace, newJobRecord, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
+import { ConfigurationError, finishWithinGrace, isFinalJobError, newJobRecord, type JobEvent, type JobHandler, type JobQueue, type JobRecord, type JobWorker, type WorkerOptions } from "@epca/core";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import { sqlJobStorage } from "./job-storage.js";
@@ -260,8 +260,10 @@ export async function createPgBossJobQueue(options: PgBossJobQueueOptions): Prom
         }
         return;
       }
-      // pg-boss decides: retry (by the job's limit, delay and backoff) or failed.
+      // pg-boss decides: retry (by the job's limit, delay and backoff) or failed; an error that
+      // another attempt would meet again spends the retries first, so that it fails.
       const error = message(outcome.error);
+      if (isFinalJobError(outcome.error)) await pool.query(`UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2 AND state = 'active'`, [name, job.id]);
       await boss.fail(name, job.id, { message: error });
       const delivery = await boss.getJobById(name, job.id);
       if (delivery?.state === "retry") {

@@ -359,7 +359,7 @@ export type {
   ScheduleStorage,
   WorkerOptions,
 } from "./ports/jobs.js";
-export { checkJobRequest, createInProcessJobQueue, DEFAULT_RETRY, finishWithinGrace, newJobRecord, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
+export { checkJobRequest, createInProcessJobQueue, DEFAULT_RETRY, finishWithinGrace, isFinalJobError, newJobRecord, type InProcessJobQueueOptions, type JobEvent } from "./jobs/in-process-queue.js";
 
 // Use cases
 export { createEpca } from "./use-cases/create-epca.js";

@@ -9,7 +9,7 @@
  */
 import { BYTES_PER_GB, createEpca, systemActor, type Clock } from "@epca/core";
 import { createReportUseCases, type ReportRequest } from "@epca/reports";
-import { jobHandlersOf } from "@epca/server";
+import { builtInModules, jobHandlersOf, startModuleWorker } from "@epca/server";
 import { addMonths, monthString } from "@epca/ml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, startServer, type TestServer } from "./support/harness.js";
@@ -79,6 +79,29 @@ describe.each(FACTORIES)("plan limits of reports, models and training on %s", (_
     expect(refused.body).toEqual({ detail: `Plan limit reached: max_storage_gb is ${max} on this tenant's plan` });
     const files = await call("GET", "/reports/files", token);
     expect(files.body.map((f: { size: number }) => f.size)).toEqual([size, size, size]);
+    expect((await usage()).current.storage_bytes).toBe(3 * size);
+  });
+
+  it.runIf(available)("a background report that does not fit fails its job at its first attempt, naming the limit (no retry renders it again)", async () => {
+    const started = await call("GET", `/reports/generate?report_type=${REPORT.report_type}&from=${REPORT.from}&to=${REPORT.to}&async=true`, token);
+    expect(started.status).toBe(202);
+    const location = started.headers.get("location")!;
+    let job: { status: string; attempts: number; error: string | null } = started.body;
+    // A worker as `epca serve` runs one; without the rule it would retry twice (the default policy).
+    const worker = startModuleWorker({ queue: t.jobs, modules: builtInModules(), epca: t.epca, pollMs: 10 });
+    try {
+      for (let i = 0; i < 200 && !["failed", "succeeded"].includes(job.status); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        job = (await t.request("GET", location, { token })).body;
+      }
+      // Long enough for a retry (the default policy waits 5 s) to have shown.
+      if (job.status === "failed") await new Promise((resolve) => setTimeout(resolve, 200));
+      job = (await t.request("GET", location, { token })).body;
+    } finally {
+      await worker.stop();
+    }
+    expect({ status: job.status, attempts: job.attempts }).toEqual({ status: "failed", attempts: 1 });
+    expect(job.error).toContain("max_storage_gb");
     expect((await usage()).current.storage_bytes).toBe(3 * size);
   });
 

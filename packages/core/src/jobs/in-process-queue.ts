@@ -1,4 +1,4 @@
-import { ConfigurationError, ValidationError } from "../errors.js";
+import { ConfigurationError, ForbiddenError, LimitExceededError, UnauthenticatedError, ValidationError } from "../errors.js";
 import { systemClock, type Clock } from "../ports/clock.js";
 import type { JobHandler, JobQueue, JobRequest, JobStorage, JobWorker, RetryPolicy, RunningJob, WorkerOptions } from "../ports/jobs.js";
 import type { JobRecord } from "../schemas/job.js";
@@ -101,6 +101,17 @@ export async function finishWithinGrace<R extends { readonly done: Promise<unkno
   if (outcome === "over") await Promise.all([...running()].map(handBack));
 }
 
+/**
+ * Whether a handler's error ends its job at once, whatever retries are left: an `EpcaError` that
+ * another attempt would meet again (a refused input, a limit of the tenant's plan, a caller who
+ * may not). Anything else is retried by the job's policy: a lost connection, a closed store, a
+ * bug, and also a missing record or a conflict (what a job reads may not have committed yet, or
+ * a concurrent write may be gone by the next attempt). Both queues of EPCA decide by it.
+ */
+export function isFinalJobError(error: unknown): boolean {
+  return error instanceof ValidationError || error instanceof LimitExceededError || error instanceof ForbiddenError || error instanceof UnauthenticatedError;
+}
+
 export function checkJobRequest(request: JobRequest): void {
   const issues = [];
   if (typeof request.type !== "string" || !/^[a-z][a-z0-9_.:-]{0,99}$/.test(request.type)) {
@@ -192,7 +203,7 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions): JobQ
         return;
       }
       const error = message(outcome.error);
-      if (job.attempts < job.max_attempts) {
+      if (job.attempts < job.max_attempts && !isFinalJobError(outcome.error)) {
         const retryIn = job.retry_delay_seconds * 1000 * (job.retry_backoff ? 2 ** (job.attempts - 1) : 1);
         if (await storage.updateClaimed(job.id, claim, { status: "queued", error, run_at: new Date(now.getTime() + retryIn).toISOString(), leaseUntil: null })) {
           finish("retrying", { ...job, error });

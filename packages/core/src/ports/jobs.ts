@@ -54,7 +54,11 @@ export interface RunningJob {
   progress(done: number, total?: number | null, message?: string | null): Promise<void>;
 }
 
-/** Runs one type of job; what it resolves with (JSON) is the job's `result`; a rejection fails the attempt. */
+/**
+ * Runs one type of job; what it resolves with (JSON) is the job's `result`; a rejection fails the
+ * attempt, and the job too when `isFinalJobError` says another attempt would fail the same way
+ * (a `ValidationError`, `LimitExceededError`, `ForbiddenError` or `UnauthenticatedError`).
+ */
 export type JobHandler = (job: RunningJob) => Promise<unknown>;
 
 /** How a worker runs. */

@@ -1,3 +1,4 @@
+import { LimitExceededError, NotFoundError } from "../errors.js";
 import type { JobHandler, JobQueue } from "../ports/jobs.js";
 import type { JobRecord } from "../schemas/job.js";
 import { check, checkEqual } from "./assertions.js";
@@ -124,6 +125,39 @@ export function runJobQueueContract(runner: ContractRunner, options: JobQueueCon
         checkEqual({ attempts: ok?.attempts, result: ok?.result, calls: calls.get(first.id) }, { attempts: 2, result: "ok", calls: 2 }, "two attempts");
         const failed = await eventually(() => statusOf(queue, a, second.id), hasStatus("failed"), "the broken job fails for good");
         checkEqual({ attempts: failed?.attempts, error: failed?.error }, { attempts: 3, error: "always broken" }, "its last error and every attempt");
+      } finally {
+        await worker.stop();
+      }
+    });
+
+    it("fails a job at once on an error another attempt would meet again (a plan limit), and retries one it might not (a missing record)", async () => {
+      const [a] = tenants;
+      const limited = type();
+      const missing = type();
+      const calls = new Map<string, number>();
+      const count = (id: string) => calls.set(id, (calls.get(id) ?? 0) + 1);
+      const worker = queue.work(
+        new Map<string, JobHandler>([
+          [limited, async (job) => {
+            count(job.id);
+            throw new LimitExceededError("max_storage_gb", 1);
+          }],
+          [missing, async (job) => {
+            count(job.id);
+            if (job.attempt < 2) throw new NotFoundError("project", "7");
+            return "found";
+          }],
+        ]),
+        fast,
+      );
+      try {
+        const first = await queue.enqueue(a, { type: limited, payload: null, retry: { limit: 3, delaySeconds: 0.01, backoff: false } });
+        const second = await queue.enqueue(a, { type: missing, payload: null, retry: { limit: 3, delaySeconds: 0.01, backoff: false } });
+        const failed = await eventually(() => statusOf(queue, a, first.id), hasStatus("failed"), "the job over a limit fails");
+        const found = await eventually(() => statusOf(queue, a, second.id), hasStatus("succeeded"), "the job whose record was missing succeeds on its second attempt");
+        checkEqual({ attempts: failed?.attempts, calls: calls.get(first.id) }, { attempts: 1, calls: 1 }, "one attempt of the job over a limit");
+        check(typeof failed?.error === "string" && failed.error.includes("max_storage_gb"), `its error names the limit (got ${failed?.error})`);
+        checkEqual({ attempts: found?.attempts, calls: calls.get(second.id) }, { attempts: 2, calls: 2 }, "two attempts of the job whose record was missing");
       } finally {
         await worker.stop();
       }
