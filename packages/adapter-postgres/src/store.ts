@@ -299,7 +299,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
         // The caller's row stays valid while nothing else is sent on the transaction.
         let untouched = true;
         const tracked: SqlExecutor = {
-          query: (text, params) => ((untouched = false), sql.query(text, params)),
+          query: (text, params, options) => ((untouched = false), sql.query(text, params, options)),
           exec: (script) => ((untouched = false), sql.exec(script)),
         };
         const preloaded: PreloadedActor = { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null };
