@@ -81,19 +81,9 @@ describe.skipIf(!serverUrl)("the COMMIT of a transaction that only read (Postgre
     expect((await admin.query("SELECT name FROM departments WHERE id = $1", [write.result.id])).rows).toEqual([{ name: "Lab" }]);
     expect(await connectionState()).toEqual(["idle"]);
 
-    const raw = await sent(() => store.withTenantSql("default", async (sql) => (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM departments")).rows[0]?.n));
-    expect(raw.result).toBe(2);
-    expect(raw.all.slice(-1)).toEqual(["COMMIT"]);
-  });
-
-  it("a page of a list is a pure read too: its COMMIT rides the next opening", async () => {
-    await sleep(20);
-    const { result, all } = await sent(async () => [
-      (await store.transaction("default", (s) => s.departments.list({}, { skip: 0, limit: 10 }))).total,
-      (await store.transaction("default", (s) => s.departments.findById(departmentId)))?.name,
-    ]);
-    expect(result).toEqual([2, "Ops"]);
-    expect(all.map((s) => s.split(/\s+/).slice(0, 2).join(" "))).toEqual(["BEGIN;SELECT *", "SELECT count(*)", "SELECT *", "COMMIT;BEGIN;SELECT *", "SELECT *"]);
+    const list = await sent(() => store.transaction("default", async (s) => (await s.departments.list({}, { skip: 0, limit: 10 })).total));
+    expect(list.result).toBe(2);
+    expect(list.all.slice(-1)).toEqual(["COMMIT"]);
   });
 
   it("a read whose statement failed and was caught still ends in TransactionRolledBackError", async () => {

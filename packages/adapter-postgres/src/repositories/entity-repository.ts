@@ -68,9 +68,6 @@ export class Conditions {
   }
 }
 
-/** A statement that only reads (see `QueryOptions.readsOnly`). */
-const PURE_READ = { readsOnly: true } as const;
-
 /**
  * Counts the matching rows and reads one page ordered by id; in a savepoint when a condition may
  * fail on its input, so that a caught error leaves the transaction usable.
@@ -84,15 +81,13 @@ export async function listPage<T>(
   map: (row: Record<string, unknown>) => T,
 ): Promise<PageResult<T>> {
   const read = async (): Promise<PageResult<T>> => {
-    // Both statements are pure reads (`readsOnly`): a list's unit of work need not wait for its COMMIT.
-    const count = await sql.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${conditions.where}`, conditions.params, PURE_READ);
+    const count = await sql.query<{ total: number }>(`SELECT count(*) AS total FROM ${from} ${conditions.where}`, conditions.params);
     const total = Number(count.rows[0]?.total ?? 0);
     if (total === 0) return { items: [], total };
     const params = [...conditions.params, page.limit, page.skip];
     const rows = await sql.query(
       `SELECT ${select} FROM ${from} ${conditions.where} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
-      PURE_READ,
     );
     return { items: rows.rows.map(map), total };
   };
