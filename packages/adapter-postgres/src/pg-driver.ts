@@ -34,47 +34,27 @@ function isStalePlan(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "0A000" && /cached plan must not change result type/i.test(String((error as Error).message));
 }
 
-/** What a transaction's statements were: `impure` once one was not a pure read (`QueryOptions.readsOnly`), or failed. */
-interface StatementTally {
-  impure: boolean;
-}
-
-/**
- * `stale`: called when a named statement's plan went stale; the client is then destroyed, not
- * reused. `tally`: marked impure by any statement that is not a pure read, and by any failure.
- */
-function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (error: Error) => void, tally: StatementTally): SqlExecutor {
+/** `stale`: called when a named statement's plan went stale; the client is then destroyed, not reused. */
+function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (error: Error) => void): SqlExecutor {
   return {
     async query<T>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
       const values = params ? [...params] : [];
-      if (options?.readsOnly !== true) tally.impure = true;
+      if (options?.name === undefined) {
+        const result = await client.query({ text, values, types });
+        return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+      }
       try {
-        const result = await client.query(options?.name === undefined ? { text, values, types } : { name: options.name, text, values, types });
+        const result = await client.query({ name: options.name, text, values, types });
         return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
       } catch (error) {
-        tally.impure = true;
-        if (options?.name !== undefined && isStalePlan(error)) stale(error as Error);
+        if (isStalePlan(error)) stale(error as Error);
         throw error;
       }
     },
     async exec(script: string): Promise<void> {
-      tally.impure = true;
       await client.query(script);
     },
   };
-}
-
-/**
- * How long a connection whose transaction only read may wait for the next transaction to carry
- * its COMMIT (ms). Under load the next transaction takes it at once; an idle server commits alone.
- */
-const PARKED_COMMIT_MS = 2;
-
-/** A checked-out client whose pure-read transaction awaits its COMMIT. */
-interface Parked {
-  readonly client: PoolClient;
-  timer?: ReturnType<typeof setTimeout>;
-  onError?: (error: Error) => void;
 }
 
 /** A read replica's pool, and how long a replica that failed is left alone. */
@@ -109,108 +89,17 @@ export function createPgDriver(
 ): SqlDriver {
   const types = typesFor(pgTypes);
   let replicaDownUntil = 0;
-  let closing = false;
-  // Primary connections whose transaction only read (every statement a pure read, the opening
-  // included, none failed): their COMMIT has not been sent yet. The next transaction on the
-  // primary takes one and sends `COMMIT;BEGIN;<opening>` as one message: one round trip less per
-  // read. Nothing waits on such a COMMIT (the transaction wrote nothing, locked no row, and its
-  // settings, the tenant pin and the role, end with it); a connection not taken within
-  // PARKED_COMMIT_MS commits alone and goes back to the pool.
-  const parked: Parked[] = [];
-  const unpark = (entry: Parked) => {
-    const at = parked.indexOf(entry);
-    if (at >= 0) parked.splice(at, 1);
-    if (entry.timer !== undefined) clearTimeout(entry.timer);
-    if (entry.onError) entry.client.off("error", entry.onError);
-  };
-  const commitAlone = async (client: PoolClient): Promise<void> => {
-    let failed: Error | undefined;
-    const onError = (error: Error) => {
-      failed = error;
-    };
-    client.on("error", onError);
-    try {
-      await client.query("COMMIT");
-    } catch (error) {
-      failed = error as Error;
-    } finally {
-      client.off("error", onError);
-      client.release(failed);
-    }
-  };
-  // Transactions waiting for a primary connection: a parked one goes to the oldest at once (the
-  // pool's own answer, when it comes, goes straight back to the pool).
-  const waiting: { settled: boolean; take(client: PoolClient): void }[] = [];
-  const acquire = (from: Pool): Promise<{ client: PoolClient; taken: boolean }> => {
-    if (from !== pool) return from.connect().then((client) => ({ client, taken: false }));
-    const entry = parked.pop();
-    if (entry) {
-      unpark(entry);
-      return Promise.resolve({ client: entry.client, taken: true });
-    }
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        settled: false,
-        take(client: PoolClient) {
-          waiter.settled = true;
-          resolve({ client, taken: true });
-        },
-      };
-      waiting.push(waiter);
-      const leave = () => {
-        const at = waiting.indexOf(waiter);
-        if (at >= 0) waiting.splice(at, 1);
-      };
-      pool.connect().then(
-        (client) => {
-          leave();
-          if (waiter.settled) client.release();
-          else {
-            waiter.settled = true;
-            resolve({ client, taken: false });
-          }
-        },
-        (error: unknown) => {
-          leave();
-          if (!waiter.settled) {
-            waiter.settled = true;
-            reject(error);
-          }
-        },
-      );
-    });
-  };
-  const park = (client: PoolClient) => {
-    const next = waiting.shift();
-    if (next) return next.take(client);
-    const entry: Parked = { client };
-    // The connection died while parked: nothing was pending but the COMMIT of reads.
-    entry.onError = (error) => {
-      unpark(entry);
-      client.release(error);
-    };
-    client.on("error", entry.onError);
-    entry.timer = setTimeout(() => {
-      unpark(entry);
-      void commitAlone(client);
-    }, PARKED_COMMIT_MS);
-    entry.timer.unref?.();
-    parked.push(entry);
-  };
   const onPool = async <T>(
     from: Pool,
     work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
     readOnly: boolean,
     opening: string | undefined,
-    openingReadsOnly: boolean,
   ): Promise<T> => {
-    const { client, taken } = await acquire(from);
+    const client = await from.connect();
     let broken: Error | undefined;
-    let handedOn = false;
-    const tally: StatementTally = { impure: opening === undefined || !openingReadsOnly };
     // A statement prepared on this connection that went stale (a migration changed its table
     // while the server runs) fails its transaction; a new connection prepares it afresh.
-    const guarded = guardExecutor(clientExecutor(client, types, (error) => (broken = error), tally));
+    const guarded = guardExecutor(clientExecutor(client, types, (error) => (broken = error)));
     // A checked-out client whose connection dies (the server restarts, a backend is terminated)
     // emits `error`; the pool listens only while it is idle, and an unheard error would end the
     // process. The statement in progress rejects on its own; the client is then destroyed.
@@ -219,8 +108,7 @@ export function createPgDriver(
     };
     client.on("error", onError);
     try {
-      // A parked connection's previous transaction (pure reads) commits in the same message.
-      const begin = `${taken ? "COMMIT;" : ""}${readOnly ? "BEGIN READ ONLY" : "BEGIN"}`;
+      const begin = readOnly ? "BEGIN READ ONLY" : "BEGIN";
       let openedAll: readonly (readonly Record<string, unknown>[])[] = [];
       if (opening === undefined) await client.query(begin);
       else {
@@ -234,7 +122,7 @@ export function createPgDriver(
           throw error;
         }
         const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
-        openedAll = results.filter((r, i) => i > (taken ? 1 : 0) && (r.fields?.length ?? 0) > 0).map((r) => r.rows);
+        openedAll = results.filter((r, i) => i > 0 && (r.fields?.length ?? 0) > 0).map((r) => r.rows);
       }
       let result: T;
       try {
@@ -249,11 +137,6 @@ export function createPgDriver(
         throw error;
       }
       guarded.end();
-      if (!tally.impure && from === pool && !closing && broken === undefined) {
-        park(client);
-        handedOn = true;
-        return result;
-      }
       let commit: { command?: string };
       try {
         commit = await client.query("COMMIT");
@@ -270,26 +153,25 @@ export function createPgDriver(
       guarded.end();
       client.off("error", onError);
       // A client whose transaction could not end cleanly is destroyed, never reused.
-      if (!handedOn) client.release(broken);
+      client.release(broken);
     }
   };
   return {
     kind: "pg",
     async transaction<T>(
       work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
-      options?: { readOnly?: boolean; opening?: string; openingReadsOnly?: boolean },
+      options?: { readOnly?: boolean; opening?: string },
     ): Promise<T> {
       const readOnly = options?.readOnly === true;
-      const openingReadsOnly = options?.openingReadsOnly === true;
       if (readOnly && readPool && Date.now() >= replicaDownUntil) {
         try {
-          return await onPool(readPool.pool, work, true, options?.opening, openingReadsOnly);
+          return await onPool(readPool.pool, work, true, options?.opening);
         } catch (error) {
           if (!isConnectionFailure(error)) throw error;
           replicaDownUntil = Date.now() + (readPool.retryAfterMs ?? 5_000);
         }
       }
-      return onPool(pool, work, readOnly, options?.opening, openingReadsOnly);
+      return onPool(pool, work, readOnly, options?.opening);
     },
     async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
       const result = await pool.query({ text, values: params ? [...params] : [], types });
@@ -303,8 +185,6 @@ export function createPgDriver(
         }
       : {}),
     async close(): Promise<void> {
-      closing = true;
-      await Promise.all(parked.splice(0).map((entry) => (unpark(entry), commitAlone(entry.client))));
       await Promise.all([ownsPool ? pool.end() : undefined, readPool?.owns ? readPool.pool.end() : undefined]);
     },
   };

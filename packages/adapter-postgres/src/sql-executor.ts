@@ -26,13 +26,6 @@ export interface SqlExecutor {
 export interface QueryOptions {
   /** The prepared statement's name (see `SqlExecutor.query`). */
   readonly name?: string;
-  /**
-   * The statement only reads: it writes nothing, locks no row, takes no lock of its own and calls
-   * nothing that does (a plain `SELECT` of tables). On node-postgres, a transaction whose every
-   * statement is such a read (its opening included) sends its COMMIT with the next transaction's
-   * opening on that connection instead of in a round trip of its own (see `createPgDriver`).
-   */
-  readonly readsOnly?: boolean;
 }
 
 /** What a store needs from a driver: transactions on one connection, and autocommit statements. */
@@ -50,12 +43,11 @@ export interface SqlDriver {
    * `opening`, a script without parameters, runs right after BEGIN, in the same round trip on
    * node-postgres (one simple-protocol message: `BEGIN; <opening>`); `work` gets the rows of its
    * first statement that returns rows (empty without an opening), and the rows of every statement
-   * of it that returns rows, in order (`openedAll`). `openingReadsOnly`: the opening only reads
-   * (besides settings local to the transaction), as `QueryOptions.readsOnly` describes.
+   * of it that returns rows, in order (`openedAll`).
    */
   transaction<T>(
     work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
-    options?: { readOnly?: boolean; opening?: string; openingReadsOnly?: boolean },
+    options?: { readOnly?: boolean; opening?: string },
   ): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;

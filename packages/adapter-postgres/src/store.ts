@@ -305,8 +305,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
         const preloaded: PreloadedActor = { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null };
         return work(tracked, mapRow.tenant(row), { actor: preloaded, untouched: () => untouched });
       },
-      // The opening reads the tenant and the caller; its settings (the pin, the role) end with the transaction.
-      { opening, openingReadsOnly: true, ...(transactionOptions?.readOnly ? { readOnly: true } : {}) },
+      { opening, ...(transactionOptions?.readOnly ? { readOnly: true } : {}) },
     );
   };
   const pingReplica = driver.pingReplica;
