@@ -16,5 +16,5 @@ export {
   type MigrationFile,
   type MigrationResult,
 } from "./migrations.js";
-export { TransactionRolledBackError, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+export { TransactionRolledBackError, type QueryOptions, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 export { COMPANY_AGGREGATE_SQL, COMPANY_ROLLUP_AGGREGATE_SQL } from "./repositories/analytics.js";

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, CustomTypesConfig } from "pg";
-import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+import { guardExecutor, TransactionRolledBackError, type QueryOptions, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -25,11 +25,31 @@ function typesFor(pgTypes: { getTypeParser: (oid: number, format?: "text" | "bin
   };
 }
 
-function clientExecutor(client: PoolClient, types: CustomTypesConfig): SqlExecutor {
+/**
+ * PostgreSQL's answer when a statement prepared on this connection no longer returns the columns
+ * it was prepared with (a migration changed the table since): the connection's prepared
+ * statements are stale.
+ */
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "0A000" && /cached plan must not change result type/i.test(String((error as Error).message));
+}
+
+/** `stale`: called when a named statement's plan went stale; the client is then destroyed, not reused. */
+function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (error: Error) => void): SqlExecutor {
   return {
-    async query<T>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>> {
-      const result = await client.query({ text, values: params ? [...params] : [], types });
-      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    async query<T>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
+      const values = params ? [...params] : [];
+      if (options?.name === undefined) {
+        const result = await client.query({ text, values, types });
+        return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+      }
+      try {
+        const result = await client.query({ name: options.name, text, values, types });
+        return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        if (isStalePlan(error)) stale(error as Error);
+        throw error;
+      }
     },
     async exec(script: string): Promise<void> {
       await client.query(script);
@@ -76,8 +96,10 @@ export function createPgDriver(
     opening: string | undefined,
   ): Promise<T> => {
     const client = await from.connect();
-    const guarded = guardExecutor(clientExecutor(client, types));
     let broken: Error | undefined;
+    // A statement prepared on this connection that went stale (a migration changed its table
+    // while the server runs) fails its transaction; a new connection prepares it afresh.
+    const guarded = guardExecutor(clientExecutor(client, types, (error) => (broken = error)));
     // A checked-out client whose connection dies (the server restarts, a backend is terminated)
     // emits `error`; the pool listens only while it is idle, and an unheard error would end the
     // process. The statement in progress rejects on its own; the client is then destroyed.

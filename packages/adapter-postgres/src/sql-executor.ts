@@ -11,10 +11,21 @@ export interface SqlResult<T> {
  * written once against this.
  */
 export interface SqlExecutor {
-  /** Runs one parameterized statement. */
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
+  /**
+   * Runs one parameterized statement. `options.name`: the statement is a hot one of fixed text
+   * (a repository's read by id): node-postgres prepares it once per connection under that name
+   * (`{ name, text, values }`), so PostgreSQL plans it once per connection, not on every call.
+   * One name, one text; PGlite ignores it.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<T>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
+}
+
+/** How `SqlExecutor.query` may run a statement. */
+export interface QueryOptions {
+  /** The prepared statement's name (see `SqlExecutor.query`). */
+  readonly name?: string;
 }
 
 /** What a store needs from a driver: transactions on one connection, and autocommit statements. */
@@ -54,9 +65,9 @@ export function guardExecutor(inner: SqlExecutor): { sql: SqlExecutor; end(): vo
   };
   return {
     sql: {
-      query: (text, params) => {
+      query: (text, params, options) => {
         check();
-        return inner.query(text, params);
+        return inner.query(text, params, options);
       },
       exec: (script) => {
         check();

@@ -269,13 +269,15 @@ function sqlLiteral(value: string): string | null {
  * connection. With `actor` (`TransactionOptions.actor`), then reads that user and their session's
  * liveness, under row-level security like any statement of the tenant. The ids are literals, so
  * that BEGIN, the tenant read, the role switch and the caller's read cost one round trip instead
- * of four; `null` for a tenant id no tenant can have (a NUL). A session id with a NUL, or a user
+ * of four; both reads are calls of PL/pgSQL functions (migration 0014: `epca_enter_tenant`,
+ * `epca_actor`), whose statements each connection plans once rather than on every request;
+ * `null` for a tenant id no tenant can have (a NUL). A session id with a NUL, or a user
  * id that is not a safe integer, leaves the caller's read out (the repository then reads it).
  */
 export function tenantOpening(tenantId: string, actor?: TransactionOptions["actor"]): string | null {
   const id = sqlLiteral(tenantId);
   if (id === null) return null;
-  const opening = `SELECT t.*, set_config('app.tenant_id', ${id}, true) AS pinned FROM tenants t WHERE t.id = ${id};SET LOCAL ROLE ${APP_ROLE}`;
+  const opening = `SELECT * FROM epca_enter_tenant(${id});SET LOCAL ROLE ${APP_ROLE}`;
   const read = actorRead(actor);
   return read === null ? opening : `${opening};${read}`;
 }
@@ -334,7 +336,7 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
         // The caller's row stays valid while nothing else is sent on the transaction.
         let untouched = true;
         const tracked: SqlExecutor = {
-          query: (text, params) => ((untouched = false), sql.query(text, params)),
+          query: (text, params, options) => ((untouched = false), sql.query(text, params, options)),
           exec: (script) => ((untouched = false), sql.exec(script)),
         };
         const preloaded: PreloadedActor = { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null };

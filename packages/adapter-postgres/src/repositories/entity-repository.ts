@@ -135,7 +135,8 @@ export function createEntityRepository<T, Insert extends object, Filter>(
     },
 
     async findById(id) {
-      const result = await sql.query(`SELECT * FROM ${table} WHERE id = $1`, [id]);
+      // A hot read (every GET of one record): prepared once per connection.
+      const result = await sql.query(`SELECT * FROM ${table} WHERE id = $1`, [id], { name: `epca_${table}_by_id` });
       return result.rows[0] ? map(result.rows[0]) : null;
     },
 

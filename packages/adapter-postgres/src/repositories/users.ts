@@ -27,17 +27,15 @@ const USER_WITH_SESSION_SELECT = (familyId: string) =>
 /**
  * `findWithSession(userId, familyId)` (or `findById(userId)` without a family) as one statement
  * without parameters, for a transaction's opening: the user id must be a safe integer and the
- * family a literal already quoted (`sqlLiteral`); `null` when the id is not one.
+ * family a literal already quoted (`sqlLiteral`); `null` when the id is not one. It calls
+ * `epca_actor` (migration 0014), whose statement's plan each connection keeps: the same rows as
+ * the repository's statements, plus the custom roles granted (`actor_roles`, as
+ * `roles.findByIds(role_ids)` would read them: what the actor needs next).
  */
 export function actorStatement(userId: number, familyLiteral: string | null): string | null {
   if (!Number.isSafeInteger(userId)) return null;
-  const read = familyLiteral === null ? `SELECT ${USER_SELECT}, true AS session_active FROM users u WHERE u.id = ${userId}` : USER_WITH_SESSION_SELECT(familyLiteral) + String(userId);
-  // The custom roles granted, as `roles.findByIds(role_ids)` would read them (what the actor needs next).
-  return read.replace(/^SELECT /, `SELECT ${ACTOR_ROLES_SELECT}, `);
+  return `SELECT (a.actor_user).*, a.actor_role_ids AS role_ids, a.actor_session_active AS session_active, a.actor_roles FROM epca_actor(${userId}, ${familyLiteral ?? "NULL"}) a`;
 }
-
-/** The caller's custom roles as rows of `roles`, in id order, as JSON. */
-const ACTOR_ROLES_SELECT = `(SELECT COALESCE(json_agg(r ORDER BY r.id), '[]'::json) FROM roles r WHERE r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id)) AS actor_roles`;
 
 /** What a transaction's opening read of its caller (`actorStatement`) answered. */
 export interface PreloadedActor {
