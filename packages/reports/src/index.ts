@@ -86,4 +86,4 @@ export {
 export { createMemoryReportFileStore } from "./memory-report-file-store.js";
 export { REPORT_FORMATS, renderReport, type ReportFormat } from "./render/render-report.js";
 export { UploadsUnavailableError, type UploadImportStore, type UploadReceipt, type UploadScope } from "./upload/import-store.js";
-export { importUseCases, MAX_REPORTED_ERRORS, PROGRESS_EVERY, STAGED_TIMESHEETS_PER_MOVE, type ImportOptions, type ImportResult, type ImportUseCases } from "./upload/import-use-cases.js";
+export { importUseCases, MAX_REPORTED_ERRORS, PROGRESS_EVERY, type ImportOptions, type ImportResult, type ImportUseCases } from "./upload/import-use-cases.js";

@@ -37,16 +37,12 @@ export interface UploadImportStore {
   /**
    * Optional bulk path of a timesheet import (PostgreSQL: a temporary staging table): keeps
    * checked entries aside in the unit of work, counted by `dailyHoursForUpdate` from then on,
-   * until `storeStagedTimesheets` stores them in one statement (timesheets' statement triggers
-   * then run once per call, not per batch; an import calls it every 50,000 rows and at the end).
-   * Answers how many were staged. Without it the import
+   * until `storeStagedTimesheets` stores them all in one statement (timesheets' statement
+   * triggers then run once per import). Answers how many were staged. Without it the import
    * stores each batch with `timesheets.insertMany`.
    */
   stageTimesheets?(values: readonly TimesheetInsert[]): Promise<number>;
-  /**
-   * Stores every entry staged so far in timesheets (constraints and triggers as for any insert)
-   * and empties the staging; answers how many. Entries staged later wait for the next call.
-   */
+  /** Stores every staged entry in timesheets (constraints and triggers as for any insert); answers how many. */
   storeStagedTimesheets?(): Promise<number>;
 }
 
