@@ -498,8 +498,11 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
       await load(batch);
       const missing: Array<{ employee_id: number; date: string }> = [];
       const seen = new Set<number>();
-      for (const p of batch) {
-        const key = dayKey(p.values.employee_id, p.values.date);
+      // Each row's day key, computed once (unboxed: the keys pass 2^31).
+      const keys = new Float64Array(batch.length);
+      for (let n = 0; n < batch.length; n++) {
+        const p = batch[n]!;
+        const key = (keys[n] = dayKey(p.values.employee_id, p.values.date));
         if (!day.has(key) && !seen.has(key) && employees.get(p.values.employee_id)) {
           seen.add(key);
           missing.push({ employee_id: p.values.employee_id, date: p.values.date });
@@ -518,7 +521,8 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
 
       const valid: TimesheetInsert[] = [];
       const rowErrors: RowError[][] = [];
-      for (const p of batch) {
+      for (let n = 0; n < batch.length; n++) {
+        const p = batch[n]!;
         const v = p.values;
         const column = (field: string) => p.byName[field] ?? field;
         const employee = employees.get(v.employee_id) ?? null;
@@ -528,12 +532,22 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
         if (!project) errs.push({ row: p.row, column: column("project_id"), message: `project ${v.project_id} not found` });
         if (employee && project) {
           if (!mayLogFor(employee)) errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
-          const key = dayKey(v.employee_id, v.date);
+          const key = keys[n]!;
           const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
           for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
           if (errs.length === 0) {
             day.set(key, (day.get(key) ?? 0) + v.hours_worked);
-            valid.push({ ...v, description: v.description ?? null, status: "draft", reviewed_by: null, reviewed_at: null, review_note: null });
+            valid.push({
+              employee_id: v.employee_id,
+              project_id: v.project_id,
+              hours_worked: v.hours_worked,
+              date: v.date,
+              description: v.description ?? null,
+              status: "draft",
+              reviewed_by: null,
+              reviewed_at: null,
+              review_note: null,
+            });
           }
         }
         if (errs.length > 0) rowErrors.push(errs);
