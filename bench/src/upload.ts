@@ -3,23 +3,24 @@
  * `POST /api/v1/upload/timesheets` (real HTTP, multipart, streamed; every row checked by core's
  * rules; stored by INSERT … SELECT FROM unnest in one transaction) against a raw `COPY … FROM
  * STDIN (FORMAT csv)` of the very same file into the same table, in the same run. Prints rows/s of
- * both, their ratio (goal ≥ 0.5×) and the peak RSS of the server, which runs in a child process of
- * its own so that the RSS is its own (goal < 300 MB).
+ * both, their ratio (goal ≥ 0.5×) and the peak RSS of the server, which is the built `epca serve`
+ * (packages/cli/dist, as users run it, not TypeScript transpiled at load) in a child process of
+ * its own so that the RSS (VmHWM) is its own (goal < 300 MB).
  *
  * Server: EPCA_BENCH_DATABASE_URL (a superuser URL; a database is created on it), else a throwaway
- * cluster when initdb is found. Rows: EPCA_BENCH_UPLOAD_ROWS (default 1,000,000).
+ * cluster when initdb is found. Rows: EPCA_BENCH_UPLOAD_ROWS (default 1,000,000). Looking inside:
+ * EPCA_BENCH_SERVER_NODE_OPTIONS (Node flags of the server), EPCA_BENCH_SERVER_LOG (its stdout),
+ * EPCA_BENCH_RSS_SAMPLES=1 (its RSS every 250 ms), EPCA_BENCH_PG_SAMPLES=1 (pg_stat_activity).
  *
  *   pnpm bench:upload          (from the repository root: builds the packages, then runs this)
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -27,7 +28,7 @@ import copyStreams from "pg-copy-streams";
 import { createPostgresStore } from "@epca/adapter-postgres";
 import { postgresUploads } from "@epca/adapter-postgres/uploads";
 import { createEpca, systemActor } from "@epca/core";
-import { createApp, createScryptPasswordHasher, testConfig } from "@epca/server";
+import { createScryptPasswordHasher } from "@epca/server";
 import { startThrowawayCluster } from "../../test-support/postgres-cluster.js";
 
 const ROWS = Number(process.env.EPCA_BENCH_UPLOAD_ROWS ?? "1000000");
@@ -36,7 +37,6 @@ const PROJECTS = 2_000;
 const TENANT = "default";
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** Writes the CSV: employee i % 10,000 on day ⌊i / 10,000⌋ of 2024 (1–8 h), so no day passes 24 h even loaded twice. */
 async function writeCsv(path: string, employeeIds: number[], projectIds: number[]) {
@@ -81,52 +81,97 @@ function upload(base: string, token: string, path: string): Promise<{ status: nu
 }
 
 const SECRET = "bench-secret-key-that-is-at-least-32-characters-long";
+/** The built command, as users run it (`epca serve`): `pnpm bench:upload` builds it first. */
+const CLI = fileURLToPath(new URL("../../packages/cli/dist/cli.js", import.meta.url));
 
-/** Child: the API over the database `EPCA_BENCH_CHILD_DB`; prints its port, then its peak RSS when stdin says `rss`. */
-async function serveChild(dbUrl: string) {
-  const store = await createPostgresStore({ connectionString: dbUrl, poolSize: 4, parts: { uploads: postgresUploads } });
-  const config = testConfig({
-    SECRET_KEY: SECRET,
-    UPLOAD_MAX_BYTES: 1024 * 1024 * 1024,
-    UPLOAD_MAX_ROWS: 10_000_000,
-    UPLOAD_ASYNC_BYTES: 1024 * 1024 * 1024,
-    RATE_LIMIT_PER_MINUTE: 0,
-    RATE_LIMIT_PER_HOUR: 0,
-  });
-  const app = createApp({ store, config, passwordHasher: createScryptPasswordHasher({ logN: 10 }) });
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  // The file streams in while it is imported: longer than Node's 300 s for a whole request.
-  server.requestTimeout = 0;
-  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, rssMb: peakRssMb() }));
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim() === "rss") console.log(JSON.stringify({ rssMb: peakRssMb() }));
-    if (line.trim() === "stop") break;
-  }
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await store.close();
+/** Resident set size now (VmRSS) and at its peak so far (VmHWM) of a process, in MB, from /proc. */
+function rssOf(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { now: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-/** Starts the server child; answers its port, a way to ask its peak RSS, and a way to stop it. */
+/**
+ * `epca serve` from the built CLI over `dbUrl` in a child process (its RSS is its own), with the
+ * worker of its jobs as a user runs it; `EPCA_BENCH_SERVER_NODE_OPTIONS` adds Node flags to it
+ * (`--cpu-prof`, `--max-old-space-size=256`, `--trace-gc` with `EPCA_BENCH_SERVER_LOG=<file>`, …). Answers its base URL, its RSS, and a way to stop it.
+ */
 async function startChild(dbUrl: string) {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-    env: { ...process.env, EPCA_BENCH_CHILD_DB: dbUrl },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(String((await lines.next()).value)) as { port?: number; rssMb: number };
-  const started = await next();
-  return {
-    port: started.port!,
-    startRssMb: started.rssMb,
-    async rss() {
-      child.stdin!.write("rss\n");
-      return (await next()).rssMb;
+  const nodeFlags = (process.env.EPCA_BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--no-seed"], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      DATABASE_URL: dbUrl,
+      DB_POOL_SIZE: "4",
+      SECRET_KEY: SECRET,
+      LOG_LEVEL: "warn",
+      JSON_LOGS: "true",
+      SCRYPT_LOG_N: "10",
+      UPLOAD_MAX_BYTES: String(1024 * 1024 * 1024),
+      UPLOAD_MAX_ROWS: "10000000",
+      UPLOAD_ASYNC_BYTES: String(1024 * 1024 * 1024),
+      RATE_LIMIT_PER_MINUTE: "0",
+      RATE_LIMIT_PER_HOUR: "0",
+      AUTH_RATE_LIMIT_PER_MINUTE: "0",
+      AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const base = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /API\s+(http:\/\/localhost:\d+)\/api\/v1/.exec(out);
+      if (match) {
+        child.stdout!.off("data", onData);
+        // The request log (and --trace-gc's lines): to EPCA_BENCH_SERVER_LOG when set, else dropped.
+        if (process.env.EPCA_BENCH_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.EPCA_BENCH_SERVER_LOG));
+        else child.stdout!.resume();
+        resolve(match[1]!.replace("localhost", "127.0.0.1"));
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString("utf8")}`));
+    child.once("exit", (code) => reject(new Error(`epca serve exited (${code}) before its banner:\n${out}`)));
+  });
+  return {
+    base,
+    rss: () => rssOf(child.pid!),
     async stop() {
-      child.stdin!.end("stop\n");
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+/**
+ * Samples pg_stat_activity every 100 ms (EPCA_BENCH_PG_SAMPLES=1): what the server's connections
+ * to `dbName` are doing (active statement, idle in transaction: waiting on the server process).
+ */
+function sampleActivity(admin: pg.Client, dbName: string): { stop(): Promise<string> } {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await admin.query<{ what: string }>(
+        `SELECT state || CASE WHEN state = 'active' THEN ': ' || regexp_replace(left(query, 70), '\\s+', ' ', 'g') ELSE '' END AS what
+           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle' AND query NOT ILIKE '%pgboss%'`,
+        [dbName],
+      );
+      samples += 1;
+      for (const r of rows) counts.set(r.what, (counts.get(r.what) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...counts].sort((a, b) => b[1] - a[1]).map(([what, n]) => `  ${((100 * n) / samples).toFixed(1).padStart(5)} %  ${what}`).join("\n");
     },
   };
 }
@@ -193,18 +238,25 @@ async function main() {
 
     // (2) The same file through the API (the table already holds the COPY's rows: any bias is against the upload).
     child = await startChild(dbUrl);
-    const base = `http://127.0.0.1:${child.port}`;
+    const base = child.base;
     const login = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "bench@bench.example", password: "bench-password" }) });
     const { access_token: token } = (await login.json()) as { access_token: string };
-    const rssBefore = await child.rss();
+    const rssBefore = child.rss().now;
+    // The RSS every 250 ms during the upload (its peak is VmHWM's; this tells when it grew).
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(child!.rss().now), 250);
     t0 = process.hrtime.bigint();
+    const activity = process.env.EPCA_BENCH_PG_SAMPLES ? sampleActivity(admin, dbName) : null;
     const answer = await upload(base, token, csv);
     const uploadMs = ms(t0);
+    clearInterval(sampler);
+    if (activity) console.log(`[epca bench] what the upload's connections did (pg_stat_activity every 100 ms):\n${await activity.stop()}`);
     if (answer.status !== 200 || answer.body.created !== ROWS) throw new Error(`upload answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
     const uploadRate = (ROWS / uploadMs) * 1000;
     console.log(`[epca bench] POST /upload:      ${fmt(ROWS)} rows in ${fmt(uploadMs)} ms = ${fmt(uploadRate)} rows/s (created ${fmt(Number(answer.body.created))}, failed ${answer.body.failed})`);
     const ratio = uploadRate / copyRate;
-    const rss = await child.rss();
+    const rss = child.rss().peak;
+    if (process.env.EPCA_BENCH_RSS_SAMPLES) console.log(`[epca bench] RSS samples (MB, every 250 ms): ${samples.map((n) => Math.round(n)).join(" ")}`);
     console.log(`[epca bench] upload/COPY: ${ratio.toFixed(2)}× (goal ≥ 0.5×): ${ratio >= 0.5 ? "met" : "NOT met"}`);
     console.log(`[epca bench] peak RSS of the server process: ${fmt(rss)} MB (${fmt(rssBefore)} MB before the upload; goal < 300 MB): ${rss < 300 ? "met" : "NOT met"}`);
   } finally {
@@ -217,5 +269,4 @@ async function main() {
   }
 }
 
-if (process.env.EPCA_BENCH_CHILD_DB) await serveChild(process.env.EPCA_BENCH_CHILD_DB);
-else await main();
+await main();

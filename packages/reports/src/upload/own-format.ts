@@ -141,7 +141,7 @@ export function isOwnFormat(entity: UploadEntity, keys: ReadonlySet<string>): bo
 /**
  * Reads one row of our own format: empty cells are absent (defaults apply), numbers accept a
  * decimal comma, by-name columns become references, and core's create schema checks the rest;
- * every error names its column.
+ * every error names its column. (`ownRowReader` reads many rows of one header.)
  */
 export function readOwnRow<E extends UploadEntity>(
   entity: E,
@@ -149,48 +149,82 @@ export function readOwnRow<E extends UploadEntity>(
   cells: readonly string[],
   row: number,
 ): { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
+  return ownRowReader(entity, header)(cells, row);
+}
+
+/** What a column of the header is: the field it fills and how, worked out once per file. */
+interface ColumnPlan {
+  readonly index: number;
+  /** The column's name as the file spells it (trimmed), for errors and references. */
+  readonly name: string;
+  readonly field: string;
+  readonly spec: FieldSpec;
+  /** The column is the by-name stand-in of `field` (e.g. `department_name`). */
+  readonly byName: boolean;
+}
+
+/**
+ * `readOwnRow` for every row of one header: which column fills which field is decided once, not
+ * per cell (a million-row upload read each cell's field by searching the fields).
+ */
+export function ownRowReader<E extends UploadEntity>(
+  entity: E,
+  header: readonly string[],
+): (cells: readonly string[], row: number) => { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
   const { schema, fields } = ENTITY_FIELDS[entity];
-  const input: Record<string, unknown> = {};
-  const errors: RowError[] = [];
-  const references: EntityReference[] = [];
-  const columnOf: Record<string, string> = {};
-  const failed = new Set<string>();
-  header.forEach((name, i) => {
-    const key = name.trim().toLowerCase();
-    const text = (cells[i] ?? "").trim();
-    const entry = Object.entries(fields).find(([field, spec]) => field === key || spec.byName?.column === key);
+  const entries = Object.entries(fields);
+  const plan: ColumnPlan[] = [];
+  header.forEach((raw, index) => {
+    const key = raw.trim().toLowerCase();
+    const entry = entries.find(([field, spec]) => field === key || spec.byName?.column === key);
     if (!entry) return; // columns we do not know are ignored
     const [field, spec] = entry;
-    if (text === "") return;
-    if (spec.byName && key === spec.byName.column) {
-      if (input[field] !== undefined) return; // the id column wins over the name
-      references.push({ field, column: name.trim(), kind: spec.byName.kind, key: text });
-      input[field] = 1; // placeholder for the schema check; 0 in the output until resolved
-      columnOf[field] = name.trim();
-      return;
-    }
-    const coerced = coerce(spec.kind, text);
-    columnOf[field] = name.trim();
-    if ("error" in coerced) {
-      errors.push({ row, column: name.trim(), message: coerced.error });
-      failed.add(field);
-    } else {
-      // an id column given alongside its name column replaces the reference
-      const i = references.findIndex((r) => r.field === field);
-      if (i >= 0) references.splice(i, 1);
-      input[field] = coerced.value;
-    }
+    plan.push({ index, name: raw.trim(), field, spec, byName: spec.byName !== undefined && key === spec.byName.column });
   });
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "");
-      if (failed.has(field)) continue;
-      errors.push({ row, column: columnOf[field] ?? (field || null), message: issue.message });
+  return (cells, row) => {
+    const input: Record<string, unknown> = {};
+    const errors: RowError[] = [];
+    let references: EntityReference[] | null = null;
+    let columnOf: Record<string, string> | null = null;
+    let failed: Set<string> | null = null;
+    for (const column of plan) {
+      const text = (cells[column.index] ?? "").trim();
+      if (text === "") continue;
+      const { field, spec, name } = column;
+      if (column.byName) {
+        if (input[field] !== undefined) continue; // the id column wins over the name
+        (references ??= []).push({ field, column: name, kind: spec.byName!.kind, key: text });
+        input[field] = 1; // placeholder for the schema check; 0 in the output until resolved
+        (columnOf ??= {})[field] = name;
+        continue;
+      }
+      const coerced = coerce(spec.kind, text);
+      (columnOf ??= {})[field] = name;
+      if ("error" in coerced) {
+        errors.push({ row, column: name, message: coerced.error });
+        (failed ??= new Set()).add(field);
+      } else {
+        // an id column given alongside its name column replaces the reference
+        if (references) {
+          const i = references.findIndex((r) => r.field === field);
+          if (i >= 0) references.splice(i, 1);
+        }
+        input[field] = coerced.value;
+      }
     }
-  }
-  if (errors.length > 0 || !parsed.success) return { values: null, references, errors };
-  const values = { ...(parsed.data as Record<string, unknown>) };
-  for (const r of references) values[r.field] = 0;
-  return { values: values as EntityValues[E], references, errors };
+    const refs = references ?? [];
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? "");
+        if (failed?.has(field)) continue;
+        errors.push({ row, column: columnOf?.[field] ?? (field || null), message: issue.message });
+      }
+    }
+    if (errors.length > 0 || !parsed.success) return { values: null, references: refs, errors };
+    if (refs.length === 0) return { values: parsed.data as EntityValues[E], references: refs, errors };
+    const values = { ...(parsed.data as Record<string, unknown>) };
+    for (const r of refs) values[r.field] = 0;
+    return { values: values as EntityValues[E], references: refs, errors };
+  };
 }

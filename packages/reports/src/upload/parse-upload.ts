@@ -1,6 +1,6 @@
 import { InvalidHeaderError, TooManyRowsError, UnknownFormatError, UnsupportedFileTypeError } from "../errors.js";
 import { isZip, looksLikeText, openByteSource, type UploadInput } from "./byte-source.js";
-import { isOwnFormat, missingColumns, readOwnRow, type EntityValues, type UploadEntity } from "./own-format.js";
+import { isOwnFormat, missingColumns, ownRowReader, type EntityValues, type UploadEntity } from "./own-format.js";
 import { csvRows, xlsxRows, type SheetRow } from "./sheet-rows.js";
 import {
   HeaderRecord,
@@ -148,8 +148,12 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
   const base = { fileType, header } as const;
 
   if (format === "epca") {
+    const readRow = ownRowReader(entity, header);
     async function* rows(): AsyncGenerator<UploadRow<EntityValues[E]>> {
-      for await (const r of dataRows()) yield { row: r.row, ...readOwnRow(entity, header, r.cells, r.row) };
+      for await (const r of dataRows()) {
+        const { values, references, errors } = readRow(r.cells, r.row);
+        yield { row: r.row, values, references, errors };
+      }
     }
     const upload: OwnFormatUpload<E> = { ...base, format, entity, rows: rows() };
     return upload;

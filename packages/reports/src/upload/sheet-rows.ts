@@ -61,7 +61,8 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
       if (record !== undefined) {
         if (waiting.length < HIGH / 2 && input.isPaused() && !finished) input.resume();
         row += 1;
-        yield { row, cells: record.map((c) => String(c ?? "")) };
+        // papaparse answers strings (no dynamic typing): the record is the cells, copied only if not.
+        yield { row, cells: record.every((c) => typeof c === "string") ? (record as string[]) : record.map((c) => String(c ?? "")) };
         continue;
       }
       if (failure) throw failure;
