@@ -17,15 +17,14 @@
  * EPCA_LOAD_CONNECTIONS (default 20). `epca serve --workers N`: EPCA_LOAD_WORKERS.
  * Needs the build (`pnpm bench:load` builds first).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import { createEpca, systemActor, type TimesheetInsert } from "@epca/core";
 import { createScryptPasswordHasher } from "@epca/server";
 import { startThrowawayCluster } from "../../test-support/postgres-cluster.js";
+import { startEpcaServe, type EpcaServe } from "./epca-serve.js";
 import { batches, generateCompany, generateTimesheets, scaleOf } from "./generator.js";
 
 interface AutocannonRequest {
@@ -60,7 +59,6 @@ const SECRET = "load-secret-key-that-is-at-least-32-characters";
 const PASSWORD = "load-password-123";
 /** 2025's days: after every generated hire date (2023–2024), and in the past. */
 const AFTER_HIRES = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
-const CLI = fileURLToPath(new URL("../../packages/cli/dist/cli.js", import.meta.url));
 
 async function prepareDatabase(): Promise<{ url: string; close(): Promise<void> }> {
   let serverUrl = process.env.EPCA_BENCH_DATABASE_URL;
@@ -125,12 +123,11 @@ async function seed(store: PostgresStore) {
 }
 
 /** `epca serve` in a child process; its log lines go nowhere once the banner is read. */
-async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: string; stop(): Promise<void> }> {
+function startServer(databaseUrl: string): Promise<EpcaServe> {
   const workers = process.env.EPCA_LOAD_WORKERS;
-  const child = spawn(process.execPath, [CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--no-seed", ...(workers ? ["--workers", workers] : [])], {
+  return startEpcaServe({
+    args: workers ? ["--workers", workers] : [],
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       SECRET_KEY: SECRET,
@@ -141,32 +138,7 @@ async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; 
       AUTH_RATE_LIMIT_PER_MINUTE: "1000000",
       AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "1000000",
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  const base = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const match = /API\s+(http:\/\/localhost:\d+)\/api\/v1/.exec(out);
-      if (match) {
-        child.stdout!.off("data", onData);
-        child.stdout!.resume(); // the request log: read and dropped
-        resolve(match[1]!.replace("localhost", "127.0.0.1"));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString("utf8")}`));
-    child.once("exit", (code) => reject(new Error(`epca serve exited (${code}) before its banner:\n${out}`)));
-  });
-  return {
-    child,
-    base,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
 }
 
 async function login(base: string, email: string): Promise<string> {

@@ -14,14 +14,13 @@
  *
  *   pnpm bench:upload          (from the repository root: builds the packages, then runs this)
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, readFileSync } from "node:fs";
+import { startEpcaServe } from "./epca-serve.js";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
@@ -82,8 +81,6 @@ function upload(base: string, token: string, path: string): Promise<{ status: nu
 
 const SECRET = "bench-secret-key-that-is-at-least-32-characters-long";
 /** The built command, as users run it (`epca serve`): `pnpm bench:upload` builds it first. */
-const CLI = fileURLToPath(new URL("../../packages/cli/dist/cli.js", import.meta.url));
-
 /** Resident set size now (VmRSS) and at its peak so far (VmHWM) of a process, in MB, from /proc. */
 function rssOf(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -97,11 +94,11 @@ function rssOf(pid: number): { now: number; peak: number } {
  * (`--cpu-prof`, `--max-old-space-size=256`, `--trace-gc` with `EPCA_BENCH_SERVER_LOG=<file>`, …). Answers its base URL, its RSS, and a way to stop it.
  */
 async function startChild(dbUrl: string) {
-  const nodeFlags = (process.env.EPCA_BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--no-seed"], {
+  const server = await startEpcaServe({
+    nodeFlags: (process.env.EPCA_BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean),
+    // The request log (and --trace-gc's lines): to EPCA_BENCH_SERVER_LOG when set, else dropped.
+    ...(process.env.EPCA_BENCH_SERVER_LOG ? { logFile: process.env.EPCA_BENCH_SERVER_LOG } : {}),
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
       NODE_ENV: "production",
       DATABASE_URL: dbUrl,
       DB_POOL_SIZE: "4",
@@ -117,34 +114,8 @@ async function startChild(dbUrl: string) {
       AUTH_RATE_LIMIT_PER_MINUTE: "0",
       AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: "0",
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  const base = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const match = /API\s+(http:\/\/localhost:\d+)\/api\/v1/.exec(out);
-      if (match) {
-        child.stdout!.off("data", onData);
-        // The request log (and --trace-gc's lines): to EPCA_BENCH_SERVER_LOG when set, else dropped.
-        if (process.env.EPCA_BENCH_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.EPCA_BENCH_SERVER_LOG));
-        else child.stdout!.resume();
-        resolve(match[1]!.replace("localhost", "127.0.0.1"));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString("utf8")}`));
-    child.once("exit", (code) => reject(new Error(`epca serve exited (${code}) before its banner:\n${out}`)));
-  });
-  return {
-    base,
-    rss: () => rssOf(child.pid!),
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
+  return { base: server.base, rss: () => rssOf(server.child.pid!), stop: server.stop };
 }
 
 /**
