@@ -309,6 +309,11 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   options: { migrate?: boolean; migrationsDirectory?: string; parts?: Parts; capabilities: StoreCapabilities; rollupRefresh?: RollupRefreshOptions | false },
 ): Promise<PostgresStore<PostgresScope<Parts>>> {
   const parts: Record<string, PostgresScopePart<unknown>> = options.parts ?? {};
+  const everyMs = options.rollupRefresh === false ? 0 : (options.rollupRefresh?.everyMs ?? 5_000);
+  if (options.rollupRefresh !== false && (!Number.isInteger(everyMs) || everyMs < 1)) {
+    await driver.close().catch(() => undefined);
+    throw new ConfigurationError("rollupRefresh.everyMs", `must be a positive integer, got ${everyMs}`);
+  }
   for (const [name, part] of Object.entries(parts)) {
     if (name in CORE_PORTS || name === "tenantId" || name === "tenant") throw new ConfigurationError(`parts.${name}`, "is a name core's scope already uses");
     if (typeof part !== "function") throw new ConfigurationError(`parts.${name}`, "must be a function (sql, tenantId) => port");
@@ -490,8 +495,6 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
 
   /** Runs `refreshRollups` every `everyMs` (a run still going skips a tick); answers how to stop it. */
   function startRollupRefresh(refresh: RollupRefreshOptions): () => void {
-    const everyMs = refresh.everyMs ?? 5_000;
-    if (!Number.isInteger(everyMs) || everyMs < 1) throw new ConfigurationError("rollupRefresh.everyMs", `must be a positive integer, got ${everyMs}`);
     // By default a warning at most once a minute (a database that is down fails every run).
     let warnedAt = -Infinity;
     const onError =

@@ -1,7 +1,7 @@
-import { companyMonthsFromFacts, periodFactsFromRecords, type Employee, type Project, type Timesheet } from "@epca/core";
+import { ConfigurationError, companyMonthsFromFacts, periodFactsFromRecords, type Employee, type Project, type Timesheet } from "@epca/core";
 import { checkCloseRecord, checkEqual, generateDataset, storeDataset } from "@epca/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PostgresStore } from "../src/index.js";
+import { createPGliteStore, type PostgresStore } from "../src/index.js";
 import { serverUrl } from "../../../test-support/test-database.js";
 import { openPGlite, openPostgres } from "./stores.js";
 
@@ -174,6 +174,30 @@ function rollups(name: string, open: () => Promise<{ store: PostgresStore; close
 }
 
 rollups("pglite", () => openPGlite({ rollupRefresh: false }));
+
+describe("the store's background refresh (0013) on PGlite", () => {
+  it("clears the marks of committed writes on its own, leaving the cache equal to a rebuild; refuses an interval that is not a positive integer", async () => {
+    await expect(createPGliteStore({ migrate: true, rollupRefresh: { everyMs: 0 } })).rejects.toBeInstanceOf(ConfigurationError);
+    const errors: unknown[] = [];
+    const store = await createPGliteStore({ migrate: true, rollupRefresh: { everyMs: 20, onError: (error) => errors.push(error) } });
+    try {
+      await store.transaction("default", (s) => storeDataset(s, generateDataset({ seed: 36, departments: 1, employees: 4, projects: 3, timesheets: 80 })));
+      const pending = () => store.withTenantSql("default", async (sql) => Number((await sql.query("SELECT count(*) AS n FROM company_month_pending")).rows[0]!.n));
+      const deadline = Date.now() + 10_000;
+      while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await pending()).toBe(0);
+      const [cached, raw] = await store.withTenantSql("default", async (sql) => [
+        (await sql.query("SELECT sum(hours)::text AS hours FROM company_month_rollups")).rows[0]!.hours,
+        (await sql.query("SELECT sum(hours)::text AS hours FROM project_month_rollups")).rows[0]!.hours,
+      ]);
+      expect(cached).toBe(raw);
+      expect((await store.verifyRollups()).ok).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
 
 describe.skipIf(!serverUrl)("PostgreSQL server", () => {
   rollups("postgres", () => openPostgres({ rollupRefresh: false }));
