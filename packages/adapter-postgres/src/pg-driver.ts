@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, CustomTypesConfig } from "pg";
-import { guardExecutor, TransactionRolledBackError, type QueryOptions, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+import { guardExecutor, TransactionRolledBackError, type QueryOptions, type SqlDriver, type SqlExecutor, type SqlResult, type TransactionOpening } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -12,15 +12,23 @@ type TypeParser = (value: string) => unknown;
  * bigints (ids, counts) become numbers and dates stay `YYYY-MM-DD` strings instead of local-time Dates.
  */
 function typesFor(pgTypes: { getTypeParser: (oid: number, format?: "text" | "binary") => unknown }): CustomTypesConfig {
+  const parserOf = (oid: number, format?: "text" | "binary"): unknown => {
+    if (oid === INT8) return (value: string) => Number(value);
+    if (oid === DATE) return (value: string) => value;
+    if (oid === INT8_ARRAY) {
+      const parseArray = pgTypes.getTypeParser(oid, format) as TypeParser;
+      return (value: string) => (parseArray(value) as (string | null)[]).map((v) => (v === null ? null : Number(v)));
+    }
+    return pgTypes.getTypeParser(oid, format);
+  };
+  // node-postgres asks for every column of every result: answered once per type, not per column.
+  const text = new Map<number, unknown>();
   return {
     getTypeParser: ((oid: number, format?: "text" | "binary") => {
-      if (oid === INT8) return (value: string) => Number(value);
-      if (oid === DATE) return (value: string) => value;
-      if (oid === INT8_ARRAY) {
-        const parseArray = pgTypes.getTypeParser(oid, format) as TypeParser;
-        return (value: string) => (parseArray(value) as (string | null)[]).map((v) => (v === null ? null : Number(v)));
-      }
-      return pgTypes.getTypeParser(oid, format);
+      if (format === "binary") return parserOf(oid, format);
+      let parser = text.get(oid);
+      if (parser === undefined) text.set(oid, (parser = parserOf(oid, format)));
+      return parser;
     }) as CustomTypesConfig["getTypeParser"],
   };
 }
@@ -89,17 +97,18 @@ export function createPgDriver(
 ): SqlDriver {
   const types = typesFor(pgTypes);
   let replicaDownUntil = 0;
+  // The statements of openings' records (SQL-level PREPARE) each connection holds: a connection
+  // prepares one the first time an opening reads through it.
+  const preparedOn = new WeakMap<PoolClient, Set<string>>();
   const onPool = async <T>(
     from: Pool,
     work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
     readOnly: boolean,
-    opening: string | undefined,
+    given: string | TransactionOpening | undefined,
   ): Promise<T> => {
+    const opening = typeof given === "string" ? { enter: given } : given;
     const client = await from.connect();
     let broken: Error | undefined;
-    // A statement prepared on this connection that went stale (a migration changed its table
-    // while the server runs) fails its transaction; a new connection prepares it afresh.
-    const guarded = guardExecutor(clientExecutor(client, types, (error) => (broken = error)));
     // A checked-out client whose connection dies (the server restarts, a backend is terminated)
     // emits `error`; the pool listens only while it is idle, and an unheard error would end the
     // process. The statement in progress rejects on its own; the client is then destroyed.
@@ -107,20 +116,57 @@ export function createPgDriver(
       broken = error;
     };
     client.on("error", onError);
+    const begin = readOnly ? "BEGIN READ ONLY" : "BEGIN";
+    // Whether a transaction is open on the client (not after an opening that committed), and the
+    // one that the work's first statement opens then.
+    let open = false;
+    let reopening: Promise<unknown> | null = null;
+    const reopen = (): Promise<unknown> =>
+      (reopening ??= ((open = true), client.query(`${begin};${opening!.enter}`).then(() => undefined)));
+    // A statement prepared on this connection that went stale (a migration changed its table
+    // while the server runs) fails its transaction; a new connection prepares it afresh.
+    const inner = clientExecutor(client, types, (error) => (broken = error));
+    const ready = () => (open ? reopening : reopen());
+    const guarded = guardExecutor(
+      opening?.commit
+        ? {
+            query: async (text, params, options) => (await ready(), inner.query(text, params, options)),
+            exec: async (script) => (await ready(), inner.exec(script)),
+          }
+        : inner,
+    );
     try {
-      const begin = readOnly ? "BEGIN READ ONLY" : "BEGIN";
       let openedAll: readonly (readonly Record<string, unknown>[])[] = [];
-      if (opening === undefined) await client.query(begin);
-      else {
+      if (opening === undefined) {
+        await client.query(begin);
+        open = true;
+      } else {
         // One round trip: BEGIN and the opening as one simple-protocol message. A failure in the
         // opening aborts the transaction, which the ROLLBACK below ends.
+        const record = opening.record;
+        const prepared = record ? (preparedOn.get(client) ?? new Set<string>()) : null;
+        const prepare = record !== undefined && !prepared!.has(record.name);
+        const text = [
+          begin,
+          opening.enter,
+          ...(opening.reads ? [opening.reads] : []),
+          ...(prepare ? [`PREPARE ${record.name}(bigint) AS ${record.text}`] : []),
+          ...(record ? [`EXECUTE ${record.name}(${record.id})`] : []),
+          ...(opening.commit ? ["COMMIT"] : []),
+        ].join(";");
         let answers: unknown;
         try {
-          answers = await client.query({ text: `${begin};${opening}`, types });
+          open = true;
+          answers = await client.query({ text, types });
         } catch (error) {
+          // Whether the PREPARE ran is unknown (it outlives a rollback): the connection goes.
+          if (prepare || isStalePlan(error)) broken = error as Error;
           await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+          open = false;
           throw error;
         }
+        if (prepare) preparedOn.set(client, prepared!.add(record!.name));
+        if (opening.commit) open = false;
         const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
         openedAll = results.filter((r, i) => i > 0 && (r.fields?.length ?? 0) > 0).map((r) => r.rows);
       }
@@ -129,14 +175,26 @@ export function createPgDriver(
         result = await work(guarded.sql, openedAll[0] ?? [], openedAll);
       } catch (error) {
         guarded.end();
-        try {
-          await client.query("ROLLBACK");
-        } catch (rollbackError) {
-          broken = rollbackError as Error;
+        if (open) {
+          try {
+            await client.query("ROLLBACK");
+          } catch (rollbackError) {
+            broken = rollbackError as Error;
+          }
         }
         throw error;
       }
       guarded.end();
+      if (!open) return result;
+      if (reopening) {
+        try {
+          await reopening;
+        } catch (reopenError) {
+          // The reopening failed and the work caught its error: nothing it sent afterwards was kept.
+          broken = reopenError as Error;
+          throw new TransactionRolledBackError({ cause: reopenError });
+        }
+      }
       let commit: { command?: string };
       try {
         commit = await client.query("COMMIT");
@@ -160,7 +218,7 @@ export function createPgDriver(
     kind: "pg",
     async transaction<T>(
       work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
-      options?: { readOnly?: boolean; opening?: string },
+      options?: { readOnly?: boolean; opening?: string | TransactionOpening },
     ): Promise<T> {
       const readOnly = options?.readOnly === true;
       if (readOnly && readPool && Date.now() >= replicaDownUntil) {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult } from "./sql-executor.js";
+import { guardExecutor, TransactionRolledBackError, type SqlDriver, type SqlExecutor, type SqlResult, type TransactionOpening } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -54,7 +54,7 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
     kind: "pglite",
     async transaction<T>(
       work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
-      options?: { readOnly?: boolean; opening?: string },
+      options?: { readOnly?: boolean; opening?: string | TransactionOpening },
     ): Promise<T> {
       let workResolved = false;
       try {
@@ -62,9 +62,16 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
           const guarded = guardExecutor(executor(tx));
           try {
             if (options?.readOnly) await tx.query("SET TRANSACTION READ ONLY");
-            // In process: no round trip to save; the opening's results with columns.
-            const opening = options?.opening;
-            const openedAll = opening === undefined ? [] : (await tx.exec(opening, { parsers })).filter((r) => r.fields.length > 0).map((r) => r.rows as Record<string, unknown>[]);
+            // In process: no round trip to save (a structured opening's `commit` is ignored);
+            // the opening's results with columns.
+            const given = options?.opening;
+            const opening = typeof given === "string" ? { enter: given } : given;
+            const openedAll: Record<string, unknown>[][] = [];
+            if (opening !== undefined) {
+              const script = opening.reads ? `${opening.enter};${opening.reads}` : opening.enter;
+              for (const r of await tx.exec(script, { parsers })) if (r.fields.length > 0) openedAll.push(r.rows as Record<string, unknown>[]);
+              if (opening.record) openedAll.push((await tx.query(opening.record.text, [opening.record.id], { parsers })).rows as Record<string, unknown>[]);
+            }
             const result = await work(guarded.sql, openedAll[0] ?? [], openedAll);
             workResolved = true;
             return result;

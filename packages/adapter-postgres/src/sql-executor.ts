@@ -47,7 +47,7 @@ export interface SqlDriver {
    */
   transaction<T>(
     work: (sql: SqlExecutor, opened: readonly Record<string, unknown>[], openedAll: readonly (readonly Record<string, unknown>[])[]) => Promise<T>,
-    options?: { readOnly?: boolean; opening?: string },
+    options?: { readOnly?: boolean; opening?: string | TransactionOpening },
   ): Promise<T>;
   /** Runs one statement in its own (implicit) transaction. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
@@ -55,6 +55,36 @@ export interface SqlDriver {
   readonly pingReplica?: () => Promise<void>;
   /** Releases the connections the driver opened itself. */
   close(): Promise<void>;
+}
+
+/**
+ * A structured opening (`SqlDriver.transaction`): `enter` and `reads` as a plain opening, then
+ * `record`, then, with `commit`, COMMIT, all in the same round trip on node-postgres. Their rows
+ * come in `openedAll` in that order (`record`'s last).
+ */
+export interface TransactionOpening {
+  /** Enters the tenant (a script without parameters); run again, alone, when the work reopens a transaction. */
+  readonly enter: string;
+  /** More statements without parameters (the caller's read). */
+  readonly reads?: string;
+  /** A read of one row by an integer id, through a statement node-postgres prepares once per connection. */
+  readonly record?: OpeningRecord;
+  /**
+   * End the transaction with the opening. The first statement the work sends then opens a new
+   * one (BEGIN and `enter`, one round trip), which ends as any transaction does; a work that sends
+   * nothing costs no further round trip. PGlite (in process, nothing to save) ignores it.
+   */
+  readonly commit?: boolean;
+}
+
+/** See `TransactionOpening.record`. */
+export interface OpeningRecord {
+  /** The prepared statement's name: one name, one text. */
+  readonly name: string;
+  /** One statement with one parameter, `$1` (a bigint). */
+  readonly text: string;
+  /** A safe integer. */
+  readonly id: number;
 }
 
 /** Wraps an executor so that it refuses calls after its transaction ended. */

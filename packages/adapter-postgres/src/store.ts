@@ -7,6 +7,7 @@ import {
   type ScheduleStorage,
   type StoreCapabilities,
   type Tenant,
+  type PrefetchRecord,
   type TenantScope,
   type TransactionOptions,
 } from "@epca/core";
@@ -22,7 +23,7 @@ import { actorStatement, refreshTokenRepository, roleRepository, userRepository,
 import { sqlJobStorage, sqlScheduleStorage } from "./job-storage.js";
 import { rateLimitCounters } from "./rate-limit-counters.js";
 import { mapRow } from "./repositories/rows.js";
-import type { SqlDriver, SqlExecutor } from "./sql-executor.js";
+import type { SqlDriver, SqlExecutor, TransactionOpening } from "./sql-executor.js";
 
 /** The role every tenant transaction runs as (see migrations/0001). */
 export const APP_ROLE = "epca_app";
@@ -230,6 +231,30 @@ const CORE_PORTS = {
   usage: usageStore,
 } satisfies Record<Exclude<keyof TenantScope, "tenantId" | "tenant">, (sql: SqlExecutor) => unknown>;
 
+/** What a transaction's opening read besides the tenant: the caller, and the record the work named. */
+interface Preloaded {
+  readonly actor?: PreloadedActor;
+  readonly record?: { readonly record: PrefetchRecord; readonly id: number; readonly row: Record<string, unknown> | null };
+  untouched(): boolean;
+}
+
+/**
+ * A repository whose first `findById`, of exactly the prefetched id while nothing else was sent on
+ * the transaction, is answered from the opening's read (the same statement and mapping).
+ */
+function withPrefetched<R extends { findById(id: number): Promise<unknown> }>(repository: R, prefetched: NonNullable<Preloaded["record"]>, untouched: () => boolean): R {
+  let pending: typeof prefetched | null = prefetched;
+  return {
+    ...repository,
+    async findById(id: number) {
+      const found = pending;
+      pending = null;
+      if (!found || !untouched() || found.id !== id) return repository.findById(id);
+      return found.row ? PREFETCHED[found.record](found.row) : null;
+    },
+  };
+}
+
 /**
  * Every tenant-scoped port over one transaction's executor, each built on first use. `preloaded`:
  * the opening's read of the caller, which answers the first matching `users` call while nothing
@@ -239,7 +264,7 @@ export function createTenantScope<S extends TenantScope = TenantScope>(
   tenant: Tenant,
   sql: SqlExecutor,
   parts: Readonly<Record<string, PostgresScopePart<unknown>>> = {},
-  preloaded?: { readonly actor: PreloadedActor; untouched(): boolean },
+  preloaded?: Preloaded,
 ): S {
   const scope: Record<string, unknown> = { tenantId: tenant.id, tenant };
   const define = (name: string, make: () => unknown) => {
@@ -247,8 +272,10 @@ export function createTenantScope<S extends TenantScope = TenantScope>(
     Object.defineProperty(scope, name, { enumerable: true, get: () => (built ??= make()) });
   };
   for (const [name, make] of Object.entries(CORE_PORTS)) {
-    if (name === "users" && preloaded) define(name, () => withPreloadedActor(userRepository(sql), preloaded.actor, preloaded.untouched));
-    else if (name === "roles" && preloaded) define(name, () => withPreloadedRoles(roleRepository(sql), preloaded.actor, preloaded.untouched));
+    const actor = preloaded?.actor;
+    if (name === "users" && actor) define(name, () => withPreloadedActor(userRepository(sql), actor, preloaded.untouched));
+    else if (name === "roles" && actor) define(name, () => withPreloadedRoles(roleRepository(sql), actor, preloaded.untouched));
+    else if (name === preloaded?.record?.record) define(name, () => withPrefetched(make(sql) as { findById(id: number): Promise<unknown> }, preloaded.record!, preloaded.untouched));
     else define(name, () => make(sql));
   }
   for (const [name, make] of Object.entries(parts)) define(name, () => make(sql, tenant.id));
@@ -270,17 +297,34 @@ function sqlLiteral(value: string): string | null {
  * liveness, under row-level security like any statement of the tenant. The ids are literals, so
  * that BEGIN, the tenant read, the role switch and the caller's read cost one round trip instead
  * of four; both reads are calls of PL/pgSQL functions (migration 0014: `epca_enter_tenant`,
- * `epca_actor`), whose statements each connection plans once rather than on every request;
- * `null` for a tenant id no tenant can have (a NUL). A session id with a NUL, or a user
- * id that is not a safe integer, leaves the caller's read out (the repository then reads it).
+ * `epca_actor`), whose statements each connection plans once rather than on every request.
+ * With `prefetch` (`TransactionOptions.prefetch`, only with the caller's read), then reads that
+ * record through a statement each connection prepares once, and COMMITs: the whole unit of work
+ * of a `GET` of one record is one round trip (the driver reopens a transaction if the work sends
+ * anything more). `null` for a tenant id no tenant can have (a NUL). A session id with a NUL, or
+ * a user id that is not a safe integer, leaves the caller's read out (the repository then reads
+ * it), and the record with it.
  */
-export function tenantOpening(tenantId: string, actor?: TransactionOptions["actor"]): string | null {
+export function tenantOpening(tenantId: string, options?: Pick<TransactionOptions, "actor" | "prefetch">): TransactionOpening | null {
   const id = sqlLiteral(tenantId);
   if (id === null) return null;
-  const opening = `SELECT * FROM epca_enter_tenant(${id});SET LOCAL ROLE ${APP_ROLE}`;
-  const read = actorRead(actor);
-  return read === null ? opening : `${opening};${read}`;
+  const enter = `SELECT * FROM epca_enter_tenant(${id});SET LOCAL ROLE ${APP_ROLE}`;
+  const reads = actorRead(options?.actor);
+  const opening = reads === null ? { enter } : { enter, reads };
+  const prefetch = options?.prefetch;
+  if (!prefetch || !Object.hasOwn(PREFETCHED, prefetch.record) || !Number.isSafeInteger(prefetch.id) || prefetch.id < 1) return opening;
+  const table = prefetch.record;
+  return { ...opening, record: { name: `epca_${table}_by_id_o`, text: `SELECT * FROM ${table} WHERE id = $1`, id: prefetch.id }, commit: true };
 }
+
+/** How each record a unit of work may prefetch maps from its row (the repositories' own `findById` maps). */
+const PREFETCHED: Readonly<Record<PrefetchRecord, (row: Record<string, unknown>) => unknown>> = {
+  departments: mapRow.department,
+  employees: mapRow.employee,
+  projects: mapRow.project,
+  timesheets: mapRow.timesheet,
+  allocations: mapRow.allocation,
+};
 
 /** The opening's statement reading the caller (`actorStatement`), or `null` when there is none to read. */
 function actorRead(actor: TransactionOptions["actor"]): string | null {
@@ -324,28 +368,34 @@ export async function createStoreOnDriver<Parts extends Record<string, PostgresS
   };
   const inTenant = <T>(
     tenantId: string,
-    work: (sql: SqlExecutor, tenant: Tenant, preloaded?: { readonly actor: PreloadedActor; untouched(): boolean }) => Promise<T>,
+    work: (sql: SqlExecutor, tenant: Tenant, preloaded?: Preloaded) => Promise<T>,
     transactionOptions?: TransactionOptions,
   ): Promise<T> => {
     if (closed) return Promise.reject(new StoreClosedError());
     if (typeof tenantId !== "string" || tenantId.length === 0) return Promise.reject(new NotFoundError("tenant", String(tenantId)));
     const actor = transactionOptions?.actor;
-    const opening = tenantOpening(tenantId, actor);
+    const opening = tenantOpening(tenantId, transactionOptions);
     if (opening === null) return Promise.reject(new NotFoundError("tenant", tenantId));
-    const readsActor = actor !== undefined && actorRead(actor) !== null;
     return driver.transaction(
       async (sql, opened, openedAll) => {
         const row = opened[0];
         if (!row) throw new NotFoundError("tenant", tenantId);
-        if (!readsActor || actor === undefined) return work(sql, mapRow.tenant(row));
-        // The caller's row stays valid while nothing else is sent on the transaction.
+        const readsActor = opening.reads !== undefined && actor !== undefined;
+        const prefetch = opening.record && transactionOptions?.prefetch;
+        if (!readsActor && !prefetch) return work(sql, mapRow.tenant(row));
+        // The caller's row (and the record's) stays valid while nothing else is sent on the transaction.
         let untouched = true;
         const tracked: SqlExecutor = {
           query: (text, params, options) => ((untouched = false), sql.query(text, params, options)),
           exec: (script) => ((untouched = false), sql.exec(script)),
         };
-        const preloaded: PreloadedActor = { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null };
-        return work(tracked, mapRow.tenant(row), { actor: preloaded, untouched: () => untouched });
+        // openedAll: the tenant, then the caller (when read), then the record (when read).
+        const preloaded: Preloaded = {
+          ...(readsActor ? { actor: { userId: actor.userId, sessionId: actor.sessionId, row: openedAll[1]?.[0] ?? null } } : {}),
+          ...(prefetch ? { record: { record: prefetch.record, id: prefetch.id, row: openedAll[readsActor ? 2 : 1]?.[0] ?? null } } : {}),
+          untouched: () => untouched,
+        };
+        return work(tracked, mapRow.tenant(row), preloaded);
       },
       { opening, ...(transactionOptions?.readOnly ? { readOnly: true } : {}) },
     );

@@ -58,4 +58,46 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
     expect(await backend()).not.toBe(pid);
     expect((await store.transaction("default", (s) => s.departments.findById(department.id)))?.name).toBe("Lab");
   });
+
+  describe("the record a unit of work names (`prefetch`), read with the opening", () => {
+    const named = (id: number) => ({ prefetch: { record: "departments" as const, id } });
+
+    it("is prepared once per connection (SQL PREPARE, its own name), and row-level security still hides another tenant's row", async () => {
+      const department = await store.transaction("default", (s) => s.departments.insert({ name: "Named", budget: 3, description: null }));
+      const pid = await backend();
+      for (let i = 0; i < 7; i++) expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Named");
+      expect(await store.transaction("globex", (s) => s.departments.findById(department.id), named(department.id))).toBeNull();
+      const prepared = await store.withTenantSql("default", async (sql) => (await sql.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE '%_o' ORDER BY name")).rows.map((r) => r.name));
+      expect(prepared).toEqual(["epca_departments_by_id_o"]);
+      expect(await backend()).toBe(pid);
+    });
+
+    it("drops the connection when an opening that was preparing fails (the PREPARE outlives the rollback), so the next one prepares afresh", async () => {
+      const department = await store.transaction("default", (s) => s.departments.insert({ name: "Refused", budget: 4, description: null }));
+      // A new connection (the stale-plan test below drops this one too): its first opening prepares.
+      await admin.query("SELECT pg_terminate_backend($1)", [await backend()]);
+      // The pool may hand out the terminated connection once more (it fails) before it notices.
+      await backend().catch(() => undefined);
+      const pid = await backend();
+      await admin.query("REVOKE SELECT ON departments FROM epca_app");
+      try {
+        // PREPARE passes (permissions are checked when it runs); EXECUTE is refused.
+        await expect(store.transaction("default", (s) => s.departments.findById(department.id), named(department.id))).rejects.toMatchObject({ code: "42501" });
+      } finally {
+        await admin.query("GRANT SELECT ON departments TO epca_app");
+      }
+      expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Refused");
+      expect(await backend()).not.toBe(pid);
+    });
+
+    it("after a migration changes the table, fails one transaction, drops that connection, and reads again on a new one", async () => {
+      const department = await store.transaction("default", (s) => s.departments.insert({ name: "Moved", budget: 5, description: null }));
+      expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Moved");
+      const pid = await backend();
+      await admin.query("ALTER TABLE departments ADD COLUMN slogan text");
+      await expect(store.transaction("default", (s) => s.departments.findById(department.id), named(department.id))).rejects.toMatchObject({ code: "0A000" });
+      expect(await backend()).not.toBe(pid);
+      expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Moved");
+    });
+  });
 });

@@ -328,6 +328,8 @@ export {
   type TimesheetRepository,
   type UnitOfWork,
   type TransactionOptions,
+  type Prefetch,
+  type PrefetchRecord,
   type ReadReplica,
   type UserFilter,
   type UserRepository,

@@ -48,7 +48,7 @@ describe.skipIf(!postgresServerUrl)("one unit of work per authenticated request 
     return { begins: all.filter((s) => /^BEGIN\b/i.test(s.trim())).length, all };
   }
 
-  it("reads with one BEGIN: GET /employees/{id}", async () => {
+  it("reads in one round trip: GET /employees/{id}", async () => {
     const dept = await server.epca.departments.create(server.system, { name: "Ops", budget: 1 });
     const employee = await server.epca.employees.create(server.system, { name: "Ann", department_id: dept.id, salary: 50_000 });
     await server.epca.users.create(server.system, { email: "reader@example.com", password: PASSWORD, full_name: "Reader", role: "read_only" });
@@ -59,18 +59,56 @@ describe.skipIf(!postgresServerUrl)("one unit of work per authenticated request 
       expect(response.status).toBe(200);
       expect(response.body.name).toBe("Ann");
     });
-    expect(read.begins).toBe(1);
-    expect(read.all.filter((s) => s.trim().toUpperCase() === "COMMIT")).toHaveLength(1);
-    // Three round trips: BEGIN with the tenant read, the role switch and the caller's read (user
-    // and session, under row-level security: after the switch), the row, COMMIT. Both reads are
-    // calls of migration 0014's functions (planned once per connection).
-    expect(read.all.map((s) => s.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["BEGIN;SELECT *", "SELECT *", "COMMIT"]);
-    const opening = read.all[0]!.split(";").map((s) => s.trim());
-    expect(opening.map((s) => s.split(/\s+/).slice(0, 4).join(" "))).toEqual(["BEGIN", "SELECT * FROM epca_enter_tenant('default')", "SET LOCAL ROLE epca_app", "SELECT (a.actor_user).*, a.actor_role_ids AS"]);
+    // One round trip, one message: BEGIN, the tenant, the role switch, the caller's read (user and
+    // session, under row-level security: after the switch), the record (a statement the connection
+    // prepares once), COMMIT. The reads are calls of migration 0014's functions and a prepared
+    // statement: planned once per connection.
+    expect(read.all).toHaveLength(1);
+    const opening = read.all[0]!.split(";").map((s) => s.trim()).filter((s) => !s.startsWith("PREPARE "));
+    expect(opening.map((s) => s.split(/\s+/).slice(0, 4).join(" "))).toEqual([
+      "BEGIN",
+      "SELECT * FROM epca_enter_tenant('default')",
+      "SET LOCAL ROLE epca_app",
+      "SELECT (a.actor_user).*, a.actor_role_ids AS",
+      `EXECUTE epca_employees_by_id_o(${employee.id})`,
+      "COMMIT",
+    ]);
     expect(opening[3]).toMatch(/FROM epca_actor\(\d+, '[^']+'\) a$/);
+    // The statement is prepared under its own name, for this record only.
+    expect(read.all[0]).not.toMatch(/PREPARE (?!epca_employees_by_id_o\(bigint\) AS SELECT \* FROM employees WHERE id = \$1;)/);
   });
 
-  it("reads with three round trips for a caller whose custom role grants the read (the roles come with the opening)", async () => {
+  it("answers every GET of one record in one round trip, a missing one (404) too; a malformed id names nothing (422)", async () => {
+    const { access_token } = await server.login("reader@example.com");
+    const dept = await server.epca.departments.create(server.system, { name: "One trip", budget: 1 });
+    const employee = await server.epca.employees.create(server.system, { name: "Bo", department_id: dept.id, salary: 1 });
+    const project = await server.epca.projects.create(server.system, { name: "Trip", department_id: dept.id, revenue: 1, cost: 1, status: "in_progress" });
+    const timesheet = await server.epca.timesheets.create(server.system, { employee_id: employee.id, project_id: project.id, hours_worked: 2, date: "2026-01-05" });
+    const allocation = await server.epca.allocations.create(server.system, { employee_id: employee.id, project_id: project.id, allocation_percentage: 50, start_date: "2026-01-01", end_date: "2026-12-31" });
+    const reads = [
+      ["departments", dept.id, "name", "One trip"],
+      ["employees", employee.id, "name", "Bo"],
+      ["projects", project.id, "name", "Trip"],
+      ["timesheets", timesheet.id, "hours_worked", 2],
+      ["allocations", allocation.id, "allocation_percentage", 50],
+    ] as const;
+    for (const [path, id, field, value] of reads) {
+      const read = await sent(async () => {
+        const response = await server.request("GET", `/api/v1/${path}/${id}`, { token: access_token });
+        expect(response.status).toBe(200);
+        expect(response.body[field]).toBe(value);
+      });
+      expect(read.all, path).toHaveLength(1);
+      expect(read.all[0], path).toMatch(new RegExp(`;EXECUTE epca_${path}_by_id_o\\(${id}\\);COMMIT$`));
+    }
+    const missing = await sent(async () => expect((await server.request("GET", "/api/v1/employees/987654321", { token: access_token })).status).toBe(404));
+    expect(missing.all).toHaveLength(1);
+    expect(missing.all[0]).toMatch(/;EXECUTE epca_employees_by_id_o\(987654321\);COMMIT$/);
+    const malformed = await sent(async () => expect((await server.request("GET", "/api/v1/employees/1e3", { token: access_token })).status).toBe(422));
+    expect(malformed.all.join("\n")).not.toMatch(/EXECUTE|PREPARE/);
+  });
+
+  it("reads in one round trip for a caller whose custom role grants the read (the roles come with the opening)", async () => {
     const dept = await server.epca.departments.create(server.system, { name: "Custom", budget: 1 });
     const employee = await server.epca.employees.create(server.system, { name: "Cy", department_id: dept.id, salary: 40_000 });
     const role = await server.epca.roles.create(server.system, { name: "payroll_reader", permissions: [{ resource: "employees", actions: ["read"], scope: "all" }] });
@@ -83,9 +121,9 @@ describe.skipIf(!postgresServerUrl)("one unit of work per authenticated request 
       expect(response.status).toBe(200);
       expect(response.body.name).toBe("Cy");
     });
-    // Without the roles in the opening, `SELECT * FROM roles …` would be a fourth.
-    expect(read.all.map((s) => s.trim().split(/\s+/).slice(0, 2).join(" "))).toEqual(["BEGIN;SELECT *", "SELECT *", "COMMIT"]);
-    expect(read.all[1]).toMatch(/FROM employees/);
+    // Without the roles in the opening, `SELECT * FROM roles …` would be a second.
+    expect(read.all).toHaveLength(1);
+    expect(read.all[0]).toMatch(/;EXECUTE epca_employees_by_id_o\(\d+\);COMMIT$/);
   });
 
   it("writes with one BEGIN, audit entry included: POST /departments/", async () => {

@@ -39,7 +39,7 @@ export type {
   TimesheetRepository,
 } from "./repositories.js";
 export type { SessionClaims, SessionTokenService, SignedSession } from "./session-tokens.js";
-export type { EpcaStore, ReadReplica, StoreCapabilities, TenantScope, TransactionOptions, UnitOfWork } from "./store.js";
+export type { EpcaStore, Prefetch, PrefetchRecord, ReadReplica, StoreCapabilities, TenantScope, TransactionOptions, UnitOfWork } from "./store.js";
 export type { TenantPatch, TenantRepository } from "./tenants.js";
 export { USAGE_COUNTERS, type TenantUsageStore, type UsageCounter, type UsageDay } from "./usage.js";
 export type {

@@ -54,6 +54,28 @@ export interface TransactionOptions {
    * the answers MUST be the ones the repository would give at that point of the transaction.
    */
   readonly actor?: { readonly userId: number; readonly sessionId?: string };
+  /**
+   * The one record the work reads (the route table sets it for a `GET` of one record): a store
+   * MAY read it while it opens the transaction and answer the scope's first `findById` of that
+   * repository, for exactly this id, from that read while nothing else was sent. A store that
+   * did so MAY also end the transaction with its opening (PostgreSQL: BEGIN, the tenant, the
+   * caller, the record and COMMIT in one round trip); whatever the work sends afterwards then runs
+   * in a transaction of its own, opened the same way, which commits when the work resolves and
+   * rolls back when it rejects, like any unit of work. So give it only to work whose later
+   * statements need not share a transaction with that first read: at READ COMMITTED, the
+   * isolation every store here runs at, each statement sees its own snapshot anyway.
+   */
+  readonly prefetch?: Prefetch;
+}
+
+/** The repositories a unit of work may name in `TransactionOptions.prefetch`. */
+export type PrefetchRecord = "departments" | "employees" | "projects" | "timesheets" | "allocations";
+
+/** See `TransactionOptions.prefetch`. */
+export interface Prefetch {
+  readonly record: PrefetchRecord;
+  /** A safe positive integer (any other value is ignored by the store: nothing is prefetched). */
+  readonly id: number;
 }
 
 /** A read replica the store sends read-only units of work to (see `TransactionOptions.readOnly`). */

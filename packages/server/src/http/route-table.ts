@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { BUILT_IN_ROLES, ForbiddenError, canSomewhere, can, type Actor, type BuiltInRoleName, type Epca, type ScheduleStorage, type SessionClaims } from "@epca/core";
+import { BUILT_IN_ROLES, ForbiddenError, canSomewhere, can, type Actor, type BuiltInRoleName, type Epca, type PrefetchRecord, type ScheduleStorage, type SessionClaims, type TransactionOptions } from "@epca/core";
 import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -68,6 +68,14 @@ export interface RouteDefinition<
    * (`DATABASE_READ_URL`). Never for a read that must see the caller's own recent write.
    */
   readonly readOnly?: boolean;
+  /**
+   * The route reads one record, `record` by the id in path parameter `param` (`GET /employees/{emp_id}`),
+   * and nothing its answer depends on needs the same transaction as that read: its unit of work
+   * names it (`TransactionOptions.prefetch`), so that the PostgreSQL store reads it, with the
+   * tenant and the caller, in one round trip (BEGIN to COMMIT). A malformed id prefetches nothing
+   * (the route answers 422 as before).
+   */
+  readonly prefetch?: { readonly record: PrefetchRecord; readonly param: string };
   /** Middleware run first (e.g. a stricter rate limit). */
   readonly before?: readonly RequestHandler[];
   /** Middleware run once the body is read, before it is validated (e.g. a per-account limit). */
@@ -315,6 +323,15 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
         return handler(ctx as never);
       };
 
+      /** The unit of work's hints: read-only, and the record it reads (a well-formed id only). */
+      const unitOptions = (req: Request): TransactionOptions | undefined => {
+        const prefetch = definition.prefetch;
+        const raw = prefetch ? req.params[prefetch.param] : undefined;
+        const id = typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+        if (!prefetch || !Number.isSafeInteger(id)) return definition.readOnly ? { readOnly: true } : undefined;
+        return { ...(definition.readOnly ? { readOnly: true } : {}), prefetch: { record: prefetch.record, id } };
+      };
+
       steps.push(async (req, res, next) => {
         try {
           const { claims, deferred } = pending(res);
@@ -345,7 +362,7 @@ export function createRouteTable(options: { router: Router; registry: OpenAPIReg
                     if (answered?.rollback) throw new RolledBackReply(answered);
                     return answered;
                   },
-                  definition.readOnly ? { readOnly: true } : undefined,
+                  unitOptions(req),
                 )
                 .catch((error: unknown) => {
                   if (error instanceof RolledBackReply) return error.reply;

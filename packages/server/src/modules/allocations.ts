@@ -52,6 +52,7 @@ function routes(api: RouteTable): void {
       path: "/allocations/{allocation_id}",
       summary: "Get allocation",
       tags,
+      prefetch: { record: "allocations", param: "allocation_id" },
       permission: { action: "read", resource: "allocations" },
       request: { params: allocationId },
       responses: { 200: { description: "The allocation", schema: schemas.Allocation } },

@@ -46,6 +46,7 @@ function routes(api: RouteTable): void {
       path: "/departments/{dept_id}",
       summary: "Get department details",
       tags,
+      prefetch: { record: "departments", param: "dept_id" },
       permission: { action: "read", resource: "departments" },
       request: { params: deptId },
       responses: { 200: { description: "The department", schema: schemas.Department } },

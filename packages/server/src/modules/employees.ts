@@ -51,6 +51,7 @@ function routes(api: RouteTable): void {
       summary: "Get employee details",
       description: "`salary` is left out unless the caller may see this person's pay (docs/privacy.md).",
       tags,
+      prefetch: { record: "employees", param: "emp_id" },
       permission: { action: "read", resource: "employees" },
       request: { params: empId },
       responses: { 200: { description: "The employee", schema: schemas.Employee } },

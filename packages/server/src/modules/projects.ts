@@ -45,6 +45,7 @@ function routes(api: RouteTable): void {
       path: "/projects/{proj_id}",
       summary: "Get project details",
       tags,
+      prefetch: { record: "projects", param: "proj_id" },
       permission: { action: "read", resource: "projects" },
       request: { params: projId },
       responses: { 200: { description: "The project", schema: schemas.Project } },

@@ -55,6 +55,7 @@ function routes(api: RouteTable): void {
       path: "/timesheets/{ts_id}",
       summary: "Get timesheet details",
       tags,
+      prefetch: { record: "timesheets", param: "ts_id" },
       permission: { action: "read", resource: "timesheets" },
       request: { params: tsId },
       responses: { 200: { description: "The entry", schema: schemas.Timesheet } },
