@@ -35,6 +35,15 @@ export interface PostgresStoreOptions<Parts extends Record<string, PostgresScope
    * `false` turns it off (reads stay exact; call `store.refreshRollups()` yourself).
    */
   rollupRefresh?: RollupRefreshOptions | false;
+  /**
+   * Prepared statements on each connection (default true): the hot reads (a record by id, the
+   * tenant and the caller every unit of work opens with) are planned once per connection. `false`
+   * for a pooler that shares server connections between transactions (PgBouncer in transaction
+   * mode), where a statement prepared on one transaction's connection is gone on the next: every
+   * statement is then planned each time it runs (about 0.1–0.5 ms of the database's CPU more per
+   * request, docs/capacity.md).
+   */
+  preparedStatements?: boolean;
 }
 
 type PgModule = typeof pg;
@@ -78,6 +87,7 @@ export async function createPostgresStore<Parts extends Record<string, PostgresS
     pgModule.types,
     owns,
     replica && { ...replica, ...(options.replicaRetryAfterMs !== undefined ? { retryAfterMs: options.replicaRetryAfterMs } : {}) },
+    { preparedStatements: options.preparedStatements ?? true },
   );
   return createStoreOnDriver(driver, { ...options, capabilities: { sharedAcrossProcesses: true, durable: true } });
 }

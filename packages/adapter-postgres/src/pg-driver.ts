@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, CustomTypesConfig } from "pg";
-import { guardExecutor, TransactionRolledBackError, type QueryOptions, type SqlDriver, type SqlExecutor, type SqlResult, type TransactionOpening } from "./sql-executor.js";
+import { guardExecutor, sqlLiteral, TransactionRolledBackError, type OpeningStatement, type QueryOptions, type SqlDriver, type SqlExecutor, type SqlResult, type TransactionOpening } from "./sql-executor.js";
 
 const INT8 = 20;
 const DATE = 1082;
@@ -43,11 +43,11 @@ function isStalePlan(error: unknown): boolean {
 }
 
 /** `stale`: called when a named statement's plan went stale; the client is then destroyed, not reused. */
-function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (error: Error) => void): SqlExecutor {
+function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (error: Error) => void, prepared: boolean): SqlExecutor {
   return {
     async query<T>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<T>> {
       const values = params ? [...params] : [];
-      if (options?.name === undefined) {
+      if (options?.name === undefined || !prepared) {
         const result = await client.query({ text, values, types });
         return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
       }
@@ -63,6 +63,27 @@ function clientExecutor(client: PoolClient, types: CustomTypesConfig, stale: (er
       await client.query(script);
     },
   };
+}
+
+/**
+ * An opening's statement as sent: its text, or `EXECUTE name(values)` of a prepared one (or,
+ * without prepared statements, its text with the values in place of `$1`…`$n`, cast to their types).
+ */
+function executed(statement: OpeningStatement, prepared: boolean): string {
+  if (typeof statement === "string") return statement;
+  const values = statement.values.map((value) => {
+    if (value === null) return "NULL";
+    if (typeof value === "number") {
+      if (!Number.isSafeInteger(value)) throw new RangeError(`${statement.name}: ${value} is not a safe integer`);
+      return String(value);
+    }
+    const literal = sqlLiteral(value);
+    if (literal === null) throw new RangeError(`${statement.name}: a value holds a NUL`);
+    return literal;
+  });
+  if (prepared) return `EXECUTE ${statement.name}(${values.join(", ")})`;
+  // The texts are this package's own statements: `$n` appears in them only as a parameter.
+  return statement.text.replace(/\$(\d+)/g, (_, n: string) => `(${values[Number(n) - 1]}::${statement.types[Number(n) - 1]})`);
 }
 
 /** A read replica's pool, and how long a replica that failed is left alone. */
@@ -94,11 +115,13 @@ export function createPgDriver(
   pgTypes: { getTypeParser: (oid: number, format?: "text" | "binary") => unknown },
   ownsPool: boolean,
   readPool?: ReadPool,
+  options: { readonly preparedStatements?: boolean } = {},
 ): SqlDriver {
   const types = typesFor(pgTypes);
+  const preparing = options.preparedStatements !== false;
   let replicaDownUntil = 0;
-  // The statements of openings' records (SQL-level PREPARE) each connection holds: a connection
-  // prepares one the first time an opening reads through it.
+  // The openings' prepared statements (SQL-level PREPARE) each connection holds: a connection
+  // prepares one the first time an opening runs it.
   const preparedOn = new WeakMap<PoolClient, Set<string>>();
   const onPool = async <T>(
     from: Pool,
@@ -106,7 +129,7 @@ export function createPgDriver(
     readOnly: boolean,
     given: string | TransactionOpening | undefined,
   ): Promise<T> => {
-    const opening = typeof given === "string" ? { enter: given } : given;
+    const opening = typeof given === "string" ? { enter: [given] } : given;
     const client = await from.connect();
     let broken: Error | undefined;
     // A checked-out client whose connection dies (the server restarts, a backend is terminated)
@@ -122,10 +145,17 @@ export function createPgDriver(
     let open = false;
     let reopening: Promise<unknown> | null = null;
     const reopen = (): Promise<unknown> =>
-      (reopening ??= ((open = true), client.query(`${begin};${opening!.enter}`).then(() => undefined)));
+      (reopening ??= ((open = true),
+      client.query([begin, ...opening!.enter.map((statement) => executed(statement, preparing))].join(";")).then(
+        () => undefined,
+        (error: unknown) => {
+          if (isStalePlan(error)) broken = error as Error;
+          throw error;
+        },
+      )));
     // A statement prepared on this connection that went stale (a migration changed its table
     // while the server runs) fails its transaction; a new connection prepares it afresh.
-    const inner = clientExecutor(client, types, (error) => (broken = error));
+    const inner = clientExecutor(client, types, (error) => (broken = error), preparing);
     const ready = () => (open ? reopening : reopen());
     const guarded = guardExecutor(
       opening?.commit
@@ -143,29 +173,26 @@ export function createPgDriver(
       } else {
         // One round trip: BEGIN and the opening as one simple-protocol message. A failure in the
         // opening aborts the transaction, which the ROLLBACK below ends.
-        const record = opening.record;
-        const prepared = record ? (preparedOn.get(client) ?? new Set<string>()) : null;
-        const prepare = record !== undefined && !prepared!.has(record.name);
-        const text = [
-          begin,
-          opening.enter,
-          ...(opening.reads ? [opening.reads] : []),
-          ...(prepare ? [`PREPARE ${record.name}(bigint) AS ${record.text}`] : []),
-          ...(record ? [`EXECUTE ${record.name}(${record.id})`] : []),
-          ...(opening.commit ? ["COMMIT"] : []),
-        ].join(";");
+        const prepared = preparedOn.get(client) ?? new Set<string>();
+        const newlyPrepared: string[] = [];
+        const statements = [...opening.enter, ...(opening.reads ?? [])].map((statement) => {
+          if (typeof statement === "string" || !preparing || prepared.has(statement.name) || newlyPrepared.includes(statement.name)) return executed(statement, preparing);
+          newlyPrepared.push(statement.name);
+          return `PREPARE ${statement.name}(${statement.types.join(", ")}) AS ${statement.text};${executed(statement, true)}`;
+        });
+        const text = [begin, ...statements, ...(opening.commit ? ["COMMIT"] : [])].join(";");
         let answers: unknown;
         try {
           open = true;
           answers = await client.query({ text, types });
         } catch (error) {
-          // Whether the PREPARE ran is unknown (it outlives a rollback): the connection goes.
-          if (prepare || isStalePlan(error)) broken = error as Error;
+          // Whether a PREPARE ran is unknown (it outlives a rollback): the connection goes.
+          if (newlyPrepared.length > 0 || isStalePlan(error)) broken = error as Error;
           await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
           open = false;
           throw error;
         }
-        if (prepare) preparedOn.set(client, prepared!.add(record!.name));
+        if (newlyPrepared.length > 0) preparedOn.set(client, new Set([...prepared, ...newlyPrepared]));
         if (opening.commit) open = false;
         const results = (Array.isArray(answers) ? answers : [answers]) as { rows: Record<string, unknown>[]; fields?: unknown[] }[];
         openedAll = results.filter((r, i) => i > 0 && (r.fields?.length ?? 0) > 0).map((r) => r.rows);

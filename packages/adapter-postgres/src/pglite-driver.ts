@@ -65,12 +65,11 @@ export function createPGliteDriver(db: PGlite, ownsDb: boolean): SqlDriver {
             // In process: no round trip to save (a structured opening's `commit` is ignored);
             // the opening's results with columns.
             const given = options?.opening;
-            const opening = typeof given === "string" ? { enter: given } : given;
+            const opening = typeof given === "string" ? { enter: [given] } : given;
             const openedAll: Record<string, unknown>[][] = [];
-            if (opening !== undefined) {
-              const script = opening.reads ? `${opening.enter};${opening.reads}` : opening.enter;
-              for (const r of await tx.exec(script, { parsers })) if (r.fields.length > 0) openedAll.push(r.rows as Record<string, unknown>[]);
-              if (opening.record) openedAll.push((await tx.query(opening.record.text, [opening.record.id], { parsers })).rows as Record<string, unknown>[]);
+            for (const statement of opening ? [...opening.enter, ...(opening.reads ?? [])] : []) {
+              const results = typeof statement === "string" ? await tx.exec(statement, { parsers }) : [await tx.query(statement.text, [...statement.values], { parsers })];
+              for (const r of results) if (r.fields.length > 0) openedAll.push(r.rows as Record<string, unknown>[]);
             }
             const result = await work(guarded.sql, openedAll[0] ?? [], openedAll);
             workResolved = true;

@@ -58,17 +58,15 @@ export interface SqlDriver {
 }
 
 /**
- * A structured opening (`SqlDriver.transaction`): `enter` and `reads` as a plain opening, then
- * `record`, then, with `commit`, COMMIT, all in the same round trip on node-postgres. Their rows
- * come in `openedAll` in that order (`record`'s last).
+ * A structured opening (`SqlDriver.transaction`): `enter`, then `reads`, then, with `commit`,
+ * COMMIT, all in the same round trip on node-postgres. Their rows come in `openedAll` in that
+ * order (one entry per statement that returns rows).
  */
 export interface TransactionOpening {
-  /** Enters the tenant (a script without parameters); run again, alone, when the work reopens a transaction. */
-  readonly enter: string;
-  /** More statements without parameters (the caller's read). */
-  readonly reads?: string;
-  /** A read of one row by an integer id, through a statement node-postgres prepares once per connection. */
-  readonly record?: OpeningRecord;
+  /** Enters the tenant; run again, alone, when the work reopens a transaction (see `commit`). */
+  readonly enter: readonly OpeningStatement[];
+  /** Reads after `enter` (the caller, a record). */
+  readonly reads?: readonly OpeningStatement[];
   /**
    * End the transaction with the opening. The first statement the work sends then opens a new
    * one (BEGIN and `enter`, one round trip), which ends as any transaction does; a work that sends
@@ -77,14 +75,30 @@ export interface TransactionOpening {
   readonly commit?: boolean;
 }
 
-/** See `TransactionOpening.record`. */
-export interface OpeningRecord {
-  /** The prepared statement's name: one name, one text. */
+/**
+ * A statement of an opening: SQL without parameters, or a statement node-postgres prepares once per
+ * connection (SQL `PREPARE`, so that PostgreSQL plans it once per connection) and then executes
+ * with `values` as literals (`EXECUTE name(…)`); PGlite runs its text with `values`.
+ */
+export type OpeningStatement = string | PreparedOpeningStatement;
+
+/** See `OpeningStatement`. */
+export interface PreparedOpeningStatement {
+  /** One name, one text. */
   readonly name: string;
-  /** One statement with one parameter, `$1` (a bigint). */
+  /** One statement with parameters `$1`…`$n`, of `types`. */
   readonly text: string;
-  /** A safe integer. */
-  readonly id: number;
+  /** The parameters' SQL types, e.g. `["bigint", "text"]`. */
+  readonly types: readonly string[];
+  /** Safe integers, strings without NUL, or null. */
+  readonly values: readonly (number | string | null)[];
+}
+
+/** A string as an SQL literal (as node-postgres's `escapeLiteral`); `null` for a NUL, which text cannot hold. */
+export function sqlLiteral(value: string): string | null {
+  if (value.includes("\0")) return null;
+  const quoted = `'${value.replace(/'/g, "''")}'`;
+  return value.includes("\\") ? ` E${quoted.replace(/\\/g, "\\\\")}` : quoted;
 }
 
 /** Wraps an executor so that it refuses calls after its transaction ended. */

@@ -44,7 +44,8 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
     // Past the custom plans of the first five executions: the generic plan must still filter by tenant.
     expect(await store.transaction("globex", (s) => s.departments.findById(department.id))).toBeNull();
     const prepared = await store.withTenantSql("default", async (sql) => (await sql.query<{ name: string }>("SELECT name FROM pg_prepared_statements ORDER BY name")).rows.map((r) => r.name));
-    expect(prepared).toEqual(["epca_departments_by_id"]);
+    // The opening's own statement (the tenant, migration-free: prepared by the first opening) beside it.
+    expect(prepared).toEqual(["epca_departments_by_id", "epca_enter_o"]);
     expect(await backend()).toBe(pid);
   });
 
@@ -68,7 +69,7 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
       for (let i = 0; i < 7; i++) expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Named");
       expect(await store.transaction("globex", (s) => s.departments.findById(department.id), named(department.id))).toBeNull();
       const prepared = await store.withTenantSql("default", async (sql) => (await sql.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE name LIKE '%_o' ORDER BY name")).rows.map((r) => r.name));
-      expect(prepared).toEqual(["epca_departments_by_id_o"]);
+      expect(prepared).toEqual(["epca_departments_by_id_o", "epca_enter_o"]);
       expect(await backend()).toBe(pid);
     });
 
@@ -99,5 +100,38 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
       expect(await backend()).not.toBe(pid);
       expect((await store.transaction("default", (s) => s.departments.findById(department.id), named(department.id)))?.name).toBe("Moved");
     });
+  });
+
+  it("prepares nothing with `preparedStatements: false` (a pooler in transaction mode): the same answers, still one message for a named record", async () => {
+    const unpreparedPool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const sent: string[] = [];
+    unpreparedPool.on("connect", (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        sent.push(typeof first === "string" ? first : String((first as { text?: unknown }).text ?? ""));
+        return query(...args);
+      };
+    });
+    const unprepared = await createPostgresStore({ pool: unpreparedPool, preparedStatements: false });
+    try {
+      const department = await unprepared.transaction("default", (s) => s.departments.insert({ name: "It's unprepared", budget: 6, description: null }));
+      sent.length = 0;
+      const read = await unprepared.transaction("default", (s) => s.departments.findById(department.id), { actor: { userId: 424242, sessionId: "fam'ily" }, prefetch: { record: "departments", id: department.id } });
+      expect(read).toEqual(department);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^BEGIN;SELECT t\.\*, set_config\('app\.tenant_id', \('default'::text\), true\) AS pinned FROM tenants t WHERE t\.id = \('default'::text\);SET LOCAL ROLE epca_app;SELECT /);
+      expect(sent[0]).toContain("u.id = (424242::bigint)");
+      expect(sent[0]).toContain("rt.family_id = ('fam''ily'::text)");
+      expect(sent[0]).toMatch(/;SELECT \* FROM departments WHERE id = \(\d+::bigint\);COMMIT$/);
+      expect(await unprepared.transaction("default", (s) => s.departments.findById(department.id))).toEqual(department);
+      expect(await unprepared.transaction("globex", (s) => s.departments.findById(department.id), { prefetch: { record: "departments", id: department.id } })).toBeNull();
+      const prepared = await unprepared.withTenantSql("default", async (sql) => (await sql.query<{ name: string }>("SELECT name FROM pg_prepared_statements")).rows);
+      expect(prepared).toEqual([]);
+      expect(sent.join("\n")).not.toMatch(/PREPARE|EXECUTE/);
+    } finally {
+      await unprepared.close();
+      await unpreparedPool.end();
+    }
   });
 });

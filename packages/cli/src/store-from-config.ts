@@ -39,7 +39,7 @@ const onEvent = (event: JobEvent) => jobEvents.listener?.(event);
  */
 export async function storeFromConfig(
   config: Pick<ServerConfig, "storeKind" | "DATABASE_URL" | "EPCA_DATA_DIR" | "DB_POOL_SIZE"> &
-    Partial<Pick<ServerConfig, "JOB_LEASE_SECONDS" | "DB_CONNECT_TIMEOUT_SECONDS" | "DATABASE_READ_URL">>,
+    Partial<Pick<ServerConfig, "JOB_LEASE_SECONDS" | "DB_CONNECT_TIMEOUT_SECONDS" | "DATABASE_READ_URL" | "DB_PREPARED_STATEMENTS">>,
   options: { migrate?: boolean; onProgress?: (message: string) => void } = {},
 ): Promise<OpenedStore> {
   const migrate = options.migrate ?? true;
@@ -59,6 +59,7 @@ export async function storeFromConfig(
         poolSize: config.DB_POOL_SIZE,
         parts: { reportFiles: postgresReportFiles, modelRegistry: postgresModelRegistry, uploads: postgresUploads },
         ...(config.DATABASE_READ_URL ? { readConnectionString: config.DATABASE_READ_URL } : {}),
+        ...(config.DB_PREPARED_STATEMENTS === false ? { preparedStatements: false } : {}),
       });
       await waitForPostgres(store, config, options.onProgress ?? stderrProgress);
       const result = migrate ? await store.migrate() : { applied: [] };

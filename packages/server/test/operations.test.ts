@@ -224,6 +224,41 @@ describe("operations", () => {
     }
   });
 
+  it("logs an unexpected error with its request's id and fields, redacted like every line but the access line", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const config = testConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: "info", JSON_LOGS: true });
+    const failing = new Proxy(createMemoryStore(), {
+      get(target, property, receiver) {
+        if (property === "transaction") return () => Promise.reject(Object.assign(new Error("the store went away"), { password: "hunter2-in-an-error" }));
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const app = createApp({ store: failing, config, passwordHasher: testHasher, logger: createLogger(config, sink) });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const response = await fetch(`${base}${API}/auth/login?x=1`, { method: "POST", headers: { "x-request-id": "failing-rid-7" }, body: new URLSearchParams({ username: "a@b.example", password: "whatever1" }) });
+      expect(response.status).toBe(500);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, any>);
+      const logged = entries.find((e) => e.msg === "unexpected error");
+      expect(logged, lines.join("\n")).toMatchObject({ level: 50, request_id: "failing-rid-7", req: { method: "POST", url: "/api/v1/auth/login" }, err: { message: "the store went away", password: "[redacted]" } });
+      expect(entries.find((e) => e.request_id === "failing-rid-7" && e.route === "/api/v1/auth/login")).toMatchObject({ status_code: 500 });
+      expect(lines.join("\n")).not.toContain("hunter2-in-an-error");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("refuses registration when REGISTRATION_ENABLED is false", async () => {
     const t = track(await startServer(createMemoryStore(), { REGISTRATION_ENABLED: false }));
     const response = await t.request("POST", `${API}/auth/register`, { body: { email: "x@y.example", password: "password123", full_name: "X" } });

@@ -1,6 +1,6 @@
 import { NotFoundError, type RefreshTokenRepository, type Role, type RoleRepository, type UserRepository } from "@epca/core";
 import { guardedWrite } from "../database-errors.js";
-import type { SqlExecutor } from "../sql-executor.js";
+import type { PreparedOpeningStatement, SqlExecutor } from "../sql-executor.js";
 import { assignments, castParam, Conditions, listPage, paramValue, type ColumnCast } from "./entity-repository.js";
 import { mapRow } from "./rows.js";
 
@@ -25,17 +25,22 @@ const USER_WITH_SESSION_SELECT = (familyId: string) =>
      FROM users u WHERE u.id = `;
 
 /**
- * `findWithSession(userId, familyId)` (or `findById(userId)` without a family) as one statement
- * without parameters, for a transaction's opening: the user id must be a safe integer and the
- * family a literal already quoted (`sqlLiteral`); `null` when the id is not one. It calls
- * `epca_actor` (migration 0014), whose statement's plan each connection keeps: the same rows as
+ * `findWithSession(userId, familyId)` (or `findById(userId)` without a family, `familyId` null)
+ * as one statement for a transaction's opening, prepared once per connection: the same rows as
  * the repository's statements, plus the custom roles granted (`actor_roles`, as
- * `roles.findByIds(role_ids)` would read them: what the actor needs next).
+ * `roles.findByIds(role_ids)` would read them: what the actor needs next). `null` when the user
+ * id is not a safe integer.
  */
-export function actorStatement(userId: number, familyLiteral: string | null): string | null {
+export function actorStatement(userId: number, familyId: string | null): PreparedOpeningStatement | null {
   if (!Number.isSafeInteger(userId)) return null;
-  return `SELECT (a.actor_user).*, a.actor_role_ids AS role_ids, a.actor_session_active AS session_active, a.actor_roles FROM epca_actor(${userId}, ${familyLiteral ?? "NULL"}) a`;
+  return { name: "epca_actor_o", text: ACTOR_SQL, types: ["bigint", "text"], values: [userId, familyId] };
 }
+
+const ACTOR_SQL = `SELECT ${USER_SELECT},
+       CASE WHEN $2::text IS NULL THEN true
+            ELSE EXISTS (SELECT 1 FROM refresh_tokens rt WHERE rt.family_id = $2 AND rt.user_id = u.id AND rt.revoked_at IS NULL) END AS session_active,
+       (SELECT COALESCE(json_agg(r ORDER BY r.id), '[]'::json) FROM roles r WHERE r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id)) AS actor_roles
+  FROM users u WHERE u.id = $1`;
 
 /** What a transaction's opening read of its caller (`actorStatement`) answered. */
 export interface PreloadedActor {

@@ -152,6 +152,11 @@ export const configSchema = z.object({
   EPCA_DATA_DIR: z.string().min(1).default("./.epca-data"),
   DB_POOL_SIZE: int(10, 1, 1000),
   /**
+   * Prepared statements on each PostgreSQL connection (the hot reads are planned once per
+   * connection); `false` behind a pooler in transaction mode (PgBouncer), which does not keep them.
+   */
+  DB_PREPARED_STATEMENTS: bool(true),
+  /**
    * A read replica (a streaming standby) for analytics, series and report reads; writes and every
    * other read stay on `DATABASE_URL`, and reads fall back to it while the replica is down.
    */

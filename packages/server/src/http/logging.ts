@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { pinoHttp, type HttpLogger } from "pino-http";
+import type { RequestHandler } from "express";
+import { pinoHttp } from "pino-http";
 import type { ServerConfig } from "../config/config.js";
 
 /** Paths whose values never reach a log line. */
@@ -85,9 +86,12 @@ export function requestIdOf(req: IncomingMessage): string {
  * `status_code` and `duration_ms`, with `req` (method, path, client address as Express's `req.ip`).
  * Bodies, headers and query strings are never logged.
  */
-export function createHttpLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
-    logger,
+export function createHttpLogger(logger: Logger): RequestHandler {
+  const access = pinoHttp({
+    // The access line holds only the fields picked here (no header, body or query string), so it
+    // skips the redaction pass every line of `logger` takes; what else is logged for a request
+    // (`req.log`, below) is redacted as usual.
+    logger: logger.child({}, { redact: [] }),
     genReqId: (req, res) => {
       const id = requestIdOf(req);
       res.setHeader("X-Request-ID", id);
@@ -112,6 +116,15 @@ export function createHttpLogger(logger: Logger): HttpLogger {
       res: (res: ServerResponse) => ({ status_code: res.statusCode }),
     },
   });
+  return (req, res, next) => {
+    access(req, res);
+    // Errors and their causes, as handlers and the error mapping log them: through `logger`
+    // (redacted), with the request's id and fields; a child only for a request that logs.
+    let log: Logger | undefined;
+    const requestLog = () => (log ??= logger.child({ request_id: req.id, req: { method: req.method, url: (req.originalUrl ?? req.url ?? "").split("?")[0], remote_address: req.ip ?? req.socket?.remoteAddress } }));
+    Object.defineProperty(req, "log", { configurable: true, enumerable: true, get: requestLog });
+    next();
+  };
 }
 
 type ExpressishRequest = IncomingMessage & { id?: unknown; ip?: string; route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
