@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { NotFoundError, ValidationError, isEpcaError } from "@epca/core";
 import type { z } from "zod";
+import { requestLogFields } from "./logging.js";
 
 /** Where a validation issue sits, FastAPI style. */
 export type IssueLocation = "body" | "query" | "path" | "file";
@@ -139,16 +140,16 @@ export function createErrorHandler(statuses: Readonly<Record<string, number>> = 
   return (error, req, res, _next) => {
     const answer = errorAnswer(error, statuses);
     if (res.headersSent) {
-      req.log?.error({ err: error }, "error after the response started");
+      req.log?.error({ ...requestLogFields(req), err: error }, "error after the response started");
       res.destroy();
       return;
     }
     if (answer) {
-      if (answer.status >= 500) req.log?.error({ err: error }, "request failed");
+      if (answer.status >= 500) req.log?.error({ ...requestLogFields(req), err: error }, "request failed");
       res.status(answer.status).set(answer.headers ?? {}).json(answer.body);
       return;
     }
-    req.log?.error({ err: error }, "unexpected error");
+    req.log?.error({ ...requestLogFields(req), err: error }, "unexpected error");
     res.status(500).json({ detail: "Internal Server Error" });
   };
 }

@@ -117,14 +117,19 @@ export function createHttpLogger(logger: Logger): RequestHandler {
     },
   });
   return (req, res, next) => {
+    // What else a request logs (the error mapping: errors and their causes) goes through `logger`
+    // itself, redacted, with the request's fields (`requestLogFields`), unless a host's own
+    // middleware set one (pino-http keeps a `req.log` it finds).
+    req.log ??= logger;
     access(req, res);
-    // Errors and their causes, as handlers and the error mapping log them: through `logger`
-    // (redacted), with the request's id and fields; a child only for a request that logs.
-    let log: Logger | undefined;
-    const requestLog = () => (log ??= logger.child({ request_id: req.id, req: { method: req.method, url: (req.originalUrl ?? req.url ?? "").split("?")[0], remote_address: req.ip ?? req.socket?.remoteAddress } }));
-    Object.defineProperty(req, "log", { configurable: true, enumerable: true, get: requestLog });
     next();
   };
+}
+
+/** The fields of a request that a line logged for it carries besides its own (the access line's `request_id` and `req`). */
+export function requestLogFields(req: IncomingMessage): { request_id: unknown; req: Record<string, unknown> } {
+  const r = req as ExpressishRequest;
+  return { request_id: r.id, req: { method: r.method, url: (r.originalUrl ?? r.url ?? "").split("?")[0], remote_address: r.ip ?? r.socket?.remoteAddress } };
 }
 
 type ExpressishRequest = IncomingMessage & { id?: unknown; ip?: string; route?: { path?: unknown }; baseUrl?: string; originalUrl?: string };
