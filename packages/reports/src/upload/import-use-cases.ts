@@ -273,17 +273,31 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
           }
           while (ahead.length > BATCHES_AHEAD) await ahead.shift();
         };
-        const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>) => {
+        /** Takes a row; answers a promise only when the row made work to wait for (a full batch, a progress call). */
+        const take = (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>): Promise<void> | undefined => {
           total += 1;
           if (r.values === null) fail(r.errors);
           else bulk.add(r.row, r.values, byName);
-          if (bulk.size >= BATCH) await flush();
-          await progress();
+          const full = bulk.size >= BATCH;
+          const report = options.onProgress !== undefined && total % PROGRESS_EVERY === 0;
+          if (!full && !report) return undefined;
+          return (full ? flush() : Promise.resolve()).then(() => (report ? options.onProgress!(total) : undefined));
+        };
+        const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>) => {
+          await take(r, byName);
         };
         if (upload.format === "epca") {
-          for await (const row of upload.rows) {
-            const byName = row.references.length === 0 ? NO_REFERENCES : Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
-            await add(row.references.length === 0 ? (row as UploadRow<EntityValues["timesheets"]>) : await resolveReferences(row as UploadRow<EntityValues["timesheets"]>, resolver), byName);
+          // A batch of parsed rows at a time: a row without references is taken without an await.
+          for await (const batch of upload.batches as AsyncIterable<ReadonlyArray<UploadRow<EntityValues["timesheets"]>>>) {
+            for (const row of batch) {
+              if (row.references.length === 0) {
+                const wait = take(row, NO_REFERENCES);
+                if (wait !== undefined) await wait;
+              } else {
+                const byName = Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
+                await add(await resolveReferences(row, resolver), byName);
+              }
+            }
           }
         } else if (upload.entity === "timesheets") {
           const byName = { employee_id: upload.columns.employee.join(" + "), project_id: upload.columns.project };
@@ -521,20 +535,21 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
 
       const valid: TimesheetInsert[] = [];
       const rowErrors: RowError[][] = [];
+      // The file's column of a field of a row (its by-name stand-in when the row used one).
+      const column = (p: Pending, field: string) => p.byName[field] ?? field;
       for (let n = 0; n < batch.length; n++) {
         const p = batch[n]!;
         const v = p.values;
-        const column = (field: string) => p.byName[field] ?? field;
         const employee = employees.get(v.employee_id) ?? null;
         const project = projects.get(v.project_id) ?? null;
         const errs: RowError[] = [];
-        if (!employee) errs.push({ row: p.row, column: column("employee_id"), message: `employee ${v.employee_id} not found` });
-        if (!project) errs.push({ row: p.row, column: column("project_id"), message: `project ${v.project_id} not found` });
+        if (!employee) errs.push({ row: p.row, column: column(p, "employee_id"), message: `employee ${v.employee_id} not found` });
+        if (!project) errs.push({ row: p.row, column: column(p, "project_id"), message: `project ${v.project_id} not found` });
         if (employee && project) {
-          if (!mayLogFor(employee)) errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
+          if (!mayLogFor(employee)) errs.push({ row: p.row, column: column(p, "employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
           const key = keys[n]!;
           const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
-          for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
+          for (const i of issues) errs.push({ row: p.row, column: column(p, String(i.path[0] ?? "")), message: i.message });
           if (errs.length === 0) {
             day.set(key, (day.get(key) ?? 0) + v.hours_worked);
             valid.push({

@@ -7,6 +7,7 @@ import {
 } from "@epca/core";
 import type { z } from "zod";
 import type { RowError } from "./tracker-formats.js";
+import type { UploadRow } from "./upload-row.js";
 import { parseDecimal } from "./values.js";
 
 /** The entities an upload may create. */
@@ -148,7 +149,7 @@ export function readOwnRow<E extends UploadEntity>(
   header: readonly string[],
   cells: readonly string[],
   row: number,
-): { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
+): { values: EntityValues[E] | null; references: readonly EntityReference[]; errors: readonly RowError[] } {
   return ownRowReader(entity, header)(cells, row);
 }
 
@@ -163,14 +164,19 @@ interface ColumnPlan {
   readonly byName: boolean;
 }
 
+/** The references and errors of a row that has none (most rows of a large file): shared, never changed. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * `readOwnRow` for every row of one header: which column fills which field is decided once, not
- * per cell (a million-row upload read each cell's field by searching the fields).
+ * per cell (a million-row upload read each cell's field by searching the fields). A valid row
+ * without references costs the schema's parse and the answer's object, nothing else: its errors
+ * and references are a shared empty list, and the columns of fields are looked up only for errors.
  */
 export function ownRowReader<E extends UploadEntity>(
   entity: E,
   header: readonly string[],
-): (cells: readonly string[], row: number) => { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
+): (cells: readonly string[], row: number) => UploadRow<EntityValues[E]> {
   const { schema, fields } = ENTITY_FIELDS[entity];
   const entries = Object.entries(fields);
   const plan: ColumnPlan[] = [];
@@ -181,11 +187,26 @@ export function ownRowReader<E extends UploadEntity>(
     const [field, spec] = entry;
     plan.push({ index, name: raw.trim(), field, spec, byName: spec.byName !== undefined && key === spec.byName.column });
   });
+  /** The column of `field` in this row, as the loop below meets it (asked only for a row with errors). */
+  const columnOf = (cells: readonly string[], field: string): string | null => {
+    let name: string | null = null;
+    let filled = false;
+    for (const column of plan) {
+      if (column.field !== field) continue;
+      const text = (cells[column.index] ?? "").trim();
+      if (text === "") continue;
+      if (column.byName) {
+        if (filled) continue; // the id column wins over the name
+        filled = true;
+      } else if (!("error" in coerce(column.spec.kind, text))) filled = true;
+      name = column.name;
+    }
+    return name;
+  };
   return (cells, row) => {
     const input: Record<string, unknown> = {};
-    const errors: RowError[] = [];
+    let errors: RowError[] | null = null;
     let references: EntityReference[] | null = null;
-    let columnOf: Record<string, string> | null = null;
     let failed: Set<string> | null = null;
     for (const column of plan) {
       const text = (cells[column.index] ?? "").trim();
@@ -195,13 +216,11 @@ export function ownRowReader<E extends UploadEntity>(
         if (input[field] !== undefined) continue; // the id column wins over the name
         (references ??= []).push({ field, column: name, kind: spec.byName!.kind, key: text });
         input[field] = 1; // placeholder for the schema check; 0 in the output until resolved
-        (columnOf ??= {})[field] = name;
         continue;
       }
       const coerced = coerce(spec.kind, text);
-      (columnOf ??= {})[field] = name;
       if ("error" in coerced) {
-        errors.push({ row, column: name, message: coerced.error });
+        (errors ??= []).push({ row, column: name, message: coerced.error });
         (failed ??= new Set()).add(field);
       } else {
         // an id column given alongside its name column replaces the reference
@@ -212,19 +231,19 @@ export function ownRowReader<E extends UploadEntity>(
         input[field] = coerced.value;
       }
     }
-    const refs = references ?? [];
+    const refs: readonly EntityReference[] = references ?? NONE;
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? "");
         if (failed?.has(field)) continue;
-        errors.push({ row, column: columnOf?.[field] ?? (field || null), message: issue.message });
+        (errors ??= []).push({ row, column: (field ? columnOf(cells, field) : null) ?? (field || null), message: issue.message });
       }
     }
-    if (errors.length > 0 || !parsed.success) return { values: null, references: refs, errors };
-    if (refs.length === 0) return { values: parsed.data as EntityValues[E], references: refs, errors };
+    if (errors !== null || !parsed.success) return { row, values: null, references: refs, errors: errors ?? NONE };
+    if (refs.length === 0) return { row, values: parsed.data as EntityValues[E], references: refs, errors: NONE };
     const values = { ...(parsed.data as Record<string, unknown>) };
     for (const r of refs) values[r.field] = 0;
-    return { values: values as EntityValues[E], references: refs, errors };
+    return { row, values: values as EntityValues[E], references: refs, errors: NONE };
   };
 }
