@@ -1,5 +1,4 @@
-import type { TimesheetInsert } from "@epca/core";
-import type { UploadImportStore, UploadReceipt } from "@epca/reports";
+import type { TimesheetDraftColumns, UploadImportStore, UploadReceipt } from "@epca/reports";
 import { guardedWrite } from "./database-errors.js";
 import { booleanArrayLiteral, numberArrayLiteral, textArrayLiteral } from "./array-literals.js";
 import type { PostgresScopePart } from "./store.js";
@@ -25,49 +24,14 @@ export const ADVISORY_PAIR_LIMIT = 1_000;
 /** The staging table of a timesheet import (temporary, dropped at the end of the transaction). */
 const STAGING = "epca_upload_timesheets";
 
-// The columns arrive as array literals as strings (see array-literals.ts): both drivers send a string as text, which the parameter's array type parses.
-const STAGE_SQL = `
-INSERT INTO ${STAGING} (employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[], $6::text[],
-                     $7::bigint[], $8::timestamptz[], $9::text[])`;
-
-/** Staging of new drafts (what an import stores: no review yet): five columns, not nine. */
+/**
+ * Staging of new drafts (what an import stores: no review yet). The columns arrive as array
+ * literals in strings (see array-literals.ts): both drivers send a string as text, which the
+ * parameter's array type reads.
+ */
 const STAGE_DRAFTS_SQL = `
 INSERT INTO ${STAGING} (employee_id, project_id, hours_worked, date, description, status)
 SELECT e, p, h, d, t, 'draft' FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[]) AS u(e, p, h, d, t)`;
-
-/** The statement and parameters that stage `values`: the drafts' five columns when every entry is a new draft. */
-function stagingStatement(values: readonly TimesheetInsert[]): { text: string; params: string[] } {
-  const n = values.length;
-  const employees = new Array<number>(n);
-  const projects = new Array<number>(n);
-  const hours = new Array<number>(n);
-  const dates = new Array<string>(n);
-  const descriptions = new Array<string | null>(n);
-  let drafts = true;
-  for (let i = 0; i < n; i++) {
-    const t = values[i]!;
-    employees[i] = t.employee_id;
-    projects[i] = t.project_id;
-    hours[i] = t.hours_worked;
-    dates[i] = t.date;
-    descriptions[i] = t.description ?? null;
-    if ((t.status ?? "draft") !== "draft" || (t.reviewed_by ?? null) !== null || (t.reviewed_at ?? null) !== null || (t.review_note ?? null) !== null) drafts = false;
-  }
-  const five = [numberArrayLiteral(employees), numberArrayLiteral(projects), numberArrayLiteral(hours), textArrayLiteral(dates), textArrayLiteral(descriptions)];
-  if (drafts) return { text: STAGE_DRAFTS_SQL, params: five };
-  const reviewers = values.map((t) => (t.reviewed_by ?? null) === null ? null : String(t.reviewed_by));
-  return {
-    text: STAGE_SQL,
-    params: [
-      ...five,
-      textArrayLiteral(values.map((t) => t.status ?? "draft")),
-      textArrayLiteral(reviewers),
-      textArrayLiteral(values.map((t) => t.reviewed_at ?? null)),
-      textArrayLiteral(values.map((t) => t.review_note ?? null)),
-    ],
-  };
-}
 
 /**
  * Day sums of a batch whose pairs fall on few dates (a file sorted by date): one index range
@@ -226,7 +190,7 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
           stagedDates.add(dates[i]!);
         }
         const { rows } = await sql.query<{ totals: string | null }>(SUMS_BY_DATES_SQL, [
-          numberArrayLiteral([...new Set(employees)]),
+          employeeList, // duplicates and all: `= ANY` hashes them (a Set of 5,000 was a large object per batch)
           textArrayLiteral(distinctDates),
           numberArrayLiteral([...stagedEmployees]),
           textArrayLiteral([...stagedDates]),
@@ -238,12 +202,17 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
       const { rows } = await sql.query<{ totals: string | null }>(SUMS_BY_PAIRS_SQL, [employeeList, dateList, booleanArrayLiteral(maybeStaged)]);
       return numbersOf(rows[0]?.totals, n);
     },
-    async stageTimesheets(values: readonly TimesheetInsert[]) {
-      if (values.length === 0) return 0;
+    async stageTimesheets(drafts: TimesheetDraftColumns) {
+      if (drafts.length === 0) return 0;
       await ensureStaging();
-      for (const t of values) stagedFilter.add(t.employee_id, t.date);
-      const statement = stagingStatement(values);
-      const { rowCount } = await sql.query(statement.text, statement.params);
+      for (let i = 0; i < drafts.length; i++) stagedFilter.add(drafts.employee_id[i]!, drafts.date[i]!);
+      const { rowCount } = await sql.query(STAGE_DRAFTS_SQL, [
+        numberArrayLiteral(drafts.employee_id),
+        numberArrayLiteral(drafts.project_id),
+        numberArrayLiteral(drafts.hours_worked),
+        textArrayLiteral(drafts.date),
+        textArrayLiteral(drafts.description),
+      ]);
       staged += rowCount;
       return rowCount;
     },
