@@ -507,8 +507,8 @@ class PendingRows {
   employee: Float64Array;
   project: Float64Array;
   hours: Float64Array;
-  readonly date: string[] = [];
-  readonly description: Array<string | null> = [];
+  date: string[];
+  description: Array<string | null>;
   /** The by-name columns of the rows that used some, by position. */
   readonly byName = new Map<number, Readonly<Record<string, string>>>();
   size = 0;
@@ -517,6 +517,9 @@ class PendingRows {
     this.employee = new Float64Array(capacity);
     this.project = new Float64Array(capacity);
     this.hours = new Float64Array(capacity);
+    // Allocated at their size (pushed one by one they grew by copies, each a larger array to promote).
+    this.date = new Array<string>(capacity);
+    this.description = new Array<string | null>(capacity);
   }
   push(row: number, v: EntityValues["timesheets"], date: string, byName: Readonly<Record<string, string>>) {
     const n = this.size;
@@ -535,8 +538,8 @@ class PendingRows {
     this.employee[n] = v.employee_id;
     this.project[n] = v.project_id;
     this.hours[n] = v.hours_worked;
-    this.date.push(date);
-    this.description.push(v.description ?? null);
+    this.date[n] = date;
+    this.description[n] = v.description ?? null;
     if (byName !== NO_REFERENCES) this.byName.set(n, byName);
     this.size = n + 1;
   }
@@ -676,7 +679,10 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
     async check(batch: PendingRows): Promise<{ drafts: TimesheetDraftColumns; rowErrors: RowError[][] }> {
       forgetOldDays();
       await load(batch);
-      const missing: Array<{ employee_id: number; date: string }> = [];
+      // The rows that first name a (employee, day) not in the map, by position (no object per pair:
+      // they would wait through the read below and be promoted to the old generation).
+      const first = new Int32Array(batch.size);
+      let asked = 0;
       // Each row's day key, computed once (unboxed: the keys pass 2^31).
       const keys = new Float64Array(batch.size);
       for (let n = 0; n < batch.size; n++) {
@@ -684,19 +690,26 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
         const key = (keys[n] = dayKey(employeeId, batch.date[n]!));
         if (!day.has(key) && employees.get(employeeId)) {
           day.set(key, 0); // asked once per batch; its sum is set below, before any row reads it
-          missing.push({ employee_id: employeeId, date: batch.date[n]! });
+          first[asked++] = n;
         }
       }
       // Pairs in a stable order, so that two imports take their locks in the same order.
-      missing.sort((a, b) => a.employee_id - b.employee_id || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      const order = first.subarray(0, asked).sort((a, b) => {
+        const byEmployee = batch.employee[a]! - batch.employee[b]!;
+        if (byEmployee !== 0) return byEmployee;
+        const da = batch.date[a]!;
+        const db = batch.date[b]!;
+        return da < db ? -1 : da > db ? 1 : 0;
+      });
+      const pairs = (): Array<{ employee_id: number; date: string }> => Array.from(order, (n) => ({ employee_id: batch.employee[n]!, date: batch.date[n]! }));
       const sums = scope.uploads.batchesDailyHours
-        ? await scope.uploads.dailyHoursForUpdate(missing)
+        ? await scope.uploads.dailyHoursForUpdate(pairs())
         : await (async () => {
             const out: number[] = [];
-            for (const m of missing) out.push(await scope.timesheets.sumHoursOnDateForUpdate(m.employee_id, m.date));
+            for (const n of order) out.push(await scope.timesheets.sumHoursOnDateForUpdate(batch.employee[n]!, batch.date[n]!));
             return out;
           })();
-      missing.forEach((m, i) => day.set(dayKey(m.employee_id, m.date), sums[i] ?? 0));
+      for (let i = 0; i < order.length; i++) day.set(keys[order[i]!]!, sums[i] ?? 0);
 
       const valid = new Int32Array(batch.size);
       let count = 0;
