@@ -99,25 +99,36 @@ export const ENTITY_FIELDS: Record<UploadEntity, { schema: z.ZodType; fields: Re
 const TRUE = new Set(["true", "yes", "y", "1", "ja", "oui"]);
 const FALSE = new Set(["false", "no", "n", "0", "nein", "non"]);
 
-function coerce(kind: Kind, text: string): { value: unknown } | { error: string } {
+/** Why a cell's text is not its field's kind (one shared instance per message: no object per cell). */
+class CoerceError {
+  constructor(readonly message: string) {}
+}
+const NOT_A_NUMBER = new CoerceError("must be a number");
+const NOT_WHOLE = new CoerceError("must be a whole number");
+const NOT_A_BOOLEAN = new CoerceError("must be true or false");
+/** Plain digits with an optional decimal point, which `parseDecimal` reads as `Number` does. */
+const PLAIN_NUMBER = /^\d{1,15}(?:\.\d{1,15})?$/;
+
+/** A cell's value for its field's kind, or the `CoerceError` saying why not. */
+function coerce(kind: Kind, text: string): unknown {
   switch (kind) {
     case "text":
-      return { value: text };
+      return text;
     case "number":
     case "integer": {
-      const v = parseDecimal(text);
-      if (v === null) return { error: "must be a number" };
-      if (kind === "integer" && !Number.isInteger(v)) return { error: "must be a whole number" };
-      return { value: v };
+      const v = PLAIN_NUMBER.test(text) ? Number(text) : parseDecimal(text);
+      if (v === null) return NOT_A_NUMBER;
+      if (kind === "integer" && !Number.isInteger(v)) return NOT_WHOLE;
+      return v;
     }
     case "boolean": {
       const lower = text.toLowerCase();
-      if (TRUE.has(lower)) return { value: true };
-      if (FALSE.has(lower)) return { value: false };
-      return { error: "must be true or false" };
+      if (TRUE.has(lower)) return true;
+      if (FALSE.has(lower)) return false;
+      return NOT_A_BOOLEAN;
     }
     case "list":
-      return { value: text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "") };
+      return text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "");
   }
 }
 
@@ -198,7 +209,7 @@ export function ownRowReader<E extends UploadEntity>(
       if (column.byName) {
         if (filled) continue; // the id column wins over the name
         filled = true;
-      } else if (!("error" in coerce(column.spec.kind, text))) filled = true;
+      } else if (!(coerce(column.spec.kind, text) instanceof CoerceError)) filled = true;
       name = column.name;
     }
     return name;
@@ -219,8 +230,8 @@ export function ownRowReader<E extends UploadEntity>(
         continue;
       }
       const coerced = coerce(spec.kind, text);
-      if ("error" in coerced) {
-        (errors ??= []).push({ row, column: name, message: coerced.error });
+      if (coerced instanceof CoerceError) {
+        (errors ??= []).push({ row, column: name, message: coerced.message });
         (failed ??= new Set()).add(field);
       } else {
         // an id column given alongside its name column replaces the reference
@@ -228,7 +239,7 @@ export function ownRowReader<E extends UploadEntity>(
           const i = references.findIndex((r) => r.field === field);
           if (i >= 0) references.splice(i, 1);
         }
-        input[field] = coerced.value;
+        input[field] = coerced;
       }
     }
     const refs: readonly EntityReference[] = references ?? NONE;
