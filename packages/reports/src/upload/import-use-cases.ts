@@ -262,7 +262,8 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
           for (const list of rowErrors) fail(list);
           if (drafts.length > 0) created += await (staged ? scope.uploads.stageTimesheets!(drafts) : scope.timesheets.insertMany(insertsOf(drafts)));
         };
-        const flush = async () => {
+        /** Queues the rows taken so far as a batch (checked and stored after the previous one). */
+        const enqueue = () => {
           const batch = bulk.take();
           if (batch.size > 0) {
             // After the previous batch; when one fails, the later ones do not run and the failure surfaces here.
@@ -271,23 +272,32 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
             last = next;
             ahead.push(next);
           }
+        };
+        /** Waits while more than `BATCHES_AHEAD` batches wait. */
+        const drain = async () => {
           while (ahead.length > BATCHES_AHEAD) await ahead.shift();
         };
-        /** Takes a row; answers a promise only when the row made work to wait for (a full batch, a progress call). */
+        const flush = async () => {
+          enqueue();
+          await drain();
+        };
+        /** Takes a row (a full batch is queued); answers a promise only when a progress call is due. */
         const take = (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>): Promise<void> | undefined => {
           total += 1;
           if (r.values === null) fail(r.errors);
           else bulk.add(r.row, r.values, byName);
-          const full = bulk.size >= BATCH;
-          const report = options.onProgress !== undefined && total % PROGRESS_EVERY === 0;
-          if (!full && !report) return undefined;
-          return (full ? flush() : Promise.resolve()).then(() => (report ? options.onProgress!(total) : undefined));
+          if (bulk.size >= BATCH) enqueue();
+          if (options.onProgress === undefined || total % PROGRESS_EVERY !== 0) return undefined;
+          return Promise.resolve(options.onProgress(total));
         };
         const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>) => {
           await take(r, byName);
+          await drain();
         };
         if (upload.format === "epca") {
-          // A batch of parsed rows at a time: a row without references is taken without an await.
+          // A batch of parsed rows at a time: a row without references is taken without an await,
+          // and the wait for earlier batches comes between parsed batches, once each is taken: a
+          // wait in the middle of one kept its rows' objects alive long enough to be promoted.
           for await (const batch of upload.batches as AsyncIterable<ReadonlyArray<UploadRow<EntityValues["timesheets"]>>>) {
             for (const row of batch) {
               if (row.references.length === 0) {
@@ -295,9 +305,10 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
                 if (wait !== undefined) await wait;
               } else {
                 const byName = Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
-                await add(await resolveReferences(row, resolver), byName);
+                await take(await resolveReferences(row, resolver), byName);
               }
             }
+            if (ahead.length > BATCHES_AHEAD) await drain();
           }
         } else if (upload.entity === "timesheets") {
           const byName = { employee_id: upload.columns.employee.join(" + "), project_id: upload.columns.project };
