@@ -1,7 +1,6 @@
-import type { TimesheetInsert } from "@epca/core";
-import type { UploadImportStore, UploadReceipt } from "@epca/reports";
+import type { TimesheetDraftColumns, UploadImportStore, UploadReceipt } from "@epca/reports";
 import { guardedWrite } from "./database-errors.js";
-import { timesheetColumns } from "./repositories/timesheets.js";
+import { booleanArrayLiteral, numberArrayLiteral, textArrayLiteral } from "./array-literals.js";
 import type { PostgresScopePart } from "./store.js";
 
 /**
@@ -25,28 +24,57 @@ export const ADVISORY_PAIR_LIMIT = 1_000;
 /** The staging table of a timesheet import (temporary, dropped at the end of the transaction). */
 const STAGING = "epca_upload_timesheets";
 
-const STAGE_SQL = `
-INSERT INTO ${STAGING} (employee_id, project_id, hours_worked, date, description, status, reviewed_by, reviewed_at, review_note)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::text[])`;
+/**
+ * Staging of new drafts (what an import stores: no review yet). The columns arrive as array
+ * literals in strings (see array-literals.ts): both drivers send a string as text, which the
+ * parameter's array type reads.
+ */
+const STAGE_DRAFTS_SQL = `
+INSERT INTO ${STAGING} (employee_id, project_id, hours_worked, date, description, status)
+SELECT e, p, h, d, t, 'draft' FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::date[], $5::text[]) AS u(e, p, h, d, t)`;
 
 /**
  * Day sums of a batch whose pairs fall on few dates (a file sorted by date): one index range
- * scan per date over (tenant_id, date), the employees filtered by a hashed `= ANY`.
+ * scan per date over (tenant_id, date), the employees filtered by a hashed `= ANY`; the sums are
+ * answered as ONE float8 array literal in the order of the pairs ($5, $6), not a row per pair.
  */
 const SUMS_BY_DATES_SQL = `
-SELECT employee_id, to_char(date, 'YYYY-MM-DD') AS date, sum(hours_worked)::float8 AS total FROM (
-  SELECT employee_id, date, hours_worked FROM timesheets
-   WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
-  UNION ALL
-  SELECT employee_id, date, hours_worked FROM ${STAGING}
-   WHERE cardinality($4::date[]) > 0 AND date = ANY($4::date[]) AND employee_id = ANY($3::bigint[]) AND status <> 'rejected'
-) h GROUP BY 1, 2`;
+WITH h AS (
+  SELECT employee_id, date, sum(hours_worked) AS total FROM (
+    SELECT employee_id, date, hours_worked FROM timesheets
+     WHERE date = ANY($2::date[]) AND employee_id = ANY($1::bigint[]) AND status <> 'rejected'
+    UNION ALL
+    SELECT employee_id, date, hours_worked FROM ${STAGING}
+     WHERE cardinality($4::date[]) > 0 AND date = ANY($4::date[]) AND employee_id = ANY($3::bigint[]) AND status <> 'rejected'
+  ) x GROUP BY 1, 2
+)
+SELECT array_agg(COALESCE(h.total, 0)::float8 ORDER BY p.n)::text AS totals
+  FROM unnest($5::bigint[], $6::date[]) WITH ORDINALITY AS p(e, d, n)
+  LEFT JOIN h ON h.employee_id = p.e AND h.date = p.d`;
 
 /** Day sums of arbitrary pairs: one index probe per pair into timesheets, and into staging where `s` says it may hold some. */
 const SUMS_BY_PAIRS_SQL = `
-SELECT p.n, (COALESCE((SELECT sum(t.hours_worked) FROM timesheets t WHERE t.employee_id = p.e AND t.date = p.d AND t.status <> 'rejected'), 0)
-           + CASE WHEN p.s THEN COALESCE((SELECT sum(s.hours_worked) FROM ${STAGING} s WHERE s.employee_id = p.e AND s.date = p.d AND s.status <> 'rejected'), 0) ELSE 0 END)::float8 AS total
+SELECT array_agg((COALESCE((SELECT sum(t.hours_worked) FROM timesheets t WHERE t.employee_id = p.e AND t.date = p.d AND t.status <> 'rejected'), 0)
+           + CASE WHEN p.s THEN COALESCE((SELECT sum(s.hours_worked) FROM ${STAGING} s WHERE s.employee_id = p.e AND s.date = p.d AND s.status <> 'rejected'), 0) ELSE 0 END)::float8
+           ORDER BY p.n)::text AS totals
   FROM unnest($1::bigint[], $2::date[], $3::boolean[]) WITH ORDINALITY AS p(e, d, s, n)`;
+
+/** The numbers of a float8 array literal (`{1,2.5,0}`), `count` of them (zeros when the literal is empty or absent). */
+function numbersOf(literal: string | null | undefined, count: number): number[] {
+  const out = new Array<number>(count).fill(0);
+  if (!literal || literal.length <= 2) return out;
+  let i = 0;
+  let start = 1;
+  for (let c = 1; c < literal.length; c++) {
+    const ch = literal.charCodeAt(c);
+    if (ch === 44 /* , */ || ch === 125 /* } */) {
+      if (i < count) out[i] = Number(literal.slice(start, c));
+      i += 1;
+      start = c + 1;
+    }
+  }
+  return out;
+}
 
 /** Bits of the filter of staged (employee, date) pairs: 2^23 (1 MiB), about 5 % false positives at a million pairs. */
 const STAGED_FILTER_BITS = 1 << 23;
@@ -125,9 +153,16 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
     async dailyHoursForUpdate(pairs) {
       if (pairs.length === 0) return [];
       await ensureStaging();
-      const employees = pairs.map((p) => p.employee_id);
-      const dates = pairs.map((p) => p.date);
-      if (!tableLocked && advisoryPairs + pairs.length > ADVISORY_PAIR_LIMIT) {
+      const n = pairs.length;
+      const employees = new Array<number>(n);
+      const dates = new Array<string>(n);
+      for (let i = 0; i < n; i++) {
+        employees[i] = pairs[i]!.employee_id;
+        dates[i] = pairs[i]!.date;
+      }
+      const employeeList = numberArrayLiteral(employees);
+      const dateList = textArrayLiteral(dates);
+      if (!tableLocked && advisoryPairs + n > ADVISORY_PAIR_LIMIT) {
         // A large import: one lock on the table instead of a lock per day (a million advisory locks
         // would exhaust the lock table). SHARE ROW EXCLUSIVE admits readers and refuses every other
         // writer of timesheets until this transaction ends; the sums below then see their commits.
@@ -139,34 +174,45 @@ export const postgresUploads: PostgresScopePart<UploadImportStore> = (sql) => {
         await sql.query(
           `SELECT pg_advisory_xact_lock(hashtextextended('epca:timesheets:' || current_setting('app.tenant_id', true) || ':' || e::text || ':' || d::date::text, 0))
              FROM unnest($1::bigint[], $2::date[]) WITH ORDINALITY AS p(e, d, n) ORDER BY n`,
-          [employees, dates],
+          [employeeList, dateList],
         );
-        advisoryPairs += pairs.length;
+        advisoryPairs += n;
       }
-      const maybeStaged = pairs.map((p) => staged > 0 && stagedFilter.mayHave(p.employee_id, p.date));
+      const maybeStaged = new Array<boolean>(n);
+      for (let i = 0; i < n; i++) maybeStaged[i] = staged > 0 && stagedFilter.mayHave(employees[i]!, dates[i]!);
       const distinctDates = [...new Set(dates)];
       if (distinctDates.length <= DATES_READ_WHOLE) {
-        const stagedPairsAsked = pairs.filter((_, i) => maybeStaged[i]);
-        const { rows } = await sql.query<{ employee_id: string | number; date: string; total: number }>(SUMS_BY_DATES_SQL, [
-          [...new Set(employees)],
-          distinctDates,
-          [...new Set(stagedPairsAsked.map((p) => p.employee_id))],
-          [...new Set(stagedPairsAsked.map((p) => p.date))],
+        const stagedEmployees = new Set<number>();
+        const stagedDates = new Set<string>();
+        for (let i = 0; i < n; i++) {
+          if (!maybeStaged[i]) continue;
+          stagedEmployees.add(employees[i]!);
+          stagedDates.add(dates[i]!);
+        }
+        const { rows } = await sql.query<{ totals: string | null }>(SUMS_BY_DATES_SQL, [
+          employeeList, // duplicates and all: `= ANY` hashes them (a Set of 5,000 was a large object per batch)
+          textArrayLiteral(distinctDates),
+          numberArrayLiteral([...stagedEmployees]),
+          textArrayLiteral([...stagedDates]),
+          employeeList,
+          dateList,
         ]);
-        const totals = new Map<string, number>();
-        for (const r of rows) totals.set(`${Number(r.employee_id)}:${r.date}`, Number(r.total));
-        return pairs.map((p) => totals.get(`${p.employee_id}:${p.date}`) ?? 0);
+        return numbersOf(rows[0]?.totals, n);
       }
-      const { rows } = await sql.query<{ n: string | number; total: number }>(SUMS_BY_PAIRS_SQL, [employees, dates, maybeStaged]);
-      const out = new Array<number>(pairs.length).fill(0);
-      for (const r of rows) out[Number(r.n) - 1] = Number(r.total);
-      return out;
+      const { rows } = await sql.query<{ totals: string | null }>(SUMS_BY_PAIRS_SQL, [employeeList, dateList, booleanArrayLiteral(maybeStaged)]);
+      return numbersOf(rows[0]?.totals, n);
     },
-    async stageTimesheets(values: readonly TimesheetInsert[]) {
-      if (values.length === 0) return 0;
+    async stageTimesheets(drafts: TimesheetDraftColumns) {
+      if (drafts.length === 0) return 0;
       await ensureStaging();
-      for (const t of values) stagedFilter.add(t.employee_id, t.date);
-      const { rowCount } = await sql.query(STAGE_SQL, timesheetColumns(values));
+      for (let i = 0; i < drafts.length; i++) stagedFilter.add(drafts.employee_id[i]!, drafts.date[i]!);
+      const { rowCount } = await sql.query(STAGE_DRAFTS_SQL, [
+        numberArrayLiteral(drafts.employee_id),
+        numberArrayLiteral(drafts.project_id),
+        numberArrayLiteral(drafts.hours_worked),
+        textArrayLiteral(drafts.date),
+        textArrayLiteral(drafts.description),
+      ]);
       staged += rowCount;
       return rowCount;
     },

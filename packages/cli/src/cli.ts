@@ -9,6 +9,7 @@ import {
   builtInModules,
   createApp,
   createServerEpca,
+  preferWasmMlBackend,
   startMlBackend,
   startModuleWorker,
   startScheduler,
@@ -111,8 +112,10 @@ async function serve(options: { port?: string; host?: string; seed?: boolean; wo
       ? null
       : startModuleWorker({ queue: opened.jobs, modules: app.api.modules, epca: createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs }), metrics: app.api.moduleMetrics });
   if (worker) await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
-  // The worker trains models: start TensorFlow.js's wasm backend now (cpu if it cannot), and log which.
-  if (worker) void startMlBackend(logger);
+  // Models train and predict on TensorFlow.js's wasm backend (cpu if it cannot start), loaded at
+  // the first training or prediction and logged then: not at start, where it cost ~21 MB of RSS
+  // to every server that never forecasts (`epca worker`, a process for jobs, starts it at launch).
+  preferWasmMlBackend(logger);
   const scheduler = worker ? startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (err) => logger.warn({ err }, "scheduler pass failed") }) : null;
   const server: Server = createServer(tagWorker(app)).listen(config.PORT, config.HOST);
   const drainable = drainableServer(server);

@@ -219,6 +219,10 @@ describe("on the embedded store (PGlite in EPCA_DATA_DIR)", () => {
     expect(company.status).toBe(200);
     expect(company.body.employee_count).toBe(40);
     expect(company.body.department_count).toBe(5);
+    // TensorFlow.js is not started until the first training or prediction (it held ~21 MB).
+    const ml = await call(base, "/api/v1/ml/metrics", { headers });
+    expect(ml.status).toBe(200);
+    expect(ml.body.data.backend).toBeNull();
     // A record of ours, to find again after the restart.
     const created = await call(base, "/api/v1/departments/", {
       method: "POST",

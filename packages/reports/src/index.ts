@@ -85,5 +85,5 @@ export {
 } from "./use-cases.js";
 export { createMemoryReportFileStore } from "./memory-report-file-store.js";
 export { REPORT_FORMATS, renderReport, type ReportFormat } from "./render/render-report.js";
-export { UploadsUnavailableError, type UploadImportStore, type UploadReceipt, type UploadScope } from "./upload/import-store.js";
+export { UploadsUnavailableError, type TimesheetDraftColumns, type UploadImportStore, type UploadReceipt, type UploadScope } from "./upload/import-store.js";
 export { importUseCases, MAX_REPORTED_ERRORS, PROGRESS_EVERY, type ImportOptions, type ImportResult, type ImportUseCases } from "./upload/import-use-cases.js";

@@ -1,4 +1,4 @@
-import { EpcaError, type TenantScope, type TimesheetInsert } from "@epca/core";
+import { EpcaError, type TenantScope } from "@epca/core";
 import type { UploadEntity } from "./own-format.js";
 
 /** What an import that committed left behind: its answer, kept under the file's content hash. */
@@ -36,14 +36,27 @@ export interface UploadImportStore {
   dailyHoursForUpdate(pairs: ReadonlyArray<{ employee_id: number; date: string }>): Promise<number[]>;
   /**
    * Optional bulk path of a timesheet import (PostgreSQL: a temporary staging table): keeps
-   * checked entries aside in the unit of work, counted by `dailyHoursForUpdate` from then on,
+   * checked new drafts aside in the unit of work, counted by `dailyHoursForUpdate` from then on,
    * until `storeStagedTimesheets` stores them all in one statement (timesheets' statement
    * triggers then run once per import). Answers how many were staged. Without it the import
    * stores each batch with `timesheets.insertMany`.
    */
-  stageTimesheets?(values: readonly TimesheetInsert[]): Promise<number>;
+  stageTimesheets?(drafts: TimesheetDraftColumns): Promise<number>;
   /** Stores every staged entry in timesheets (constraints and triggers as for any insert); answers how many. */
   storeStagedTimesheets?(): Promise<number>;
+}
+
+/**
+ * New timesheet entries (status `draft`, not reviewed) in columns: entry `i` is element `i` of
+ * each, `length` of them. A batch of an import travels this way, not as an object per entry.
+ */
+export interface TimesheetDraftColumns {
+  readonly length: number;
+  readonly employee_id: Float64Array;
+  readonly project_id: Float64Array;
+  readonly hours_worked: Float64Array;
+  readonly date: readonly string[];
+  readonly description: ReadonlyArray<string | null>;
 }
 
 /** The scope an import runs on: core's ports plus `uploads`. */

@@ -14,7 +14,7 @@ import {
   type UseCaseFactory,
 } from "@epca/core";
 import type { UploadInput } from "./byte-source.js";
-import { UploadsUnavailableError, type UploadScope } from "./import-store.js";
+import { UploadsUnavailableError, type TimesheetDraftColumns, type UploadScope } from "./import-store.js";
 import type { EntityValues, UploadEntity } from "./own-format.js";
 import { parseUpload, type UploadFormat } from "./parse-upload.js";
 import { resolveReferences, resolveTrackerTimesheet, type ReferenceResolver } from "./references.js";
@@ -257,33 +257,58 @@ export const importUseCases: UseCaseFactory<ImportUseCases, UploadScope> = (host
         const staged = scope.uploads.batchesDailyHours && scope.uploads.stageTimesheets !== undefined && scope.uploads.storeStagedTimesheets !== undefined;
         let last: Promise<void> = Promise.resolve();
         const ahead: Promise<void>[] = [];
-        const store = async (batch: readonly Pending[]) => {
-          const { valid, rowErrors } = await bulk.check(batch);
+        const store = async (batch: PendingRows) => {
+          const { drafts, rowErrors } = await bulk.check(batch);
           for (const list of rowErrors) fail(list);
-          if (valid.length > 0) created += await (staged ? scope.uploads.stageTimesheets!(valid) : scope.timesheets.insertMany(valid));
+          if (drafts.length > 0) created += await (staged ? scope.uploads.stageTimesheets!(drafts) : scope.timesheets.insertMany(insertsOf(drafts)));
         };
-        const flush = async () => {
+        /** Queues the rows taken so far as a batch (checked and stored after the previous one). */
+        const enqueue = () => {
           const batch = bulk.take();
-          if (batch.length > 0) {
+          if (batch.size > 0) {
             // After the previous batch; when one fails, the later ones do not run and the failure surfaces here.
             const next = last.then(() => store(batch));
             next.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
             last = next;
             ahead.push(next);
           }
+        };
+        /** Waits while more than `BATCHES_AHEAD` batches wait. */
+        const drain = async () => {
           while (ahead.length > BATCHES_AHEAD) await ahead.shift();
         };
-        const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>) => {
+        const flush = async () => {
+          enqueue();
+          await drain();
+        };
+        /** Takes a row (a full batch is queued); answers a promise only when a progress call is due. */
+        const take = (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>): Promise<void> | undefined => {
           total += 1;
           if (r.values === null) fail(r.errors);
           else bulk.add(r.row, r.values, byName);
-          if (bulk.size >= BATCH) await flush();
-          await progress();
+          if (bulk.size >= BATCH) enqueue();
+          if (options.onProgress === undefined || total % PROGRESS_EVERY !== 0) return undefined;
+          return Promise.resolve(options.onProgress(total));
+        };
+        const add = async (r: UploadRow<EntityValues["timesheets"]>, byName: Readonly<Record<string, string>>) => {
+          await take(r, byName);
+          await drain();
         };
         if (upload.format === "epca") {
-          for await (const row of upload.rows) {
-            const byName = row.references.length === 0 ? NO_REFERENCES : Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
-            await add(row.references.length === 0 ? (row as UploadRow<EntityValues["timesheets"]>) : await resolveReferences(row as UploadRow<EntityValues["timesheets"]>, resolver), byName);
+          // A batch of parsed rows at a time: a row without references is taken without an await,
+          // and the wait for earlier batches comes between parsed batches, once each is taken: a
+          // wait in the middle of one kept its rows' objects alive long enough to be promoted.
+          for await (const batch of upload.batches as AsyncIterable<ReadonlyArray<UploadRow<EntityValues["timesheets"]>>>) {
+            for (const row of batch) {
+              if (row.references.length === 0) {
+                const wait = take(row, NO_REFERENCES);
+                if (wait !== undefined) await wait;
+              } else {
+                const byName = Object.fromEntries(row.references.map((ref) => [ref.field, ref.column]));
+                await take(await resolveReferences(row, resolver), byName);
+              }
+            }
+            if (ahead.length > BATCHES_AHEAD) await drain();
           }
         } else if (upload.entity === "timesheets") {
           const byName = { employee_id: upload.columns.employee.join(" + "), project_id: upload.columns.project };
@@ -401,10 +426,178 @@ function pick(earlier: Readonly<Record<string, unknown>>): { total_rows?: number
   return typeof earlier.total_rows === "number" ? { total_rows: earlier.total_rows } : {};
 }
 
-interface Pending {
-  row: number;
-  values: EntityValues["timesheets"];
-  byName: Readonly<Record<string, string>>;
+/**
+ * The day sums of a timesheet import: an open-addressing table of numbers in two generations
+ * (typed arrays allocated once). A Map of them reallocated its table every few thousand new days
+ * (a million-row file names a million pairs): large objects that only a full collection frees.
+ * `forget` (before each batch) turns the current generation into the previous one once it holds
+ * half of `kept`, dropping the previous one; when even that holds more than `kept`, every day
+ * is dropped.
+ */
+class DaySums {
+  private current: SumTable;
+  private previous: SumTable;
+  constructor(
+    private readonly kept: number,
+    batch: number,
+  ) {
+    // Each generation holds at most kept / 2 days plus one batch's new ones, at most half full.
+    let capacity = 1024;
+    while (capacity < 2 * (Math.ceil(kept / 2) + batch)) capacity *= 2;
+    this.current = new SumTable(capacity);
+    this.previous = new SumTable(capacity);
+  }
+  get(key: number): number | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+  has(key: number): boolean {
+    return this.get(key) !== undefined;
+  }
+  set(key: number, hours: number): void {
+    this.current.set(key, hours);
+  }
+  forget(): void {
+    if (this.current.count < Math.ceil(this.kept / 2)) return;
+    const dropped = this.previous;
+    dropped.clear();
+    this.previous = this.current;
+    this.current = dropped;
+    if (this.previous.count > this.kept) this.previous.clear();
+  }
+}
+
+/** A fixed-size open-addressing (linear probing) table of numeric keys to numbers; NaN marks a free slot. */
+class SumTable {
+  private readonly keys: Float64Array;
+  private readonly values: Float64Array;
+  private readonly mask: number;
+  count = 0;
+  constructor(capacity: number) {
+    this.keys = new Float64Array(capacity).fill(Number.NaN);
+    this.values = new Float64Array(capacity);
+    this.mask = capacity - 1;
+  }
+  private slot(key: number): number {
+    // The key's low and high 26 bits mixed (keys are employee id × 2^20 + days: both parts matter).
+    let i = (Math.imul((key % 67_108_864) | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 67_108_864) | 0, 0x85ebca6b)) & this.mask;
+    for (;;) {
+      const k = this.keys[i]!;
+      if (k === key || k !== k) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+  get(key: number): number | undefined {
+    const i = this.slot(key);
+    return this.keys[i] === key ? this.values[i] : undefined;
+  }
+  set(key: number, value: number): void {
+    const i = this.slot(key);
+    if (this.keys[i] !== key) {
+      if (2 * (this.count + 1) > this.keys.length) throw new Error("day sums table full"); // sized so that it never is
+      this.keys[i] = key;
+      this.count += 1;
+    }
+    this.values[i] = value;
+  }
+  clear(): void {
+    if (this.count === 0) return;
+    this.keys.fill(Number.NaN);
+    this.count = 0;
+  }
+}
+
+/**
+ * Timesheet rows waiting to be checked and stored, in columns: a row is a position, not objects.
+ * Rows wait from their parse until their batch is staged (up to `BATCHES_AHEAD` batches): as
+ * objects (the schema's output, a pending record, the entry) they lived long enough for V8 to move
+ * them to the old generation, whose growth between full collections made the server's peak RSS;
+ * numbers in typed arrays and shared date strings leave little there.
+ */
+class PendingRows {
+  row: Float64Array;
+  employee: Float64Array;
+  project: Float64Array;
+  hours: Float64Array;
+  date: string[];
+  description: Array<string | null>;
+  /** The by-name columns of the rows that used some, by position. */
+  readonly byName = new Map<number, Readonly<Record<string, string>>>();
+  size = 0;
+  constructor(capacity: number) {
+    this.row = new Float64Array(capacity);
+    this.employee = new Float64Array(capacity);
+    this.project = new Float64Array(capacity);
+    this.hours = new Float64Array(capacity);
+    // Allocated at their size (pushed one by one they grew by copies, each a larger array to promote).
+    this.date = new Array<string>(capacity);
+    this.description = new Array<string | null>(capacity);
+  }
+  push(row: number, v: EntityValues["timesheets"], date: string, byName: Readonly<Record<string, string>>) {
+    const n = this.size;
+    if (n === this.row.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.row = grow(this.row);
+      this.employee = grow(this.employee);
+      this.project = grow(this.project);
+      this.hours = grow(this.hours);
+    }
+    this.row[n] = row;
+    this.employee[n] = v.employee_id;
+    this.project[n] = v.project_id;
+    this.hours[n] = v.hours_worked;
+    this.date[n] = date;
+    this.description[n] = v.description ?? null;
+    if (byName !== NO_REFERENCES) this.byName.set(n, byName);
+    this.size = n + 1;
+  }
+  /** The file's column of a field in row `n` (its by-name stand-in when the row used one). */
+  column(n: number, field: string): string {
+    return this.byName.get(n)?.[field] ?? field;
+  }
+}
+
+/** New draft entries of a checked batch, in columns (see `TimesheetDraftColumns`). */
+function draftsOf(batch: PendingRows, valid: Int32Array, count: number): TimesheetDraftColumns {
+  const drafts = {
+    length: count,
+    employee_id: new Float64Array(count),
+    project_id: new Float64Array(count),
+    hours_worked: new Float64Array(count),
+    date: new Array<string>(count),
+    description: new Array<string | null>(count),
+  };
+  for (let i = 0; i < count; i++) {
+    const n = valid[i]!;
+    drafts.employee_id[i] = batch.employee[n]!;
+    drafts.project_id[i] = batch.project[n]!;
+    drafts.hours_worked[i] = batch.hours[n]!;
+    drafts.date[i] = batch.date[n]!;
+    drafts.description[i] = batch.description[n]!;
+  }
+  return drafts;
+}
+
+/** The drafts as entries, for a store without a staging table (`timesheets.insertMany`). */
+function insertsOf(drafts: TimesheetDraftColumns): TimesheetInsert[] {
+  const out = new Array<TimesheetInsert>(drafts.length);
+  for (let i = 0; i < drafts.length; i++) {
+    out[i] = {
+      employee_id: drafts.employee_id[i]!,
+      project_id: drafts.project_id[i]!,
+      hours_worked: drafts.hours_worked[i]!,
+      date: drafts.date[i]!,
+      description: drafts.description[i] ?? null,
+      status: "draft",
+      reviewed_by: null,
+      reviewed_at: null,
+      review_note: null,
+    };
+  }
+  return out;
 }
 
 /**
@@ -418,30 +611,27 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
   const projects = new Map<number, Project | null>();
   /**
    * Hours per (employee, day): stored plus what earlier rows of the file added, keyed by a number
-   * (employee id × 2^20 + days since 1970). At most `kept` days (plus one batch) are
-   * kept: past that the days read first are dropped, and read again from the store when a later
-   * row names them (the store then holds the file's earlier rows of that day, see `flush`).
+   * (employee id × 2^20 + days since 1970). About `kept` days (plus a batch) are kept: past that
+   * the days read first are dropped, and read again from the store when a later row names them
+   * (the store then holds the file's earlier rows of that day, see `flush`).
    */
-  const day = new Map<number, number>();
-  const forgetOldDays = () => {
-    if (day.size <= kept) return;
-    let drop = day.size - Math.floor(kept / 2);
-    for (const key of day.keys()) {
-      if (drop-- <= 0) break;
-      day.delete(key);
+  const day = new DaySums(kept, BATCH);
+  const forgetOldDays = () => day.forget();
+  /**
+   * The dates seen (a file names few distinct dates; cleared past 50,000): one string per date
+   * for every row that names it, and its days since 1970.
+   */
+  const dates = new Map<string, { text: string; days: number }>();
+  const dateOf = (text: string) => {
+    let known = dates.get(text);
+    if (known === undefined) {
+      if (dates.size >= 50_000) dates.clear();
+      known = { text, days: Math.floor(Date.parse(`${text}T00:00:00Z`) / 86_400_000) };
+      dates.set(text, known);
     }
+    return known;
   };
-  /** Days since 1970 of the dates seen (a file names few distinct dates; cleared past 50,000). */
-  const epochDays = new Map<string, number>();
-  const dayKey = (employeeId: number, date: string) => {
-    let days = epochDays.get(date);
-    if (days === undefined) {
-      if (epochDays.size >= 50_000) epochDays.clear();
-      days = Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
-      epochDays.set(date, days);
-    }
-    return employeeId * 1_048_576 + days;
-  };
+  const dayKey = (employeeId: number, date: string) => employeeId * 1_048_576 + dateOf(date).days;
   /** Whether the actor may log hours for an employee (it depends on the employee only: asked once per employee). */
   const mayLog = new Map<number, boolean>();
   const mayLogFor = (employee: Employee) => {
@@ -458,11 +648,15 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
     return allowed;
   };
   let loadedAll = false;
-  let pending: Pending[] = [];
+  let pending = new PendingRows(BATCH);
   /** Reads the records the batch names: one by one when few are new, else every one of the tenant by pages. */
-  async function load(batch: readonly Pending[]) {
-    const newEmployees = new Set(batch.map((p) => p.values.employee_id).filter((id) => !employees.has(id)));
-    const newProjects = new Set(batch.map((p) => p.values.project_id).filter((id) => !projects.has(id)));
+  async function load(batch: PendingRows) {
+    const newEmployees = new Set<number>();
+    const newProjects = new Set<number>();
+    for (let n = 0; n < batch.size; n++) {
+      if (!employees.has(batch.employee[n]!)) newEmployees.add(batch.employee[n]!);
+      if (!projects.has(batch.project[n]!)) newProjects.add(batch.project[n]!);
+    }
     if (!loadedAll && newEmployees.size + newProjects.size > 200) {
       loadedAll = true;
       for (let skip = 0; ; skip += 1000) {
@@ -481,78 +675,79 @@ function timesheetBatcher(scope: UploadScope, actor: Actor, today: string, kept:
   }
   return {
     get size() {
-      return pending.length;
+      return pending.size;
     },
     add(row: number, values: EntityValues["timesheets"], byName: Readonly<Record<string, string>>) {
-      pending.push({ row, values, byName });
+      pending.push(row, values, dateOf(values.date).text, byName);
     },
     /** The rows added since the last call, for `check`. */
-    take(): Pending[] {
+    take(): PendingRows {
       const batch = pending;
-      pending = [];
+      pending = new PendingRows(BATCH);
       return batch;
     },
     /** Checks a batch `take` answered; batches are checked one at a time, in the file's order. */
-    async check(batch: readonly Pending[]): Promise<{ valid: TimesheetInsert[]; rowErrors: RowError[][] }> {
+    async check(batch: PendingRows): Promise<{ drafts: TimesheetDraftColumns; rowErrors: RowError[][] }> {
       forgetOldDays();
       await load(batch);
-      const missing: Array<{ employee_id: number; date: string }> = [];
-      const seen = new Set<number>();
+      // The rows that first name a (employee, day) not in the map, by position (no object per pair:
+      // they would wait through the read below and be promoted to the old generation).
+      const first = new Int32Array(batch.size);
+      let asked = 0;
       // Each row's day key, computed once (unboxed: the keys pass 2^31).
-      const keys = new Float64Array(batch.length);
-      for (let n = 0; n < batch.length; n++) {
-        const p = batch[n]!;
-        const key = (keys[n] = dayKey(p.values.employee_id, p.values.date));
-        if (!day.has(key) && !seen.has(key) && employees.get(p.values.employee_id)) {
-          seen.add(key);
-          missing.push({ employee_id: p.values.employee_id, date: p.values.date });
+      const keys = new Float64Array(batch.size);
+      for (let n = 0; n < batch.size; n++) {
+        const employeeId = batch.employee[n]!;
+        const key = (keys[n] = dayKey(employeeId, batch.date[n]!));
+        if (!day.has(key) && employees.get(employeeId)) {
+          day.set(key, 0); // asked once per batch; its sum is set below, before any row reads it
+          first[asked++] = n;
         }
       }
       // Pairs in a stable order, so that two imports take their locks in the same order.
-      missing.sort((a, b) => a.employee_id - b.employee_id || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      const order = first.subarray(0, asked).sort((a, b) => {
+        const byEmployee = batch.employee[a]! - batch.employee[b]!;
+        if (byEmployee !== 0) return byEmployee;
+        const da = batch.date[a]!;
+        const db = batch.date[b]!;
+        return da < db ? -1 : da > db ? 1 : 0;
+      });
+      const pairs = (): Array<{ employee_id: number; date: string }> => Array.from(order, (n) => ({ employee_id: batch.employee[n]!, date: batch.date[n]! }));
       const sums = scope.uploads.batchesDailyHours
-        ? await scope.uploads.dailyHoursForUpdate(missing)
+        ? await scope.uploads.dailyHoursForUpdate(pairs())
         : await (async () => {
             const out: number[] = [];
-            for (const m of missing) out.push(await scope.timesheets.sumHoursOnDateForUpdate(m.employee_id, m.date));
+            for (const n of order) out.push(await scope.timesheets.sumHoursOnDateForUpdate(batch.employee[n]!, batch.date[n]!));
             return out;
           })();
-      missing.forEach((m, i) => day.set(dayKey(m.employee_id, m.date), sums[i] ?? 0));
+      for (let i = 0; i < order.length; i++) day.set(keys[order[i]!]!, sums[i] ?? 0);
 
-      const valid: TimesheetInsert[] = [];
+      const valid = new Int32Array(batch.size);
+      let count = 0;
       const rowErrors: RowError[][] = [];
-      for (let n = 0; n < batch.length; n++) {
-        const p = batch[n]!;
-        const v = p.values;
-        const column = (field: string) => p.byName[field] ?? field;
-        const employee = employees.get(v.employee_id) ?? null;
-        const project = projects.get(v.project_id) ?? null;
+      for (let n = 0; n < batch.size; n++) {
+        const row = batch.row[n]!;
+        const employeeId = batch.employee[n]!;
+        const projectId = batch.project[n]!;
+        const employee = employees.get(employeeId) ?? null;
+        const project = projects.get(projectId) ?? null;
         const errs: RowError[] = [];
-        if (!employee) errs.push({ row: p.row, column: column("employee_id"), message: `employee ${v.employee_id} not found` });
-        if (!project) errs.push({ row: p.row, column: column("project_id"), message: `project ${v.project_id} not found` });
+        if (!employee) errs.push({ row, column: batch.column(n, "employee_id"), message: `employee ${employeeId} not found` });
+        if (!project) errs.push({ row, column: batch.column(n, "project_id"), message: `project ${projectId} not found` });
         if (employee && project) {
-          if (!mayLogFor(employee)) errs.push({ row: p.row, column: column("employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
+          if (!mayLogFor(employee)) errs.push({ row, column: batch.column(n, "employee_id"), message: `Insufficient privileges to log hours for employee ${employee.id}` });
           const key = keys[n]!;
-          const issues = validateTimesheetEntry(v, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
-          for (const i of issues) errs.push({ row: p.row, column: column(String(i.path[0] ?? "")), message: i.message });
+          const hours = batch.hours[n]!;
+          const issues = validateTimesheetEntry({ hours_worked: hours, date: batch.date[n]! }, { today, employee, project, hoursAlreadyOnDate: day.get(key) ?? 0 });
+          for (const i of issues) errs.push({ row, column: batch.column(n, String(i.path[0] ?? "")), message: i.message });
           if (errs.length === 0) {
-            day.set(key, (day.get(key) ?? 0) + v.hours_worked);
-            valid.push({
-              employee_id: v.employee_id,
-              project_id: v.project_id,
-              hours_worked: v.hours_worked,
-              date: v.date,
-              description: v.description ?? null,
-              status: "draft",
-              reviewed_by: null,
-              reviewed_at: null,
-              review_note: null,
-            });
+            day.set(key, (day.get(key) ?? 0) + hours);
+            valid[count++] = n;
           }
         }
         if (errs.length > 0) rowErrors.push(errs);
       }
-      return { valid, rowErrors };
+      return { drafts: draftsOf(batch, valid, count), rowErrors };
     },
   };
 }

@@ -7,6 +7,7 @@ import {
 } from "@epca/core";
 import type { z } from "zod";
 import type { RowError } from "./tracker-formats.js";
+import type { UploadRow } from "./upload-row.js";
 import { parseDecimal } from "./values.js";
 
 /** The entities an upload may create. */
@@ -98,25 +99,36 @@ export const ENTITY_FIELDS: Record<UploadEntity, { schema: z.ZodType; fields: Re
 const TRUE = new Set(["true", "yes", "y", "1", "ja", "oui"]);
 const FALSE = new Set(["false", "no", "n", "0", "nein", "non"]);
 
-function coerce(kind: Kind, text: string): { value: unknown } | { error: string } {
+/** Why a cell's text is not its field's kind (one shared instance per message: no object per cell). */
+class CoerceError {
+  constructor(readonly message: string) {}
+}
+const NOT_A_NUMBER = new CoerceError("must be a number");
+const NOT_WHOLE = new CoerceError("must be a whole number");
+const NOT_A_BOOLEAN = new CoerceError("must be true or false");
+/** Plain digits with an optional decimal point, which `parseDecimal` reads as `Number` does. */
+const PLAIN_NUMBER = /^\d{1,15}(?:\.\d{1,15})?$/;
+
+/** A cell's value for its field's kind, or the `CoerceError` saying why not. */
+function coerce(kind: Kind, text: string): unknown {
   switch (kind) {
     case "text":
-      return { value: text };
+      return text;
     case "number":
     case "integer": {
-      const v = parseDecimal(text);
-      if (v === null) return { error: "must be a number" };
-      if (kind === "integer" && !Number.isInteger(v)) return { error: "must be a whole number" };
-      return { value: v };
+      const v = PLAIN_NUMBER.test(text) ? Number(text) : parseDecimal(text);
+      if (v === null) return NOT_A_NUMBER;
+      if (kind === "integer" && !Number.isInteger(v)) return NOT_WHOLE;
+      return v;
     }
     case "boolean": {
       const lower = text.toLowerCase();
-      if (TRUE.has(lower)) return { value: true };
-      if (FALSE.has(lower)) return { value: false };
-      return { error: "must be true or false" };
+      if (TRUE.has(lower)) return true;
+      if (FALSE.has(lower)) return false;
+      return NOT_A_BOOLEAN;
     }
     case "list":
-      return { value: text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "") };
+      return text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "");
   }
 }
 
@@ -148,7 +160,7 @@ export function readOwnRow<E extends UploadEntity>(
   header: readonly string[],
   cells: readonly string[],
   row: number,
-): { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
+): { values: EntityValues[E] | null; references: readonly EntityReference[]; errors: readonly RowError[] } {
   return ownRowReader(entity, header)(cells, row);
 }
 
@@ -163,14 +175,19 @@ interface ColumnPlan {
   readonly byName: boolean;
 }
 
+/** The references and errors of a row that has none (most rows of a large file): shared, never changed. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * `readOwnRow` for every row of one header: which column fills which field is decided once, not
- * per cell (a million-row upload read each cell's field by searching the fields).
+ * per cell (a million-row upload read each cell's field by searching the fields). A valid row
+ * without references costs the schema's parse and the answer's object, nothing else: its errors
+ * and references are a shared empty list, and the columns of fields are looked up only for errors.
  */
 export function ownRowReader<E extends UploadEntity>(
   entity: E,
   header: readonly string[],
-): (cells: readonly string[], row: number) => { values: EntityValues[E] | null; references: EntityReference[]; errors: RowError[] } {
+): (cells: readonly string[], row: number) => UploadRow<EntityValues[E]> {
   const { schema, fields } = ENTITY_FIELDS[entity];
   const entries = Object.entries(fields);
   const plan: ColumnPlan[] = [];
@@ -181,11 +198,26 @@ export function ownRowReader<E extends UploadEntity>(
     const [field, spec] = entry;
     plan.push({ index, name: raw.trim(), field, spec, byName: spec.byName !== undefined && key === spec.byName.column });
   });
+  /** The column of `field` in this row, as the loop below meets it (asked only for a row with errors). */
+  const columnOf = (cells: readonly string[], field: string): string | null => {
+    let name: string | null = null;
+    let filled = false;
+    for (const column of plan) {
+      if (column.field !== field) continue;
+      const text = (cells[column.index] ?? "").trim();
+      if (text === "") continue;
+      if (column.byName) {
+        if (filled) continue; // the id column wins over the name
+        filled = true;
+      } else if (!(coerce(column.spec.kind, text) instanceof CoerceError)) filled = true;
+      name = column.name;
+    }
+    return name;
+  };
   return (cells, row) => {
     const input: Record<string, unknown> = {};
-    const errors: RowError[] = [];
+    let errors: RowError[] | null = null;
     let references: EntityReference[] | null = null;
-    let columnOf: Record<string, string> | null = null;
     let failed: Set<string> | null = null;
     for (const column of plan) {
       const text = (cells[column.index] ?? "").trim();
@@ -195,13 +227,11 @@ export function ownRowReader<E extends UploadEntity>(
         if (input[field] !== undefined) continue; // the id column wins over the name
         (references ??= []).push({ field, column: name, kind: spec.byName!.kind, key: text });
         input[field] = 1; // placeholder for the schema check; 0 in the output until resolved
-        (columnOf ??= {})[field] = name;
         continue;
       }
       const coerced = coerce(spec.kind, text);
-      (columnOf ??= {})[field] = name;
-      if ("error" in coerced) {
-        errors.push({ row, column: name, message: coerced.error });
+      if (coerced instanceof CoerceError) {
+        (errors ??= []).push({ row, column: name, message: coerced.message });
         (failed ??= new Set()).add(field);
       } else {
         // an id column given alongside its name column replaces the reference
@@ -209,22 +239,22 @@ export function ownRowReader<E extends UploadEntity>(
           const i = references.findIndex((r) => r.field === field);
           if (i >= 0) references.splice(i, 1);
         }
-        input[field] = coerced.value;
+        input[field] = coerced;
       }
     }
-    const refs = references ?? [];
+    const refs: readonly EntityReference[] = references ?? NONE;
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? "");
         if (failed?.has(field)) continue;
-        errors.push({ row, column: columnOf?.[field] ?? (field || null), message: issue.message });
+        (errors ??= []).push({ row, column: (field ? columnOf(cells, field) : null) ?? (field || null), message: issue.message });
       }
     }
-    if (errors.length > 0 || !parsed.success) return { values: null, references: refs, errors };
-    if (refs.length === 0) return { values: parsed.data as EntityValues[E], references: refs, errors };
+    if (errors !== null || !parsed.success) return { row, values: null, references: refs, errors: errors ?? NONE };
+    if (refs.length === 0) return { row, values: parsed.data as EntityValues[E], references: refs, errors: NONE };
     const values = { ...(parsed.data as Record<string, unknown>) };
     for (const r of refs) values[r.field] = 0;
-    return { values: values as EntityValues[E], references: refs, errors };
+    return { row, values: values as EntityValues[E], references: refs, errors: NONE };
   };
 }

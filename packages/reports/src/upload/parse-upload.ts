@@ -42,6 +42,11 @@ export interface OwnFormatUpload<E extends UploadEntity> extends UploadBase {
   readonly format: "epca";
   readonly entity: E;
   readonly rows: AsyncIterable<UploadRow<EntityValues[E]>>;
+  /**
+   * The same rows a batch at a time (what the parser read since the last pull: one step of the
+   * iteration per batch, for large files). Read either `rows` or `batches`, not both.
+   */
+  readonly batches: AsyncIterable<ReadonlyArray<UploadRow<EntityValues[E]>>>;
 }
 
 /** A tracker's timesheet export: rows normalised to `TrackerTimesheet`. */
@@ -105,13 +110,18 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
     iterator.next().catch((error: unknown) => {
       throw source.failure() ?? error;
     });
-  for (;;) {
+  /** The rows of the batch that held the header, after it. */
+  let rest: SheetRow[] = [];
+  find: for (;;) {
     const next = await read();
     if (source.failure()) throw source.failure();
     if (next.done) break;
-    if (!blank(next.value.cells)) {
-      headerRow = next.value;
-      break;
+    for (let i = 0; i < next.value.length; i++) {
+      if (!blank(next.value[i]!.cells)) {
+        headerRow = next.value[i]!;
+        rest = next.value.slice(i + 1);
+        break find;
+      }
     }
   }
   if (!headerRow) throw new InvalidHeaderError("The file has no header row");
@@ -128,34 +138,58 @@ export async function parseUpload<E extends UploadEntity>(input: UploadInput, op
     if (missing.length > 0) throw new InvalidHeaderError(`The ${entity} file lacks the column(s) ${missing.join(", ")}`, missing);
   }
 
-  async function* dataRows(): AsyncGenerator<SheetRow> {
+  /** The data rows a batch at a time, blank ones skipped; past `maxRows` the rows up to it, then `TooManyRowsError`. */
+  async function* dataBatches(): AsyncGenerator<SheetRow[]> {
     let count = 0;
+    let tooMany = false;
+    const kept = (batch: readonly SheetRow[]): SheetRow[] => {
+      const out: SheetRow[] = [];
+      for (const r of batch) {
+        if (blank(r.cells)) continue;
+        count += 1;
+        if (options.maxRows !== undefined && count > options.maxRows) {
+          tooMany = true;
+          break;
+        }
+        out.push(r);
+      }
+      return out;
+    };
     try {
+      let batch = kept(rest);
+      rest = [];
       for (;;) {
+        if (batch.length > 0) yield batch;
+        if (tooMany) throw new TooManyRowsError(options.maxRows!);
         const next = await read();
         const tooLarge = source.failure();
         if (tooLarge) throw tooLarge;
         if (next.done) return;
-        if (blank(next.value.cells)) continue;
-        count += 1;
-        if (options.maxRows !== undefined && count > options.maxRows) throw new TooManyRowsError(options.maxRows);
-        yield next.value;
+        batch = kept(next.value);
       }
     } finally {
       await iterator.return?.(undefined);
     }
   }
+  async function* dataRows(): AsyncGenerator<SheetRow> {
+    for await (const batch of dataBatches()) yield* batch;
+  }
   const base = { fileType, header } as const;
 
   if (format === "epca") {
     const readRow = ownRowReader(entity, header);
-    async function* rows(): AsyncGenerator<UploadRow<EntityValues[E]>> {
-      for await (const r of dataRows()) {
-        const { values, references, errors } = readRow(r.cells, r.row);
-        yield { row: r.row, values, references, errors };
+    async function* batches(): AsyncGenerator<Array<UploadRow<EntityValues[E]>>> {
+      for await (const batch of dataBatches()) {
+        const out = new Array<UploadRow<EntityValues[E]>>(batch.length);
+        for (let i = 0; i < batch.length; i++) out[i] = readRow(batch[i]!.cells, batch[i]!.row);
+        yield out;
       }
     }
-    const upload: OwnFormatUpload<E> = { ...base, format, entity, rows: rows() };
+    const batched = batches();
+    async function* rows(): AsyncGenerator<UploadRow<EntityValues[E]>> {
+      for await (const batch of batched) yield* batch;
+    }
+    const upload: OwnFormatUpload<E> = { ...base, format, entity, rows: rows(), batches: batched };
     return upload;
   }
   if (entity === "timesheets") {

@@ -9,11 +9,13 @@ export interface SheetRow {
 }
 
 /**
- * CSV records through papaparse's streaming parser (its `chunk` callback over a Node stream);
- * UTF-8 decoded across chunk borders with the BOM dropped. The input is paused while more than
- * a few thousand records wait, so a large file is never held in memory.
+ * CSV records through papaparse's streaming parser (its `chunk` callback over a Node stream),
+ * a batch at a time: every record parsed since the last pull (one step of the async iteration per
+ * batch, not per row: a million-row upload spent more on the steps than on the parse). UTF-8 is
+ * decoded across chunk borders with the BOM dropped. The input is paused while more than a few
+ * thousand records wait, so a large file is never held in memory.
  */
-export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow> {
+export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<SheetRow[]> {
   const decoder = new TextDecoder("utf-8");
   async function* text(): AsyncGenerator<string> {
     for await (const chunk of chunks) {
@@ -26,7 +28,7 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
   // Node's stream module is loaded here, on first use, not when the package is imported.
   const { Readable } = await import("node:stream");
   const input = Readable.from(text(), { objectMode: true });
-  const waiting: unknown[][] = [];
+  let waiting: unknown[][] = [];
   const HIGH = 2_000;
   let finished = false;
   let failure: unknown = null;
@@ -57,12 +59,19 @@ export async function* csvRows(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
   let row = 0;
   try {
     for (;;) {
-      const record = waiting.shift();
-      if (record !== undefined) {
-        if (waiting.length < HIGH / 2 && input.isPaused() && !finished) input.resume();
-        row += 1;
-        // papaparse answers strings (no dynamic typing): the record is the cells, copied only if not.
-        yield { row, cells: record.every((c) => typeof c === "string") ? (record as string[]) : record.map((c) => String(c ?? "")) };
+      if (waiting.length > 0) {
+        const records = waiting;
+        waiting = [];
+        if (input.isPaused() && !finished) input.resume();
+        const batch = new Array<SheetRow>(records.length);
+        const isText = (c: unknown) => typeof c === "string";
+        for (let i = 0; i < records.length; i++) {
+          const record = records[i]!;
+          row += 1;
+          // papaparse answers strings (no dynamic typing): the record is the cells, copied only if not.
+          batch[i] = { row, cells: record.every(isText) ? (record as string[]) : record.map((c) => String(c ?? "")) };
+        }
+        yield batch;
         continue;
       }
       if (failure) throw failure;
@@ -104,10 +113,10 @@ export function cellText(value: ExcelJS.CellValue): string {
 
 /**
  * The first worksheet's rows through exceljs's streaming reader, pumped into a small queue (the
- * reader pauses while it is full). `failed` settling stops the rows with its error: exceljs waits
+ * reader pauses while it is full) and answered a batch at a time (what the queue holds). `failed` settling stops the rows with its error: exceljs waits
  * forever on a zip cut short, so a file over the size limit must not wait for it.
  */
-export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Promise<unknown>): AsyncGenerator<SheetRow> {
+export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Promise<unknown>): AsyncGenerator<SheetRow[]> {
   const { Readable } = await import("node:stream");
   const source = Readable.from(chunks);
   const workbook = new (await loadExcelJs()).stream.xlsx.WorkbookReader(source, {
@@ -118,7 +127,7 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Prom
     entries: "ignore",
   });
   const HIGH = 2_000;
-  const waiting: SheetRow[] = [];
+  let waiting: SheetRow[] = [];
   let finished = false;
   let stopped = false;
   let failure: unknown = null;
@@ -156,13 +165,12 @@ export async function* xlsxRows(chunks: AsyncIterable<Uint8Array>, failed?: Prom
   try {
     for (;;) {
       if (failure) throw failure;
-      const next = waiting.shift();
-      if (next) {
-        if (waiting.length < HIGH / 2) {
-          wake.reader?.();
-          wake.reader = null;
-        }
-        yield next;
+      if (waiting.length > 0) {
+        const batch = waiting;
+        waiting = [];
+        wake.reader?.();
+        wake.reader = null;
+        yield batch;
         continue;
       }
       if (finished) return;
