@@ -7,6 +7,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatements } from "../../../test-support/recorded-statements.js";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../../../test-support/test-database.js";
 import { createPostgresStore, type PostgresStore } from "../src/index.js";
 
@@ -104,15 +105,7 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
 
   it("prepares nothing with `preparedStatements: false` (a pooler in transaction mode): the same answers, still one message for a named record", async () => {
     const unpreparedPool = new pg.Pool({ connectionString: database.url, max: 1 });
-    const sent: string[] = [];
-    unpreparedPool.on("connect", (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const first = args[0];
-        sent.push(typeof first === "string" ? first : String((first as { text?: unknown }).text ?? ""));
-        return query(...args);
-      };
-    });
+    const sent = recordStatements(unpreparedPool);
     const unprepared = await createPostgresStore({ pool: unpreparedPool, preparedStatements: false });
     try {
       const department = await unprepared.transaction("default", (s) => s.departments.insert({ name: "It's unprepared", budget: 6, description: null }));

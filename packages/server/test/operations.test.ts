@@ -27,6 +27,18 @@ function brokenStore(): EpcaStore {
   });
 }
 
+/** A log destination that keeps each line written to it. */
+function logSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  return { lines, sink };
+}
+
 describe("operations", () => {
   it("GET /health answers healthy with the database latency, 503 unhealthy when the ping fails", async () => {
     const t = track(await startServerOn(memoryStoreFactory));
@@ -168,13 +180,7 @@ describe("operations", () => {
   });
 
   it("logs one line per request with request_id, user_id, route, status and duration; no password or token", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const config = testConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: "info", JSON_LOGS: true, TRUST_PROXY: 1 });
     const store = createMemoryStore();
     const app = createApp({ store, config, passwordHasher: testHasher, logger: createLogger(config, sink) });
@@ -225,13 +231,7 @@ describe("operations", () => {
   });
 
   it("logs an unexpected error with its request's id and fields, redacted like every line but the access line", async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const config = testConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: "info", JSON_LOGS: true });
     const failing = new Proxy(createMemoryStore(), {
       get(target, property, receiver) {

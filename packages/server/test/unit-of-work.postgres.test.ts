@@ -6,6 +6,7 @@
 import { createPostgresStore, type PostgresStore } from "@epca/adapter-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatements } from "../../../test-support/recorded-statements.js";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/test-database.js";
 import { PASSWORD, startServer, type TestServer } from "./support/harness.js";
 import { postgresServerUrl } from "./support/stores.js";
@@ -15,19 +16,12 @@ describe.skipIf(!postgresServerUrl)("one unit of work per authenticated request 
   let pool: pg.Pool;
   let store: PostgresStore;
   let server: TestServer;
-  const statements: string[] = [];
+  let statements: string[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
     pool = new pg.Pool({ connectionString: database.url, max: 4 });
-    pool.on("connect", (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const first = args[0];
-        statements.push(typeof first === "string" ? first : String((first as { text?: unknown }).text ?? ""));
-        return query(...args);
-      };
-    });
+    statements = recordStatements(pool);
     store = await createPostgresStore({ pool, migrate: true });
     server = await startServer(store, { storeKind: "postgres", DATABASE_URL: database.url });
   });
