@@ -5,6 +5,7 @@
  * a migration changed its table while the server runs costs that connection once: the
  * transaction fails, the connection is dropped, and the next one prepares the statement afresh.
  */
+import { once } from "node:events";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordStatements } from "../../../test-support/recorded-statements.js";
@@ -23,6 +24,9 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
     database = await createTestDatabase();
     // One connection: every transaction below runs on the same backend, until it is dropped.
     pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    // A test below terminates the idle connection's backend: the pool reports it as an `error`
+    // event of its own (an unheard one would end the run), then drops that client.
+    pool.on("error", () => undefined);
     store = await createPostgresStore({ pool, migrate: true });
     admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
@@ -77,9 +81,9 @@ describe.skipIf(!serverUrl)("reads by id as prepared statements (PostgreSQL)", (
     it("drops the connection when an opening that was preparing fails (the PREPARE outlives the rollback), so the next one prepares afresh", async () => {
       const department = await store.transaction("default", (s) => s.departments.insert({ name: "Refused", budget: 4, description: null }));
       // A new connection (the stale-plan test below drops this one too): its first opening prepares.
+      const dropped = once(pool, "error");
       await admin.query("SELECT pg_terminate_backend($1)", [await backend()]);
-      // The pool may hand out the terminated connection once more (it fails) before it notices.
-      await backend().catch(() => undefined);
+      await dropped;
       const pid = await backend();
       await admin.query("REVOKE SELECT ON departments FROM epca_app");
       try {
