@@ -219,9 +219,11 @@ async function work(options: { concurrency: string }): Promise<void> {
   const opened = await storeFromConfig(config, { migrate: true });
   const passwordHasher = createScryptPasswordHasher({ logN: config.SCRYPT_LOG_N });
   const epca = createServerEpca({ store: opened.store, config, passwordHasher, jobs: opened.jobs });
+  // TensorFlow.js loads and compiles its wasm backend before the first job is taken: loading it
+  // blocks the event loop for a moment, and jobs taken meanwhile could outlive their lease.
+  progress(`ML backend: ${await startMlBackend()}`);
   const worker = startModuleWorker({ queue: opened.jobs, modules: builtInModules(), epca, concurrency });
   await ensureRetrainSchedules(opened.store, opened.schedules, config.MODEL_RETRAIN_DAYS);
-  void startMlBackend().then((backend) => progress(`ML backend: ${backend}`));
   const scheduler = startScheduler({ storage: opened.schedules, queue: opened.jobs, onError: (error) => progress(`scheduler pass failed: ${String(error)}`) });
   progress(`worker running on ${opened.description} (${concurrency} at once); SIGTERM or Ctrl-C stops it`);
   let stopping = false;
